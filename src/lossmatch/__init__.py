@@ -1,0 +1,86 @@
+"""lossmatch: match the cross-entropy loss to the structure of the labels, and measure what a mismatch costs.
+
+Import is cheap: the loss functions and the registry load torch; advise, audit, compare and metrics load their
+heavy dependencies (scikit-learn, pyarrow, matplotlib, keras) only when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from lossmatch.errors import (
+    ConfigError,
+    DataError,
+    LossInputWarning,
+    LossmatchError,
+    LossmatchTypeError,
+    LossmatchValueError,
+    TargetFormatError,
+)
+from lossmatch.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    categorical_cross_entropy,
+    categorical_cross_entropy_with_logits,
+    linear_cross_entropy,
+    sigmoid_focal_loss,
+    smooth_labels,
+    softmax_focal_loss,
+    sparse_categorical_cross_entropy,
+    sparse_categorical_cross_entropy_with_logits,
+)
+from lossmatch.registry import PAIRINGS, REGISTRY, LossSpec, Pairing
+
+__version__ = "0.1.0"
+
+# Public names whose modules pull in heavy dependencies: resolved on first attribute access.
+_LAZY = {
+    "advise": "lossmatch.labels",
+    "LabelReport": "lossmatch.labels",
+    "audit_source": "lossmatch.audit",
+    "audit_paths": "lossmatch.audit",
+    "check_model": "lossmatch.audit",
+    "Finding": "lossmatch.audit",
+    "compare": "lossmatch.comparison",
+    "CompareResult": "lossmatch.comparison",
+}
+
+__all__ = [
+    "__version__",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "categorical_cross_entropy",
+    "categorical_cross_entropy_with_logits",
+    "sparse_categorical_cross_entropy",
+    "sparse_categorical_cross_entropy_with_logits",
+    "sigmoid_focal_loss",
+    "softmax_focal_loss",
+    "linear_cross_entropy",
+    "smooth_labels",
+    "LossSpec",
+    "Pairing",
+    "REGISTRY",
+    "PAIRINGS",
+    "LossmatchError",
+    "LossmatchTypeError",
+    "LossmatchValueError",
+    "TargetFormatError",
+    "ConfigError",
+    "DataError",
+    "LossInputWarning",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lossmatch' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,3 @@
+from lossmatch.cli import main
+
+main()

@@ -1,0 +1,137 @@
+"""Validation helpers shared by losses, metrics, labels and compare: one message template.
+
+Every message reads ``Expected `<name>` to <rule>, but got <what>.`` and may end with a hint. Shapes are
+shown in full and at most ten offending values. Helpers raise the classes in :mod:`lossmatch.errors`:
+``LossmatchTypeError`` for dtypes, ``TargetFormatError``/``LossmatchValueError`` for shapes and values,
+``ConfigError`` for options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import torch
+
+from lossmatch.errors import ConfigError, LossmatchTypeError, LossmatchValueError, TargetFormatError
+
+MAX_SHOWN = 10
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def expected(name: str, rule: str, got: str, hint: str | None = None) -> str:
+    """The one message template: ``Expected `name` to rule, but got got.`` plus an optional hint."""
+    message = f"Expected `{name}` to {rule}, but got {got}."
+    return f"{message} {hint}" if hint else message
+
+
+def show_values(values: Iterable[Any]) -> str:
+    """Render at most ``MAX_SHOWN`` distinct values, sorted where possible, with a count of the rest."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().flatten().unique().tolist()
+    items = list(dict.fromkeys(values))
+    try:
+        items.sort()
+    except TypeError:
+        pass
+    shown = ", ".join(_short(v) for v in items[:MAX_SHOWN])
+    extra = len(items) - MAX_SHOWN
+    return f"[{shown}{f', ... ({extra} more)' if extra > 0 else ''}]"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def show_shape(shape: Sequence[int]) -> str:
+    return f"shape ({', '.join(str(int(s)) for s in shape)}{',' if len(shape) == 1 else ''})"
+
+
+# ----------------------------------------------------------------------------------------- options
+def check_reduction(reduction: str) -> None:
+    if reduction not in REDUCTIONS:
+        raise ConfigError(expected("reduction", f"be one of {', '.join(map(repr, REDUCTIONS))}", repr(reduction)))
+
+
+def check_probability_option(name: str, value: float, *, upper_inclusive: bool = False) -> None:
+    """``label_smoothing`` and similar knobs: a float in [0, 1) (or [0, 1])."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = ok and 0.0 <= value and (value <= 1.0 if upper_inclusive else value < 1.0)
+    if not ok:
+        rule = "be a float in [0, 1]" if upper_inclusive else "be a float in [0, 1)"
+        raise ConfigError(expected(name, rule, repr(value)))
+
+
+def check_positive(name: str, value: float, *, allow_zero: bool = False) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+    ok = ok and (value >= 0 if allow_zero else value > 0) and value != float("inf")
+    if not ok:
+        raise ConfigError(expected(name, "be a finite float >= 0" if allow_zero else "be a finite float > 0", repr(value)))
+
+
+# ----------------------------------------------------------------------------------------- tensors
+def check_tensor(name: str, value: Any) -> torch.Tensor:
+    if not isinstance(value, torch.Tensor):
+        hint = "Convert it with `torch.as_tensor(...)`." if hasattr(value, "__array__") or isinstance(value, (list, tuple)) else None
+        raise LossmatchTypeError(expected(name, "be a torch.Tensor", type(value).__name__, hint))
+    return value
+
+
+def check_floating(name: str, value: torch.Tensor) -> None:
+    if not value.is_floating_point():
+        raise LossmatchTypeError(expected(name, "have a floating dtype", f"dtype {value.dtype}",
+                                          f"Use `{name}.float()`."))
+
+
+def check_finite(name: str, value: torch.Tensor) -> None:
+    finite = torch.isfinite(value)
+    if not bool(finite.all()):
+        bad = value[~finite]
+        raise TargetFormatError(expected(name, "contain only finite values", f"{bad.numel()} non-finite values {show_values(bad)}"))
+
+
+def check_same_shape(name: str, value: torch.Tensor, other_name: str, other: torch.Tensor, hint: str | None = None) -> None:
+    if value.shape != other.shape:
+        raise TargetFormatError(expected(name, f"have the same shape as `{other_name}` {show_shape(other.shape)}",
+                                         show_shape(value.shape), hint))
+
+
+def check_unit_interval(name: str, value: torch.Tensor, hint: str | None = None) -> None:
+    """Values in [0, 1] (probabilities, soft targets)."""
+    outside = (value < 0) | (value > 1)
+    if bool(outside.any()):
+        bad = value[outside]
+        raise LossmatchValueError(expected(name, "contain values in [0, 1]", f"{bad.numel()} values outside it {show_values(bad)}", hint))
+
+
+def check_index_target(target: torch.Tensor, num_classes: int, ignore_index: int | None, hint: str | None = None) -> None:
+    """Integer class indices in [0, num_classes), or ``ignore_index``."""
+    if target.is_floating_point() or target.dtype == torch.bool or target.is_complex():
+        raise LossmatchTypeError(expected("target", "hold integer class indices", f"dtype {target.dtype}",
+                                          hint or "Use `target.long()` if the values are whole numbers; "
+                                          "for one-hot or soft targets use `categorical_cross_entropy_with_logits`."))
+    valid = (target >= 0) & (target < num_classes)
+    if ignore_index is not None:
+        valid |= target == ignore_index
+    if not bool(valid.all()):
+        bad = target[~valid]
+        ignore = f" or ignore_index={ignore_index}" if ignore_index is not None else ""
+        extra = ""
+        if bool((bad == num_classes).all()) and int(target.min()) >= 1:
+            extra = "Labels look 1-based: subtract 1."
+        raise TargetFormatError(expected("target", f"hold class indices in [0, {num_classes - 1}]{ignore}",
+                                         f"{bad.numel()} values outside {show_values(bad)}", extra or None))
+
+
+def check_weight(name: str, weight: torch.Tensor | None, size: int, what: str) -> None:
+    """A 1-D per-class (or per-label) weight vector of length ``size``."""
+    if weight is None:
+        return
+    check_tensor(name, weight)
+    if weight.dim() != 1 or weight.shape[0] != size:
+        raise LossmatchValueError(expected(name, f"be a 1-D tensor with one entry per {what} ({size})", show_shape(weight.shape)))
+    check_finite(name, weight)
+    if bool((weight < 0).any()):
+        raise LossmatchValueError(expected(name, "be non-negative", show_values(weight[weight < 0])))
