@@ -23,7 +23,6 @@ from lossmatch.losses import (
     binary_cross_entropy_with_logits,
     categorical_cross_entropy,
     categorical_cross_entropy_with_logits,
-    linear_cross_entropy,
     sigmoid_focal_loss,
     smooth_labels,
     softmax_focal_loss,
@@ -36,6 +35,7 @@ __version__ = "0.1.0"
 
 # Public names whose modules pull in heavy dependencies: resolved on first attribute access.
 _LAZY = {
+    "linear_cross_entropy": "lossmatch.losses",
     "advise": "lossmatch.labels",
     "LabelReport": "lossmatch.labels",
     "audit_source": "lossmatch.audit",

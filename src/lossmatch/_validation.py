@@ -29,7 +29,7 @@ def show_values(values: Iterable[Any]) -> str:
     """Render at most ``MAX_SHOWN`` distinct values, sorted where possible, with a count of the rest."""
     if isinstance(values, torch.Tensor):
         values = values.detach().flatten().unique().tolist()
-    items = list(dict.fromkeys(values))
+    items = list({_short(v): v for v in values}.values())
     try:
         items.sort()
     except TypeError:

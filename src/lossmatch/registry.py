@@ -151,7 +151,7 @@ _SPECS = (
     LossSpec(
         name="sigmoid_focal_loss", expects="logits", activation="sigmoid", target="binary",
         target_formats=("binary", "multi_hot", "soft"), tasks=("binary", "multilabel"),
-        supports=_REDUCE | {"gamma", "alpha", "pos_weight"},
+        supports=_REDUCE | {"gamma", "alpha"},
         torch_equivalent="torchvision.ops.sigmoid_focal_loss",
         keras_equivalent="keras.losses.BinaryFocalCrossentropy(from_logits=True, apply_class_balancing=True)",
         module="SigmoidFocalLoss",

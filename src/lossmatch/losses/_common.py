@@ -1,0 +1,66 @@
+"""Pieces every loss shares: dtype upcasting, temperature, reductions, the double-activation warning."""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+
+from lossmatch._validation import check_positive, check_probability_option, check_reduction
+from lossmatch.errors import LossInputWarning
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+# torch's probability losses clamp log(p) at -100 so that p = 0 gives a large finite loss, not inf.
+LOG_CLAMP = -100.0
+
+
+def upcast(x: torch.Tensor) -> torch.Tensor:
+    """fp16/bf16 are computed in fp32 (the loss is returned in fp32); other dtypes are kept."""
+    return x.float() if x.dtype in _LOW_PRECISION else x
+
+
+def check_common_options(*, reduction: str, label_smoothing: float = 0.0, temperature: float = 1.0) -> None:
+    check_reduction(reduction)
+    check_probability_option("label_smoothing", label_smoothing, upper_inclusive=True)
+    check_positive("temperature", temperature)
+
+
+def scale_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    return logits if temperature == 1.0 else logits / temperature
+
+
+def reduce(loss: torch.Tensor, reduction: str, denominator: torch.Tensor | None = None) -> torch.Tensor:
+    """``mean`` divides by ``denominator`` when given (torch's weighted mean), else by the element count."""
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    return total / denominator if denominator is not None else total / loss.numel()
+
+
+def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | None, stacklevel: int = 4) -> None:
+    """Warn when a logits entry point receives what looks like probabilities (a double activation).
+
+    Evidence: every value in [0, 1] and, for softmax losses (``class_dim`` given), every row summing to 1.
+    Sigmoid losses need at least 8 values before all-in-[0, 1] counts as evidence.
+    """
+    if logits.numel() < (2 if class_dim is not None else 8):
+        return
+    with torch.no_grad():
+        low, high = torch.aminmax(logits.detach())
+        if low < 0 or high > 1:
+            return
+        if class_dim is not None:
+            sums = logits.detach().sum(dim=class_dim, dtype=torch.float32)
+            if not torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
+                return
+    what = "probabilities (all values in [0, 1], rows summing to 1)" if class_dim is not None else "probabilities (all values in [0, 1])"
+    activation = "softmax" if class_dim is not None else "sigmoid"
+    probs_name = loss.removesuffix("_with_logits")
+    warnings.warn(
+        f"`{loss}` expects raw logits, but its input looks like {what}: applying {activation} twice flattens "
+        f"the loss and its gradients. Pass the pre-{activation} outputs, or use `{probs_name}` on probabilities.",
+        LossInputWarning,
+        stacklevel=stacklevel,
+    )
