@@ -127,7 +127,7 @@ _SPECS = (
         name="categorical_cross_entropy", expects="probs", activation="softmax", target="one_hot",
         target_formats=("one_hot", "soft"), tasks=("binary", "multiclass"),
         supports=_REDUCE | {"class_dim", "renormalize"},
-        torch_equivalent="-(target * probs.clamp_min(tiny).log()).sum(dim)",
+        torch_equivalent="-(target * probs.log().clamp_min(-100)).sum(dim)",
         keras_equivalent="keras.losses.CategoricalCrossentropy()",
         module="CategoricalCrossEntropy",
         summary="CE on softmax probabilities with one-hot or soft targets.",

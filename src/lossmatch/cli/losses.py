@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lossmatch.cli._output import Format, emit_json, resolve_format, stdout_console
+from lossmatch.cli._output import Format, emit_json, resolve_format
 from lossmatch.registry import REGISTRY
 
 _LISTED_KEYS = ("name", "expects", "activation", "target", "tasks", "supports", "torch_equivalent", "keras_equivalent")
@@ -21,12 +21,10 @@ def register(app: typer.Typer) -> None:
         if resolve_format(fmt, json_flag) == "json":
             emit_json({"losses": [{key: spec[key] for key in _LISTED_KEYS} | {"summary": spec["summary"]} for spec in specs]})
             return
-        from rich.table import Table
-
-        table = Table(title="lossmatch losses", show_lines=False)
-        for column in ("name", "expects", "activation", "target", "tasks", "torch / keras equivalent"):
-            table.add_column(column, overflow="fold")
+        width = max(len(spec["name"]) for spec in specs)
         for spec in specs:
-            table.add_row(spec["name"], spec["expects"], spec["activation"], "/".join(spec["target_formats"]),
-                          ", ".join(spec["tasks"]), f"{spec['torch_equivalent']}\n{spec['keras_equivalent']}")
-        stdout_console().print(table)
+            typer.echo(f"{spec['name']:<{width}}  {spec['expects']:<6}  {spec['activation']:<7}  "
+                       f"{'/'.join(spec['target_formats']):<21}  {', '.join(spec['tasks'])}")
+            typer.echo(f"{'':<{width}}  {spec['summary']}")
+            typer.echo(f"{'':<{width}}  torch: {spec['torch_equivalent']}")
+            typer.echo(f"{'':<{width}}  keras: {spec['keras_equivalent']}")
