@@ -45,6 +45,11 @@ def _short(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def count(n: int, noun: str) -> str:
+    """``1 value``, ``3 values``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def show_shape(shape: Sequence[int]) -> str:
     return f"shape ({', '.join(str(int(s)) for s in shape)}{',' if len(shape) == 1 else ''})"
 
@@ -89,7 +94,7 @@ def check_finite(name: str, value: torch.Tensor) -> None:
     finite = torch.isfinite(value)
     if not bool(finite.all()):
         bad = value[~finite]
-        raise TargetFormatError(expected(name, "contain only finite values", f"{bad.numel()} non-finite values {show_values(bad)}"))
+        raise TargetFormatError(expected(name, "contain only finite values", f"{count(bad.numel(), 'non-finite value')} {show_values(bad)}"))
 
 
 def check_same_shape(name: str, value: torch.Tensor, other_name: str, other: torch.Tensor, hint: str | None = None) -> None:
@@ -103,7 +108,7 @@ def check_unit_interval(name: str, value: torch.Tensor, hint: str | None = None)
     outside = (value < 0) | (value > 1)
     if bool(outside.any()):
         bad = value[outside]
-        raise LossmatchValueError(expected(name, "contain values in [0, 1]", f"{bad.numel()} values outside it {show_values(bad)}", hint))
+        raise LossmatchValueError(expected(name, "contain values in [0, 1]", f"{count(bad.numel(), 'value')} outside it {show_values(bad)}", hint))
 
 
 def check_index_target(target: torch.Tensor, num_classes: int, ignore_index: int | None, hint: str | None = None) -> None:
@@ -122,7 +127,7 @@ def check_index_target(target: torch.Tensor, num_classes: int, ignore_index: int
         if bool((bad == num_classes).all()) and int(target.min()) >= 1:
             extra = "Labels look 1-based: subtract 1."
         raise TargetFormatError(expected("target", f"hold class indices in [0, {num_classes - 1}]{ignore}",
-                                         f"{bad.numel()} values outside {show_values(bad)}", extra or None))
+                                         f"{count(bad.numel(), 'value')} outside {show_values(bad)}", extra or None))
 
 
 def check_weight(name: str, weight: torch.Tensor | None, size: int, what: str) -> None:

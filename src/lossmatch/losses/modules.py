@@ -1,9 +1,8 @@
 """``torch.nn.Module`` forms of the losses: they store options and call the functional form.
 
 Tensor options (``weight``, ``pos_weight``, ``alpha``, ``class_weight``) are registered as buffers, so
-``.to(device)`` and ``state_dict()`` carry them, as with torch's own loss modules. Options are checked once at
-construction by calling nothing: an unknown keyword is a ``TypeError`` from Python, and values are validated
-by the functional form on the first call.
+``.to(device)`` and ``state_dict()`` carry them, as with torch's own loss modules. An unknown option name is a
+``TypeError`` at construction; values are validated by the functional form on each call.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import Any, ClassVar
 import torch
 from torch import nn
 
-from lossmatch.losses import _binary, _categorical, _focal, _linear
+from lossmatch import losses
 
 __all__ = [
     "BinaryCrossEntropyWithLogits",
@@ -33,11 +32,15 @@ __all__ = [
 class _LossModule(nn.Module):
     """Holds keyword options for ``function`` and calls it in ``forward``."""
 
-    function: ClassVar[Callable[..., torch.Tensor]]
+    function_name: ClassVar[str]
+
+    @classmethod
+    def function(cls, *args: Any, **kwargs: Any) -> torch.Tensor:
+        return getattr(losses, cls.function_name)(*args, **kwargs)
 
     def __init__(self, **options: Any) -> None:
         super().__init__()
-        accepted = _keyword_options(type(self).function)
+        accepted = _keyword_options(getattr(losses, type(self).function_name))
         unknown = sorted(set(options) - set(accepted))
         if unknown:
             raise TypeError(f"{type(self).__name__} got unexpected options {unknown}; it accepts {sorted(accepted)}")
@@ -63,49 +66,49 @@ def _keyword_options(function: Callable[..., Any]) -> tuple[str, ...]:
 class BinaryCrossEntropyWithLogits(_LossModule):
     """Module form of :func:`lossmatch.binary_cross_entropy_with_logits` (cf. ``nn.BCEWithLogitsLoss``)."""
 
-    function = staticmethod(_binary.binary_cross_entropy_with_logits)
+    function_name = "binary_cross_entropy_with_logits"
 
 
 class BinaryCrossEntropy(_LossModule):
     """Module form of :func:`lossmatch.binary_cross_entropy` (cf. ``nn.BCELoss``)."""
 
-    function = staticmethod(_binary.binary_cross_entropy)
+    function_name = "binary_cross_entropy"
 
 
 class CategoricalCrossEntropyWithLogits(_LossModule):
     """Module form of :func:`lossmatch.categorical_cross_entropy_with_logits`."""
 
-    function = staticmethod(_categorical.categorical_cross_entropy_with_logits)
+    function_name = "categorical_cross_entropy_with_logits"
 
 
 class CategoricalCrossEntropy(_LossModule):
     """Module form of :func:`lossmatch.categorical_cross_entropy`."""
 
-    function = staticmethod(_categorical.categorical_cross_entropy)
+    function_name = "categorical_cross_entropy"
 
 
 class SparseCategoricalCrossEntropyWithLogits(_LossModule):
     """Module form of :func:`lossmatch.sparse_categorical_cross_entropy_with_logits` (cf. ``nn.CrossEntropyLoss``)."""
 
-    function = staticmethod(_categorical.sparse_categorical_cross_entropy_with_logits)
+    function_name = "sparse_categorical_cross_entropy_with_logits"
 
 
 class SparseCategoricalCrossEntropy(_LossModule):
     """Module form of :func:`lossmatch.sparse_categorical_cross_entropy` (cf. ``nn.NLLLoss`` on ``log``)."""
 
-    function = staticmethod(_categorical.sparse_categorical_cross_entropy)
+    function_name = "sparse_categorical_cross_entropy"
 
 
 class SigmoidFocalLoss(_LossModule):
     """Module form of :func:`lossmatch.sigmoid_focal_loss`."""
 
-    function = staticmethod(_focal.sigmoid_focal_loss)
+    function_name = "sigmoid_focal_loss"
 
 
 class SoftmaxFocalLoss(_LossModule):
     """Module form of :func:`lossmatch.softmax_focal_loss`."""
 
-    function = staticmethod(_focal.softmax_focal_loss)
+    function_name = "softmax_focal_loss"
 
 
 class LinearCrossEntropy(_LossModule):
@@ -117,7 +120,7 @@ class LinearCrossEntropy(_LossModule):
         >>> loss = head(hidden, target)  # hidden (N, 64), target (N,)
     """
 
-    function = staticmethod(_linear.linear_cross_entropy)
+    function_name = "linear_cross_entropy"
 
     def __init__(self, in_features: int, num_classes: int, *, bias: bool = True, **options: Any) -> None:
         super().__init__(**options)
