@@ -56,35 +56,30 @@ def main(argv: list[str] | None = None) -> None:
     app = build_app()
     debug = os.environ.get("LOSSMATCH_DEBUG") == "1"
     try:
-        app(args=argv, prog_name="lossmatch", standalone_mode=False)
+        code = app(args=argv, prog_name="lossmatch", standalone_mode=False)
     except SystemExit:
         raise
-    except LossmatchError as exc:
-        if debug:
-            raise
-        _fail(str(exc), EXIT_USAGE)
-    except (OSError, UnicodeDecodeError) as exc:
-        if debug:
-            raise
-        _fail(str(exc), EXIT_USAGE)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _fail("aborted", EXIT_FINDINGS)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 3
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            _fail("aborted", 1)
-        if isinstance(exc, click.ClickException):
-            if debug:
-                raise
-            exc.show()
-            sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line and an exit code
         if debug:
             raise
+        if isinstance(exc, (LossmatchError, OSError, UnicodeDecodeError)):
+            _fail(str(exc), EXIT_USAGE)
+        if _is_usage_error(exc):
+            exc.show()
+            sys.exit(EXIT_USAGE)
         _fail(f"internal error: {type(exc).__name__}: {exc} (set LOSSMATCH_DEBUG=1 for the traceback)", EXIT_INTERNAL)
-    sys.exit(EXIT_OK)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """typer's (vendored) click usage and parameter errors: they know how to show themselves."""
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)
 
 
 def _fail(message: str, code: int) -> None:
