@@ -104,11 +104,25 @@ def check_same_shape(name: str, value: torch.Tensor, other_name: str, other: tor
 
 
 def check_unit_interval(name: str, value: torch.Tensor, hint: str | None = None) -> None:
-    """Values in [0, 1] (probabilities, soft targets)."""
+    """Finite values in [0, 1] (probabilities, soft targets): one ``aminmax`` pass when all is well."""
+    if value.numel() == 0 or value.dtype == torch.bool:
+        return
+    low, high = torch.aminmax(value.detach())
+    if low >= 0 and high <= 1:  # NaN fails both comparisons and falls through to the diagnosis
+        return
+    if value.is_floating_point():
+        check_finite(name, value)
     outside = (value < 0) | (value > 1)
-    if bool(outside.any()):
-        bad = value[outside]
-        raise LossmatchValueError(expected(name, "contain values in [0, 1]", f"{count(bad.numel(), 'value')} outside it {show_values(bad)}", hint))
+    bad = value[outside]
+    raise LossmatchValueError(expected(name, "contain values in [0, 1]", f"{count(bad.numel(), 'value')} outside it {show_values(bad)}", hint))
+
+
+def leading_rows(value: torch.Tensor, dim: int, max_rows: int = 1024) -> torch.Tensor:
+    """The first ``max_rows`` slices along the first non-class dimension: cheap evidence for warnings."""
+    if value.dim() < 2:
+        return value
+    batch_dim = 1 if dim == 0 else 0
+    return value.narrow(batch_dim, 0, min(max_rows, value.shape[batch_dim]))
 
 
 def check_index_target(target: torch.Tensor, num_classes: int, ignore_index: int | None, hint: str | None = None) -> None:

@@ -6,7 +6,6 @@ import torch
 import torch.nn.functional as F
 
 from lossmatch._validation import (
-    check_finite,
     check_floating,
     check_positive,
     check_same_shape,
@@ -31,8 +30,6 @@ def _check_binary_inputs(name: str, scores: torch.Tensor, target: torch.Tensor, 
         hint = ("Integer class indices need a softmax loss: did you mean "
                 "`sparse_categorical_cross_entropy_with_logits`?")
     check_same_shape("target", target, name, scores, hint)
-    if target.is_floating_point():
-        check_finite("target", target)
     check_unit_interval("target", target, "Binary targets are 0/1 or soft probabilities; {-1, 1} labels map with `(y + 1) / 2`.")
     if weight is not None:
         check_tensor("weight", weight)
@@ -41,6 +38,11 @@ def _check_binary_inputs(name: str, scores: torch.Tensor, target: torch.Tensor, 
         except RuntimeError:
             raise LossmatchValueError(expected("weight", f"broadcast to {name}'s shape {tuple(scores.shape)}",
                                                f"shape {tuple(weight.shape)}")) from None
+
+
+def bce_from_log_sigmoid(x: torch.Tensor, y: torch.Tensor, log_sigmoid: torch.Tensor) -> torch.Tensor:
+    # -(y log s + (1 - y) log(1 - s)) with log(1 - s) = log s - x, s = sigmoid(x): no probability is formed
+    return (1.0 - y) * x - log_sigmoid
 
 
 def _smooth_binary(target: torch.Tensor, label_smoothing: float) -> torch.Tensor:
@@ -111,7 +113,7 @@ def binary_cross_entropy_with_logits(
     y = _smooth_binary(target.to(x.dtype), label_smoothing)
     log_sigmoid = F.logsigmoid(x)
     if pos_weight is None:
-        loss = (1.0 - y) * x - log_sigmoid
+        loss = bce_from_log_sigmoid(x, y, log_sigmoid)
     else:
         # -(p y log s + (1 - y) log(1 - s)) with log(1 - s) = log s - x
         loss = (1.0 - y) * x - (1.0 + (torch.as_tensor(pos_weight, dtype=x.dtype, device=x.device) - 1.0) * y) * log_sigmoid

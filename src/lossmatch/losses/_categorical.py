@@ -13,7 +13,6 @@ import torch
 import torch.nn.functional as F
 
 from lossmatch._validation import (
-    check_finite,
     check_floating,
     check_index_target,
     check_same_shape,
@@ -21,6 +20,7 @@ from lossmatch._validation import (
     check_unit_interval,
     check_weight,
     expected,
+    leading_rows,
     show_shape,
 )
 from lossmatch.errors import ConfigError, LossInputWarning, LossmatchTypeError, LossmatchValueError, TargetFormatError
@@ -49,13 +49,15 @@ def check_soft_target(name: str, scores: torch.Tensor, target: torch.Tensor, dim
     if target.dim() == scores.dim() - 1:
         hint = "Class indices stored as floats? Use `sparse_categorical_cross_entropy_with_logits(logits, target.long())`."
     check_same_shape("target", target, name, scores, hint)
-    check_finite("target", target)
     check_unit_interval("target", target)
 
 
 def warn_if_not_distribution(target: torch.Tensor, dim: int, loss: str, stacklevel: int = 4) -> None:
-    """Categorical CE assumes each target row is a distribution; multi-hot rows are a task mismatch."""
-    sums = target.detach().sum(dim=dim, dtype=torch.float32)
+    """Categorical CE assumes each target row is a distribution; multi-hot rows are a task mismatch.
+
+    Looks at the leading rows only: this is a warning, and the full check would cost a pass over the targets.
+    """
+    sums = leading_rows(target.detach(), dim).sum(dim=dim, dtype=torch.float32)
     if torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
         return
     warnings.warn(
@@ -82,13 +84,12 @@ def check_index_inputs(name: str, scores: torch.Tensor, target: torch.Tensor, di
 
 
 def check_probs_rows(probs: torch.Tensor, dim: int, renormalize: bool, epsilon: float | None, loss: str) -> None:
-    check_finite("probs", probs)
     check_unit_interval("probs", probs, f"Did you pass logits? Use `{loss}_with_logits`.")
     if epsilon is not None and not 0 < epsilon < 0.5:
         raise ConfigError(expected("epsilon", "be None or a float in (0, 0.5)", repr(epsilon)))
     if renormalize:
         return
-    sums = probs.detach().sum(dim=dim, dtype=torch.float32)
+    sums = leading_rows(probs.detach(), dim).sum(dim=dim, dtype=torch.float32)
     if not torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
         warnings.warn(
             f"`{loss}` expects probability rows summing to 1 (softmax outputs), but row sums range over "
@@ -107,6 +108,10 @@ def log_probs_from_probs(probs: torch.Tensor, renormalize: bool, epsilon: float 
     p = upcast(probs)
     if renormalize:
         p = p / p.sum(dim=-1, keepdim=True)
+    return _log_clamped(p, epsilon)
+
+
+def _log_clamped(p: torch.Tensor, epsilon: float | None) -> torch.Tensor:
     if epsilon is not None:
         return p.clamp(epsilon, 1.0 - epsilon).log()
     return p.log().clamp_min(LOG_CLAMP)
@@ -123,21 +128,44 @@ def _cross_entropy_soft(log_probs: torch.Tensor, target: torch.Tensor, weight: t
     return reduce(-(y * log_probs).sum(dim=-1), reduction)
 
 
-def _cross_entropy_index(log_probs: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None,
-                         ignore_index: int, label_smoothing: float, reduction: str) -> torch.Tensor:
-    """``-w_t log p_t`` per row (plus torch's smoothing term); ``mean`` divides by the summed ``w_t``."""
+def _pick(values: torch.Tensor, target: torch.Tensor, ignore_index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``values[..., target]`` with ignored entries read at class 0; returns (picked, valid, safe_target)."""
     valid = target != ignore_index
     safe_target = torch.where(valid, target, 0).long()
-    nll = -log_probs.gather(-1, safe_target.unsqueeze(-1)).squeeze(-1)
-    row_weight = valid.to(log_probs.dtype)
+    return values.gather(-1, safe_target.unsqueeze(-1)).squeeze(-1), valid, safe_target
+
+
+def _index_loss(nll: torch.Tensor, valid: torch.Tensor, safe_target: torch.Tensor, weight: torch.Tensor | None,
+                reduction: str, smoothing_term: torch.Tensor | None = None, label_smoothing: float = 0.0,
+                num_classes: int = 1) -> torch.Tensor:
+    """Weight, mask and reduce a per-row NLL; ``mean`` divides by the summed ``w_t`` (torch's weighted mean).
+
+    With smoothing, torch's form: ``(1 - eps) * w_t * nll + eps / C * sum_c -w_c log p_c``.
+    """
+    row_weight = valid.to(nll.dtype)
     if weight is not None:
-        row_weight = row_weight * weight.to(log_probs.dtype)[safe_target]
+        row_weight = row_weight * weight.to(nll.dtype)[safe_target]
     loss = nll * row_weight
-    if label_smoothing:
-        # torch: (1 - eps) * nll + eps / C * sum_c -w_c log p_c, over the same denominator as nll.
-        uniform = -(log_probs * weight.to(log_probs.dtype)).sum(-1) if weight is not None else -log_probs.sum(-1)
-        loss = (1.0 - label_smoothing) * loss + (label_smoothing / log_probs.shape[-1]) * uniform * valid
+    if smoothing_term is not None:
+        loss = (1.0 - label_smoothing) * loss + (label_smoothing / num_classes) * smoothing_term * valid
     return reduce(loss, reduction, row_weight.sum() if reduction == "mean" else None)
+
+
+def _cross_entropy_index(log_probs: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None,
+                         ignore_index: int, label_smoothing: float, reduction: str) -> torch.Tensor:
+    """``-w_t log p_t`` per row, plus torch's smoothing term."""
+    if not label_smoothing:
+        # torch's indexing kernel has exactly these semantics (weights, ignore_index, weighted mean)
+        num_classes = log_probs.shape[-1]
+        loss = F.nll_loss(log_probs.reshape(-1, num_classes), target.reshape(-1),
+                          weight=None if weight is None else weight.to(log_probs.dtype),
+                          ignore_index=ignore_index, reduction=reduction)
+        return loss.reshape(target.shape) if reduction == "none" else loss
+    picked, valid, safe_target = _pick(log_probs, target, ignore_index)
+    smoothing_term = None
+    if label_smoothing:
+        smoothing_term = -(log_probs * weight.to(log_probs.dtype)).sum(-1) if weight is not None else -log_probs.sum(-1)
+    return _index_loss(-picked, valid, safe_target, weight, reduction, smoothing_term, label_smoothing, log_probs.shape[-1])
 
 
 # ---------------------------------------------------------------------------------------------- public
@@ -366,5 +394,12 @@ def sparse_categorical_cross_entropy(
         check_probs_rows(probs, dim, renormalize, epsilon, "sparse_categorical_cross_entropy")
     else:
         dim = class_dim % probs.dim()
-    log_probs = log_probs_from_probs(_class_last(probs, dim), renormalize, epsilon)
-    return _cross_entropy_index(log_probs, target, weight, ignore_index, label_smoothing, reduction)
+    probs = _class_last(probs, dim)
+    if label_smoothing:
+        return _cross_entropy_index(log_probs_from_probs(probs, renormalize, epsilon), target, weight, ignore_index,
+                                    label_smoothing, reduction)
+    # Only the true class's probability is needed: take the log of N values, not N x C.
+    picked, valid, safe_target = _pick(upcast(probs), target, ignore_index)
+    if renormalize:
+        picked = picked / upcast(probs).sum(dim=-1)
+    return _index_loss(-_log_clamped(picked, epsilon), valid, safe_target, weight, reduction)

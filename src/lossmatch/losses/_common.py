@@ -6,7 +6,7 @@ import warnings
 
 import torch
 
-from lossmatch._validation import check_positive, check_probability_option, check_reduction
+from lossmatch._validation import check_positive, check_probability_option, check_reduction, leading_rows
 from lossmatch.errors import LossInputWarning
 
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
@@ -33,28 +33,29 @@ def reduce(loss: torch.Tensor, reduction: str, denominator: torch.Tensor | None 
     """``mean`` divides by ``denominator`` when given (torch's weighted mean), else by the element count."""
     if reduction == "none":
         return loss
-    total = loss.sum()
     if reduction == "sum":
-        return total
-    return total / denominator if denominator is not None else total / loss.numel()
+        return loss.sum()
+    return loss.sum() / denominator if denominator is not None else loss.mean()
 
 
 def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | None, stacklevel: int = 4) -> None:
     """Warn when a logits entry point receives what looks like probabilities (a double activation).
 
     Evidence: every value in [0, 1] and, for softmax losses (``class_dim`` given), every row summing to 1.
-    Sigmoid losses need at least 8 values before all-in-[0, 1] counts as evidence.
+    Sigmoid losses need at least 8 values before all-in-[0, 1] counts as evidence. The leading rows are
+    checked first, so real logits (almost always outside [0, 1] there) cost one small pass.
     """
     if logits.numel() < (2 if class_dim is not None else 8):
         return
     with torch.no_grad():
-        low, high = torch.aminmax(logits.detach())
-        if low < 0 or high > 1:
-            return
-        if class_dim is not None:
-            sums = logits.detach().sum(dim=class_dim, dtype=torch.float32)
-            if not torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
+        for sample in (leading_rows(logits.detach(), class_dim or 0), logits.detach()):
+            low, high = torch.aminmax(sample)
+            if low < 0 or high > 1:
                 return
+            if class_dim is not None:
+                sums = sample.sum(dim=class_dim, dtype=torch.float32)
+                if not torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
+                    return
     what = "probabilities (all values in [0, 1], rows summing to 1)" if class_dim is not None else "probabilities (all values in [0, 1])"
     activation = "softmax" if class_dim is not None else "sigmoid"
     probs_name = loss.removesuffix("_with_logits")

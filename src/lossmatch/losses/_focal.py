@@ -12,9 +12,10 @@ import torch.nn.functional as F
 
 from lossmatch._validation import check_floating, check_positive, check_tensor, check_unit_interval, check_weight, expected
 from lossmatch.errors import ConfigError, LossmatchValueError
-from lossmatch.losses._binary import _check_binary_inputs, _smooth_binary
+from lossmatch.losses._binary import _check_binary_inputs, _smooth_binary, bce_from_log_sigmoid
 from lossmatch.losses._categorical import (
     _class_last,
+    _pick,
     check_index_inputs,
     check_soft_target,
     class_axis,
@@ -101,7 +102,7 @@ def sigmoid_focal_loss(
     hard = label_smoothing == 0 and (not target.is_floating_point() or bool(((target == 0) | (target == 1)).all()))
     y = _smooth_binary(target.to(x.dtype), label_smoothing)
     log_sigmoid = F.logsigmoid(x)
-    loss = (1.0 - y) * x - log_sigmoid  # BCE with logits, as in binary_cross_entropy_with_logits
+    loss = bce_from_log_sigmoid(x, y, log_sigmoid)
     if gamma != 0:
         if hard:
             log_one_minus_pt = log_sigmoid - x * y  # y=1: log sigma(-x); y=0: log sigma(x)
@@ -194,9 +195,7 @@ def softmax_focal_loss(
             if class_scale is None else class_scale * alpha
 
     if not soft and not label_smoothing:
-        valid = target != ignore_index
-        safe_target = torch.where(valid, target, 0).long()
-        log_pt = log_probs.gather(-1, safe_target.unsqueeze(-1)).squeeze(-1)
+        log_pt, valid, safe_target = _pick(log_probs, target, ignore_index)
         loss = -log_pt * _focal_factor(_log1m_exp(log_pt), gamma)
         if class_scale is not None:
             loss = loss * class_scale[safe_target]
