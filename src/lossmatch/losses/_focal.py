@@ -84,7 +84,7 @@ def sigmoid_focal_loss(
 
     Example:
         >>> sigmoid_focal_loss(torch.tensor([3.0, -1.0]), torch.tensor([1.0, 1.0]), gamma=2.0)
-        tensor(0.7119)
+        tensor(0.3510)
 
     References:
         Lin, Goyal, Girshick, He, Dollar. Focal Loss for Dense Object Detection. ICCV 2017.
@@ -157,7 +157,7 @@ def softmax_focal_loss(
 
     Example:
         >>> softmax_focal_loss(torch.tensor([[2.0, 0.5, -1.0]]), torch.tensor([0]), gamma=2.0)
-        tensor(0.0164)
+        tensor(0.0111)
 
     References:
         Lin et al., ICCV 2017; keras.losses.CategoricalFocalCrossentropy.
