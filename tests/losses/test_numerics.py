@@ -142,3 +142,14 @@ def test_fuzz_binary_losses_finite_and_match_torch(shape, scale, seed, gamma):
     focal.backward()
     assert torch.isfinite(focal) and torch.isfinite(logits.grad).all()
     assert focal.item() <= ours.item() + 1e-12  # the focal factor is at most 1
+
+
+def test_bce_gradients_flow_to_soft_targets_and_second_order(gen):
+    logits = torch.randn(5, 3, generator=gen, dtype=torch.float64, requires_grad=True)
+    teacher = torch.rand(5, 3, generator=gen, dtype=torch.float64, requires_grad=True)
+    pos_weight = torch.rand(3, generator=gen, dtype=torch.float64) * 3
+    # distillation: the soft targets need gradients too
+    assert torch.autograd.gradcheck(lambda x, y: lm.binary_cross_entropy_with_logits(x, y, pos_weight=pos_weight), (logits, teacher))
+    # the closed-form backward is itself differentiable
+    assert torch.autograd.gradgradcheck(lambda x: lm.binary_cross_entropy_with_logits(x, teacher.detach(), pos_weight=pos_weight), (logits,))
+    assert torch.autograd.gradgradcheck(lambda x: lm.binary_cross_entropy_with_logits(x, teacher.detach()), (logits,))

@@ -40,11 +40,6 @@ def _check_binary_inputs(name: str, scores: torch.Tensor, target: torch.Tensor, 
                                                f"shape {tuple(weight.shape)}")) from None
 
 
-def bce_from_log_sigmoid(x: torch.Tensor, y: torch.Tensor, log_sigmoid: torch.Tensor) -> torch.Tensor:
-    # -(y log s + (1 - y) log(1 - s)) with log(1 - s) = log s - x, s = sigmoid(x): no probability is formed
-    return (1.0 - y) * x - log_sigmoid
-
-
 def _smooth_binary(target: torch.Tensor, label_smoothing: float) -> torch.Tensor:
     # Keras' convention for BCE (torch has none, pytorch#91545): move every target towards 0.5.
     return target if label_smoothing == 0 else target * (1.0 - label_smoothing) + 0.5 * label_smoothing
@@ -111,15 +106,12 @@ def binary_cross_entropy_with_logits(
         warn_if_probabilities(logits, loss="binary_cross_entropy_with_logits", class_dim=None)
     x = scale_temperature(upcast(logits), temperature)
     y = _smooth_binary(target.to(x.dtype), label_smoothing)
-    log_sigmoid = F.logsigmoid(x)
-    if pos_weight is None:
-        loss = bce_from_log_sigmoid(x, y, log_sigmoid)
-    else:
-        # -(p y log s + (1 - y) log(1 - s)) with log(1 - s) = log s - x
-        loss = (1.0 - y) * x - (1.0 + (torch.as_tensor(pos_weight, dtype=x.dtype, device=x.device) - 1.0) * y) * log_sigmoid
-    if weight is not None:
-        loss = loss * weight.to(loss.dtype)
-    return reduce(loss, reduction)
+    if pos_weight is not None:
+        pos_weight = torch.as_tensor(pos_weight, dtype=x.dtype, device=x.device)
+    # torch's fused kernel evaluates exactly the identity above, (1 - y) x - (1 + (p - 1) y) log sigmoid(x),
+    # with a closed-form backward; our part is the smoothing, temperature, upcasting and checks around it.
+    return F.binary_cross_entropy_with_logits(x, y, weight=None if weight is None else weight.to(x.dtype),
+                                              pos_weight=pos_weight, reduction=reduction)
 
 
 def binary_cross_entropy(

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from lossmatch._validation import check_floating, check_positive, check_tensor, check_unit_interval, check_weight, expected
 from lossmatch.errors import ConfigError, LossmatchValueError
-from lossmatch.losses._binary import _check_binary_inputs, _smooth_binary, bce_from_log_sigmoid
+from lossmatch.losses._binary import _check_binary_inputs, _smooth_binary
 from lossmatch.losses._categorical import (
     _class_last,
     _pick,
@@ -99,19 +99,20 @@ def sigmoid_focal_loss(
         _check_focal_options(gamma, alpha, logits.shape[-1] if logits.dim() else 1, "label")
         warn_if_probabilities(logits, loss="sigmoid_focal_loss", class_dim=None)
     x = upcast(logits)
-    hard = label_smoothing == 0 and (not target.is_floating_point() or bool(((target == 0) | (target == 1)).all()))
     y = _smooth_binary(target.to(x.dtype), label_smoothing)
     log_sigmoid = F.logsigmoid(x)
-    loss = bce_from_log_sigmoid(x, y, log_sigmoid)
+    xy = x * y
+    loss = x - xy - log_sigmoid  # BCE with logits: (1 - y) x - log sigmoid(x)
     if gamma != 0:
-        if hard:
-            log_one_minus_pt = log_sigmoid - x * y  # y=1: log sigma(-x); y=0: log sigma(x)
-        else:
+        soft = label_smoothing > 0 or (y.is_floating_point() and bool(((y > 0) & (y < 1)).any()))
+        if soft:
             log_one_minus_pt = log_sigmoid + torch.logaddexp(torch.log(y) - x, torch.log1p(-y))
+        else:
+            log_one_minus_pt = log_sigmoid - xy  # y=1: log sigmoid(-x); y=0: log sigmoid(x)
         loss = loss * _focal_factor(log_one_minus_pt, gamma)
     if alpha is not None:
         alpha_pos = alpha.to(x.dtype) if isinstance(alpha, torch.Tensor) else alpha
-        loss = loss * (alpha_pos * y + (1.0 - alpha_pos) * (1.0 - y))
+        loss = loss * ((1.0 - alpha_pos) + (2.0 * alpha_pos - 1.0) * y)  # alpha y + (1 - alpha)(1 - y)
     if weight is not None:
         loss = loss * weight.to(loss.dtype)
     return reduce(loss, reduction)
