@@ -56,7 +56,6 @@ __all__ = [
     "sparse_categorical_cross_entropy_with_logits",
     "sigmoid_focal_loss",
     "softmax_focal_loss",
-    "linear_cross_entropy",
     "smooth_labels",
     "LossSpec",
     "Pairing",

@@ -8,6 +8,7 @@ shown in full and at most ten offending values. Helpers raise the classes in :mo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -70,8 +71,8 @@ def check_probability_option(name: str, value: float, *, upper_inclusive: bool =
 
 
 def check_positive(name: str, value: float, *, allow_zero: bool = False) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
-    ok = ok and (value >= 0 if allow_zero else value > 0) and value != float("inf")
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = ok and (value >= 0 if allow_zero else value > 0)
     if not ok:
         raise ConfigError(expected(name, "be a finite float >= 0" if allow_zero else "be a finite float > 0", repr(value)))
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from lossmatch.errors import ConfigError
 
-__all__ = ["LossSpec", "Pairing", "REGISTRY", "PAIRINGS", "TASKS", "TARGET_FORMATS", "get", "specs_for", "pairing"]
+__all__ = ["PAIRINGS", "REGISTRY", "TARGET_FORMATS", "TASKS", "LossSpec", "Pairing", "get", "pairing", "specs_for"]
 
 Expects = Literal["logits", "probs"]
 Activation = Literal["sigmoid", "softmax"]

@@ -8,8 +8,8 @@ keras = pytest.importorskip("keras")
 if keras.backend.backend() != "torch":  # pragma: no cover - conftest sets KERAS_BACKEND=torch
     pytest.skip("Keras parity tests need KERAS_BACKEND=torch", allow_module_level=True)
 
-import lossmatch as lm  # noqa: E402
-import lossmatch.keras as lmk  # noqa: E402
+import lossmatch as lm
+import lossmatch.keras as lmk
 
 GEN = torch.Generator().manual_seed(4)
 LOGITS = torch.randn(16, 5, generator=GEN) * 2

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 import lossmatch as lm
-import lossmatch.nn  # noqa: F401 - lm.nn
+import lossmatch.nn
 
 REDUCTIONS = ("mean", "sum", "none")
 

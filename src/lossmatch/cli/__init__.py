@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail("aborted", EXIT_FINDINGS)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line and an exit code
+    except Exception as exc:
         if debug:
             raise
         if isinstance(exc, (LossmatchError, OSError, UnicodeDecodeError)):

@@ -34,13 +34,13 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def stderr_console():  # noqa: ANN201 - rich is imported lazily
+def stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
 
 
-def stdout_console():  # noqa: ANN201
+def stdout_console():
     from rich.console import Console
 
     return Console(soft_wrap=True)

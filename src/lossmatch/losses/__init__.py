@@ -20,16 +20,16 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "categorical_cross_entropy",
     "categorical_cross_entropy_with_logits",
+    "linear_cross_entropy",
+    "sigmoid_focal_loss",
+    "smooth_labels",
+    "softmax_focal_loss",
     "sparse_categorical_cross_entropy",
     "sparse_categorical_cross_entropy_with_logits",
-    "sigmoid_focal_loss",
-    "softmax_focal_loss",
-    "linear_cross_entropy",
-    "smooth_labels",
 ]
 
 
-def __getattr__(name: str):  # noqa: ANN202 - the chunked autograd Function loads on first use
+def __getattr__(name: str):
     if name == "linear_cross_entropy":
         from lossmatch.losses._linear import linear_cross_entropy
 

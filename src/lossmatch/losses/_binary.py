@@ -14,7 +14,14 @@ from lossmatch._validation import (
     expected,
 )
 from lossmatch.errors import ConfigError, LossmatchValueError
-from lossmatch.losses._common import LOG_CLAMP, check_common_options, reduce, scale_temperature, upcast, warn_if_probabilities
+from lossmatch.losses._common import (
+    LOG_CLAMP,
+    check_common_options,
+    reduce,
+    scale_temperature,
+    upcast,
+    warn_if_probabilities,
+)
 
 
 def _check_binary_inputs(name: str, scores: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None) -> None:

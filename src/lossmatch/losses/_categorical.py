@@ -24,7 +24,14 @@ from lossmatch._validation import (
     show_shape,
 )
 from lossmatch.errors import ConfigError, LossInputWarning, LossmatchTypeError, LossmatchValueError, TargetFormatError
-from lossmatch.losses._common import LOG_CLAMP, check_common_options, reduce, scale_temperature, upcast, warn_if_probabilities
+from lossmatch.losses._common import (
+    LOG_CLAMP,
+    check_common_options,
+    reduce,
+    scale_temperature,
+    upcast,
+    warn_if_probabilities,
+)
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -34,6 +41,17 @@ def class_axis(scores: torch.Tensor, class_dim: int, name: str) -> int:
     if not -scores.dim() <= class_dim < scores.dim():
         raise ConfigError(expected("class_dim", f"index a dimension of `{name}` {show_shape(scores.shape)}", str(class_dim)))
     return class_dim % scores.dim()
+
+
+def check_scores(name: str, scores: torch.Tensor, class_dim: int, weight: torch.Tensor | None, *, reduction: str,
+                 label_smoothing: float, temperature: float = 1.0) -> int:
+    """The checks every softmax loss starts with; returns the class dimension, normalised to be >= 0."""
+    check_tensor(name, scores)
+    check_floating(name, scores)
+    dim = class_axis(scores, class_dim, name)
+    check_weight("weight", weight, scores.shape[dim], "class")
+    check_common_options(reduction=reduction, label_smoothing=label_smoothing, temperature=temperature)
+    return dim
 
 
 def check_soft_target(name: str, scores: torch.Tensor, target: torch.Tensor, dim: int) -> None:
@@ -219,12 +237,9 @@ def categorical_cross_entropy_with_logits(
     """
     loss_name = "categorical_cross_entropy_with_logits"
     if validate:
-        check_tensor("logits", logits)
-        check_floating("logits", logits)
-        dim = class_axis(logits, class_dim, "logits")
+        dim = check_scores("logits", logits, class_dim, weight, reduction=reduction, label_smoothing=label_smoothing,
+                           temperature=temperature)
         check_soft_target("logits", logits, target, dim)
-        check_weight("weight", weight, logits.shape[dim], "class")
-        check_common_options(reduction=reduction, label_smoothing=label_smoothing, temperature=temperature)
         warn_if_probabilities(logits, loss=loss_name, class_dim=dim)
         warn_if_not_distribution(target, dim, loss_name)
     else:
@@ -278,12 +293,8 @@ def categorical_cross_entropy(
         keras.losses.CategoricalCrossentropy().
     """
     if validate:
-        check_tensor("probs", probs)
-        check_floating("probs", probs)
-        dim = class_axis(probs, class_dim, "probs")
+        dim = check_scores("probs", probs, class_dim, weight, reduction=reduction, label_smoothing=label_smoothing)
         check_soft_target("probs", probs, target, dim)
-        check_weight("weight", weight, probs.shape[dim], "class")
-        check_common_options(reduction=reduction, label_smoothing=label_smoothing)
         check_probs_rows(probs, dim, renormalize, epsilon, "categorical_cross_entropy")
         warn_if_not_distribution(target, dim, "categorical_cross_entropy")
     else:
@@ -340,12 +351,9 @@ def sparse_categorical_cross_entropy_with_logits(
     """
     loss_name = "sparse_categorical_cross_entropy_with_logits"
     if validate:
-        check_tensor("logits", logits)
-        check_floating("logits", logits)
-        dim = class_axis(logits, class_dim, "logits")
+        dim = check_scores("logits", logits, class_dim, weight, reduction=reduction, label_smoothing=label_smoothing,
+                           temperature=temperature)
         check_index_inputs("logits", logits, target, dim, ignore_index)
-        check_weight("weight", weight, logits.shape[dim], "class")
-        check_common_options(reduction=reduction, label_smoothing=label_smoothing, temperature=temperature)
         warn_if_probabilities(logits, loss=loss_name, class_dim=dim)
     else:
         dim = class_dim % logits.dim()
@@ -385,12 +393,8 @@ def sparse_categorical_cross_entropy(
         keras.losses.SparseCategoricalCrossentropy().
     """
     if validate:
-        check_tensor("probs", probs)
-        check_floating("probs", probs)
-        dim = class_axis(probs, class_dim, "probs")
+        dim = check_scores("probs", probs, class_dim, weight, reduction=reduction, label_smoothing=label_smoothing)
         check_index_inputs("probs", probs, target, dim, ignore_index)
-        check_weight("weight", weight, probs.shape[dim], "class")
-        check_common_options(reduction=reduction, label_smoothing=label_smoothing)
         check_probs_rows(probs, dim, renormalize, epsilon, "sparse_categorical_cross_entropy")
     else:
         dim = class_dim % probs.dim()

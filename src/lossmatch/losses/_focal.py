@@ -10,15 +10,20 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from lossmatch._validation import check_floating, check_positive, check_tensor, check_unit_interval, check_weight, expected
+from lossmatch._validation import (
+    check_positive,
+    check_unit_interval,
+    check_weight,
+    expected,
+)
 from lossmatch.errors import ConfigError, LossmatchValueError
 from lossmatch.losses._binary import _check_binary_inputs, _smooth_binary
 from lossmatch.losses._categorical import (
     _class_last,
     _pick,
     check_index_inputs,
+    check_scores,
     check_soft_target,
-    class_axis,
 )
 from lossmatch.losses._common import check_common_options, reduce, upcast, warn_if_probabilities
 
@@ -168,9 +173,7 @@ def softmax_focal_loss(
     """
     soft = isinstance(target, torch.Tensor) and target.is_floating_point()
     if validate:
-        check_tensor("logits", logits)
-        check_floating("logits", logits)
-        dim = class_axis(logits, class_dim, "logits")
+        dim = check_scores("logits", logits, class_dim, weight, reduction=reduction, label_smoothing=label_smoothing)
         if soft:
             if ignore_index != -100:
                 raise LossmatchValueError(expected("ignore_index", "be left at -100 with one-hot or soft targets "
@@ -179,8 +182,6 @@ def softmax_focal_loss(
             check_soft_target("logits", logits, target, dim)
         else:
             check_index_inputs("logits", logits, target, dim, ignore_index)
-        check_weight("weight", weight, logits.shape[dim], "class")
-        check_common_options(reduction=reduction, label_smoothing=label_smoothing)
         _check_focal_options(gamma, alpha, logits.shape[dim], "class")
         warn_if_probabilities(logits, loss="softmax_focal_loss", class_dim=dim)
     else:

@@ -21,10 +21,10 @@ from lossmatch.losses import _binary, _categorical, _focal
 
 __all__ = [
     "BinaryCrossentropy",
-    "CategoricalCrossentropy",
-    "SparseCategoricalCrossentropy",
     "BinaryFocalCrossentropy",
+    "CategoricalCrossentropy",
     "CategoricalFocalCrossentropy",
+    "SparseCategoricalCrossentropy",
 ]
 
 KERAS_EPSILON = 1e-7

@@ -17,15 +17,15 @@ from torch import nn
 from lossmatch import losses
 
 __all__ = [
-    "BinaryCrossEntropyWithLogits",
     "BinaryCrossEntropy",
-    "CategoricalCrossEntropyWithLogits",
+    "BinaryCrossEntropyWithLogits",
     "CategoricalCrossEntropy",
-    "SparseCategoricalCrossEntropyWithLogits",
-    "SparseCategoricalCrossEntropy",
+    "CategoricalCrossEntropyWithLogits",
+    "LinearCrossEntropy",
     "SigmoidFocalLoss",
     "SoftmaxFocalLoss",
-    "LinearCrossEntropy",
+    "SparseCategoricalCrossEntropy",
+    "SparseCategoricalCrossEntropyWithLogits",
 ]
 
 
@@ -52,7 +52,7 @@ class _LossModule(nn.Module):
     def _all_options(self) -> dict[str, Any]:
         return {**self.options, **{key: getattr(self, key) for key in self._tensor_options}}
 
-    def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:  # noqa: A002 - torch's name
+    def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return type(self).function(input, target, **self._all_options())
 
     def extra_repr(self) -> str:
