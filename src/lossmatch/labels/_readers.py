@@ -1,0 +1,373 @@
+"""Label file readers: CSV/TSV and Parquet (pyarrow, in batches), NPY/NPZ, ARFF (liac-arff), JSONL, plain text.
+
+``load_array`` returns one numeric (or string) array; ``read_labels`` adds the label rules on top: a table with
+one column is that column, a table whose columns are all 0/1 is a multi-hot matrix, otherwise ``column`` picks.
+Label sets (JSONL lists, delimited text) come back as a list of lists. Nothing here unpickles.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lossmatch._validation import expected
+from lossmatch.errors import DataError
+
+__all__ = ["load_array", "read_arff", "read_labels", "LABEL_FORMATS"]
+
+LABEL_FORMATS = (".csv", ".tsv", ".parquet", ".pq", ".npy", ".npz", ".arff", ".jsonl", ".txt")
+_BLOCK_SIZE = 1 << 24
+
+
+def _check_file(path: str | os.PathLike[str]) -> Path:
+    file = Path(path)
+    if not file.exists():
+        raise DataError(expected("labels", "be an existing file", f"no such path '{file}'"))
+    if file.is_dir():
+        raise DataError(expected("labels", "be a file", f"a directory '{file}'"))
+    if file.stat().st_size == 0:
+        raise DataError(expected("labels", "be a non-empty file", f"an empty file '{file}'"))
+    return file
+
+
+def _suffix(file: Path) -> str:
+    suffix = file.suffix.lower()
+    return ".txt" if suffix not in LABEL_FORMATS else suffix
+
+
+# ----------------------------------------------------------------------------------------- tables
+def _column_to_numpy(column: Any, name: str, file: Path) -> np.ndarray:
+    import pyarrow as pa
+
+    if column.null_count:
+        raise DataError(expected(f"column '{name}'", "have a label in every row",
+                                 f"{column.null_count} empty or NaN value(s) in '{file.name}'"))
+    kind = column.type
+    if pa.types.is_boolean(kind):
+        return column.to_numpy(zero_copy_only=False).astype(np.int8)
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        values = column.to_numpy(zero_copy_only=False)
+        if values.dtype.kind == "f" and np.isnan(values).any():
+            raise DataError(expected(f"column '{name}'", "have a label in every row", f"NaN values in '{file.name}'"))
+        if values.dtype == np.int64 and values.size and values.min() >= 0 and values.max() <= 1:
+            return values.astype(np.int8)  # multi-hot columns: an eighth of the memory
+        return values
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_dictionary(kind):
+        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=str)
+    raise DataError(expected(f"column '{name}'", "hold numbers or strings", f"type {kind} in '{file.name}'"))
+
+
+def _batches(file: Path, suffix: str, columns: Sequence[str] | None):
+    """Yield ``(names, record batch)`` without materialising the whole table as Python objects."""
+    import pyarrow as pa
+
+    try:
+        if suffix in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            parquet = pq.ParquetFile(file)
+            names = parquet.schema_arrow.names
+            _check_columns(columns, names, file)
+            for index in range(parquet.num_row_groups):
+                yield names, parquet.read_row_group(index, columns=list(columns) if columns else None)
+            return
+        import pyarrow.csv as pcsv
+
+        delimiter = "\t" if suffix == ".tsv" else ","
+        reader = pcsv.open_csv(file, read_options=pcsv.ReadOptions(block_size=_BLOCK_SIZE),
+                               parse_options=pcsv.ParseOptions(delimiter=delimiter),
+                               convert_options=pcsv.ConvertOptions(include_columns=list(columns) if columns else None))
+        names = reader.schema.names
+        _check_columns(columns, names, file)
+        for batch in reader:
+            yield names, batch
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(expected("labels", f"be a readable {suffix.lstrip('.').upper()} table", f"'{file.name}': {first}")) from None
+
+
+def _check_columns(columns: Sequence[str] | None, names: Sequence[str], file: Path) -> None:
+    missing = [c for c in columns or () if c not in names]
+    if missing:
+        raise DataError(expected("column", f"name a column of '{file.name}' ({', '.join(names[:10])})",
+                                 ", ".join(repr(m) for m in missing)))
+
+
+def _read_table(file: Path, suffix: str, columns: Sequence[str] | None) -> tuple[list[str], list[np.ndarray]]:
+    """Column arrays, concatenated from the batches."""
+    chunks: list[list[np.ndarray]] = []
+    names: list[str] = []
+    for batch_names, batch in _batches(file, suffix, columns):
+        names = list(columns) if columns else list(batch_names)
+        if batch.num_rows:
+            chunks.append([_column_to_numpy(batch.column(i), names[i], file) for i in range(batch.num_columns)])
+    if not chunks:
+        raise DataError(expected("labels", "hold at least one row", f"a header only in '{file.name}'"))
+    arrays = [np.concatenate([chunk[i] for chunk in chunks]) if len(chunks) > 1 else chunks[0][i] for i in range(len(names))]
+    return names, arrays
+
+
+def _stack(arrays: list[np.ndarray]) -> np.ndarray:
+    if len(arrays) == 1:
+        return arrays[0]
+    if any(a.dtype.kind == "U" for a in arrays):
+        return np.column_stack([a.astype(str) for a in arrays])
+    dtype = np.result_type(*arrays)
+    out = np.empty((arrays[0].shape[0], len(arrays)), dtype=dtype)
+    for i, a in enumerate(arrays):
+        out[:, i] = a
+    return out
+
+
+# ----------------------------------------------------------------------------------------- public
+def load_array(path: str | os.PathLike[str], *, column: str | Sequence[str] | None = None) -> np.ndarray:
+    """Read NPY/NPZ, CSV/TSV (with a header row) or Parquet into a 1-D or 2-D numeric (or string) array.
+
+    ``column`` picks one column (1-D result) or several (2-D); without it a one-column table is 1-D and a
+    table of numeric columns is 2-D. NPZ files with several arrays need ``column`` to name one.
+    """
+    file = _check_file(path)
+    suffix = _suffix(file)
+    columns = [column] if isinstance(column, str) else (list(column) if column else None)
+    if suffix == ".npy":
+        return _load_npy(file)
+    if suffix == ".npz":
+        return _load_npz(file, column if isinstance(column, str) else None)
+    if suffix not in (".csv", ".tsv", ".parquet", ".pq"):
+        raise DataError(expected("labels", "be a .npy, .npz, .csv, .tsv or .parquet file for load_array", f"'{file.name}'"))
+    names, arrays = _read_table(file, suffix, columns)
+    if len(arrays) > 1 and any(a.dtype.kind == "U" for a in arrays):
+        raise DataError(expected("column", "pick the label column", f"{len(names)} candidate columns in '{file.name}' "
+                                 f"({', '.join(names[:10])})", "Pass --column NAME."))
+    return _stack(arrays)
+
+
+def _load_npy(file: Path) -> np.ndarray:
+    try:
+        array = np.load(file, allow_pickle=False)
+    except ValueError as exc:
+        raise DataError(expected("labels", "be a numeric NPY array (no pickles)", f"'{file.name}': {exc}")) from None
+    except (OSError, EOFError) as exc:
+        raise DataError(expected("labels", "be a valid NPY file", f"'{file.name}': {exc}")) from None
+    return _check_loaded(array, file)
+
+
+def _load_npz(file: Path, key: str | None) -> np.ndarray:
+    try:
+        with np.load(file, allow_pickle=False) as archive:
+            keys = list(archive.files)
+            if key is None and len(keys) != 1:
+                raise DataError(expected("column", "name one array of the NPZ archive", f"{len(keys)} arrays in "
+                                         f"'{file.name}' ({', '.join(keys[:10])})", "Pass --column NAME."))
+            if key is not None and key not in keys:
+                raise DataError(expected("column", f"name an array of '{file.name}' ({', '.join(keys[:10])})", repr(key)))
+            array = archive[key or keys[0]]
+    except DataError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataError(expected("labels", "be a valid NPZ archive of numeric arrays (no pickles)", f"'{file.name}': {exc}")) from None
+    return _check_loaded(array, file)
+
+
+def _check_loaded(array: np.ndarray, file: Path) -> np.ndarray:
+    if array.dtype.kind not in "biufU":
+        raise DataError(expected("labels", "be a numeric or string array", f"dtype {array.dtype} in '{file.name}'"))
+    if array.ndim not in (1, 2) or array.shape[0] == 0:
+        raise DataError(expected("labels", "be a non-empty 1-D or 2-D array", f"shape {array.shape} in '{file.name}'"))
+    return array
+
+
+def read_labels(
+    path: str | os.PathLike[str],
+    *,
+    column: str | Sequence[str] | None = None,
+    label_sep: str | None = None,
+    labels_last: int | None = None,
+    xml: str | os.PathLike[str] | None = None,
+) -> np.ndarray | list[list[Any]]:
+    """Read the labels of any supported file: an array, or a list of label sets (JSONL lists, delimited text)."""
+    file = _check_file(path)
+    suffix = _suffix(file)
+    if suffix == ".arff":
+        return read_arff(file, xml=xml, labels_last=labels_last)[1]
+    if suffix == ".jsonl":
+        return _read_jsonl(file)
+    if suffix == ".txt":
+        return _read_text(file, label_sep)
+    if suffix in (".npy", ".npz"):
+        return load_array(file, column=column)
+    columns = [column] if isinstance(column, str) else (list(column) if column else None)
+    names, arrays = _read_table(file, suffix, columns)
+    if len(arrays) > 1 and not columns and not all(a.dtype.kind in "iub" and _is_01(a) for a in arrays):
+        raise DataError(expected("column", "pick the label column (or every column be 0/1 for a multi-hot table)",
+                                 f"{len(names)} candidate columns in '{file.name}' ({', '.join(names[:10])})",
+                                 "Pass --column NAME."))
+    array = _stack(arrays)
+    if label_sep and array.ndim == 1 and array.dtype.kind == "U":
+        return [_split(value, label_sep) for value in array.tolist()]
+    return array
+
+
+def _is_01(array: np.ndarray) -> bool:
+    return array.size > 0 and int(array.min()) >= 0 and int(array.max()) <= 1
+
+
+def _split(value: str, sep: str) -> list[str]:
+    return [part.strip() for part in value.split(sep) if part.strip()]
+
+
+def _text_lines(file: Path) -> list[str]:
+    raw = file.read_bytes()
+    if b"\x00" in raw:
+        raise DataError(expected("labels", "be a text file", f"binary data (NUL bytes) in '{file.name}'"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(expected("labels", "be UTF-8 text", f"an undecodable byte at offset {exc.start} in '{file.name}'")) from None
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise DataError(expected("labels", "hold at least one label", f"only blank lines in '{file.name}'"))
+    return lines
+
+
+def _read_text(file: Path, label_sep: str | None) -> np.ndarray | list[list[str]]:
+    lines = _text_lines(file)
+    empty = [i + 1 for i, line in enumerate(lines) if not line.strip()]
+    if empty and not label_sep:
+        raise DataError(expected("labels", "have one label per line", f"{len(empty)} empty line(s) in '{file.name}' "
+                                 f"(first: line {empty[0]})"))
+    if label_sep:
+        return [_split(line, label_sep) for line in lines]
+    values = [line.strip() for line in lines]
+    try:
+        numbers = np.array([float(v) for v in values])
+    except ValueError:
+        return np.array(values, dtype=str)
+    if np.isnan(numbers).any():
+        raise DataError(expected("labels", "have a label on every line", f"NaN in '{file.name}'"))
+    return numbers.astype(np.int64) if np.all(numbers == np.round(numbers)) and np.all(np.isfinite(numbers)) else numbers
+
+
+def _read_jsonl(file: Path) -> np.ndarray | list[list[Any]]:
+    rows: list[Any] = []
+    for number, line in enumerate(_text_lines(file), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(expected("labels", "be one JSON value per line", f"invalid JSON on line {number} of "
+                                     f"'{file.name}': {exc.msg}")) from None
+        if value is None or (isinstance(value, float) and value != value) or isinstance(value, dict):
+            raise DataError(expected("labels", "be a label or a list of labels on every line",
+                                     f"{json.dumps(value)} on line {number} of '{file.name}'"))
+        rows.append(value)
+    if all(isinstance(row, list) for row in rows):
+        return rows
+    if any(isinstance(row, list) for row in rows):
+        raise DataError(expected("labels", "be either all label lists or all single labels", f"a mix in '{file.name}'"))
+    return np.array(rows)
+
+
+# ----------------------------------------------------------------------------------------- ARFF
+def read_arff(
+    path: str | os.PathLike[str],
+    *,
+    xml: str | os.PathLike[str] | None = None,
+    labels_last: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+    """Read a dense or sparse ARFF file: ``(features float (N, F), labels int (N, L), feature_names, label_names)``.
+
+    The label attributes are the last ``labels_last`` ones, or those named by a MULAN XML file (``xml``; when
+    neither is given, ``<name>.xml`` beside the file is used, with ``-train``/``-test`` stripped from the name).
+    Nominal features become the index of their value in the declaration; missing features become NaN.
+    """
+    import arff
+
+    file = _check_file(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+        decoded = arff.load(text, return_type=arff.DENSE)
+    except UnicodeDecodeError as exc:
+        raise DataError(expected("labels", "be a UTF-8 ARFF file", f"an undecodable byte at offset {exc.start} in '{file.name}'")) from None
+    except arff.ArffException as exc:
+        raise DataError(expected("labels", "be a valid ARFF file", f"'{file.name}': {exc}")) from None
+    attributes = decoded["attributes"]
+    names = [name for name, _ in attributes]
+    label_names = _label_names(file, names, xml, labels_last)
+    label_set = set(label_names)
+    label_index = [names.index(name) for name in label_names]
+    feature_index = [i for i, name in enumerate(names) if name not in label_set]
+    data = decoded["data"]
+    if not data:
+        raise DataError(expected("labels", "hold at least one data row", f"no rows in '{file.name}'"))
+    features = np.array([[_feature_value(row[i], attributes[i][1]) for i in feature_index] for row in data], dtype=np.float64)
+    labels = np.empty((len(data), len(label_index)), dtype=np.int64)
+    for j, i in enumerate(label_index):
+        column = [row[i] for row in data]
+        try:
+            labels[:, j] = [int(float(v)) for v in column]
+        except (TypeError, ValueError):
+            bad = next(v for v in column if not _is_number(v))
+            raise DataError(expected(f"label '{names[i]}'", "hold 0/1 values", f"{bad!r} in '{file.name}'")) from None
+    return features, labels, [names[i] for i in feature_index], label_names
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+        return value is not None
+    except (TypeError, ValueError):
+        return False
+
+
+def _feature_value(value: Any, kind: Any) -> float:
+    if value is None:
+        return float("nan")
+    if isinstance(kind, list):
+        return float(kind.index(value))
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _label_names(file: Path, names: list[str], xml: str | os.PathLike[str] | None, labels_last: int | None) -> list[str]:
+    if labels_last is not None:
+        if not 1 <= labels_last < len(names):
+            raise DataError(expected("labels_last", f"be between 1 and {len(names) - 1}", str(labels_last)))
+        return names[-labels_last:]
+    xml_file = Path(xml) if xml is not None else _sibling_xml(file)
+    if xml_file is None:
+        raise DataError(expected("labels", "come with label information (--labels-last N or a MULAN --xml file)",
+                                 f"neither for '{file.name}'"))
+    if not xml_file.is_file():
+        raise DataError(expected("xml", "be an existing MULAN label file", f"no such file '{xml_file}'"))
+    try:
+        root = ET.parse(xml_file).getroot()
+    except ET.ParseError as exc:
+        raise DataError(expected("xml", "be a valid MULAN label file", f"'{xml_file.name}': {exc}")) from None
+    wanted = [element.get("name") for element in root.iter() if element.tag.rsplit("}", 1)[-1] == "label"]
+    missing = [name for name in wanted if name not in names]
+    if not wanted or missing:
+        raise DataError(expected("xml", f"name label attributes of '{file.name}'",
+                                 f"{len(missing)} unknown name(s) {missing[:10]}" if missing else "no <label> elements"))
+    wanted_set = set(wanted)
+    return [name for name in names if name in wanted_set]  # ARFF column order (yeast.xml lists another order)
+
+
+def _sibling_xml(file: Path) -> Path | None:
+    stem = re.sub(r"[-_](train|test)$", "", file.stem)
+    for candidate in (file.with_name(f"{file.stem}.xml"), file.with_name(f"{stem}.xml")):
+        if candidate.is_file():
+            return candidate
+    return None

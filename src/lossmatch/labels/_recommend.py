@@ -1,0 +1,176 @@
+"""Recommendation from a :class:`LabelReport`: the registry's loss, its activation, units, metrics and weights.
+
+Loss facts (activation, target format, tasks) are read from :mod:`lossmatch.registry`; this module only
+decides which entry fits the labels and which numbers (class weights, ``pos_weight``) the imbalance calls for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lossmatch._validation import expected
+from lossmatch.errors import ConfigError
+from lossmatch.labels._infer import LabelReport
+from lossmatch.registry import PAIRINGS, get
+
+__all__ = ["ModelCheck", "Recommendation", "check_model", "recommend"]
+
+IMBALANCE_FOR_WEIGHTS = 3.0
+LARGE_VOCABULARY = 32_768
+ACTIVATIONS = ("sigmoid", "softmax", "linear")
+_LABEL_FORMATS = {
+    "binary": "float 0/1 targets of shape (N,) (or (N, 1))",
+    "soft_binary": "float P(class 1) targets in [0, 1] of shape (N,)",
+    "index": "int64 class indices 0..C-1 of shape (N,)",
+    "one_hot": "float one-hot rows of shape (N, C)",
+    "soft": "float rows of probabilities summing to 1, shape (N, C)",
+    "multi_hot": "float 0/1 matrix of shape (N, C), one column per label",
+}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    loss: str
+    activation: str
+    output_units: int
+    label_format: str
+    metrics: tuple[str, ...]
+    class_weight: tuple[float, ...] | None
+    pos_weight: float | tuple[float, ...] | None
+    threshold: float | None
+    notes: tuple[str, ...]
+    target: str = "index"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "loss": self.loss,
+            "activation": self.activation,
+            "output_units": self.output_units,
+            "label_format": self.label_format,
+            "metrics": list(self.metrics),
+            "class_weight": list(self.class_weight) if self.class_weight is not None else None,
+            "pos_weight": list(self.pos_weight) if isinstance(self.pos_weight, tuple) else self.pos_weight,
+            "threshold": self.threshold,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    units: int
+    activation: str
+    matches: bool
+    problems: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"units": self.units, "activation": self.activation, "matches": self.matches, "problems": list(self.problems)}
+
+
+def _single_label_metrics(n_classes: int) -> tuple[str, ...]:
+    top5 = ("top5_accuracy",) if n_classes > 5 else ()
+    return ("top1_accuracy", *top5, "f1_macro", "precision_macro", "recall_macro", "log_loss", "ece")
+
+
+_MULTILABEL_METRICS = ("exact_match", "hamming_loss", "f1_micro", "f1_macro", "roc_auc_macro", "average_precision_macro", "ece")
+_BINARY_METRICS = ("binary_accuracy", "roc_auc_macro", "average_precision_macro", "f1_macro", "log_loss", "ece")
+
+
+def _round(values: Any) -> tuple[float, ...]:
+    return tuple(round(float(v), 4) for v in values)
+
+
+def recommend(report: LabelReport) -> Recommendation:
+    """The matched loss and head for ``report``, with metrics, weights and notes."""
+    counts = np.asarray(report.class_counts, dtype=np.float64)
+    notes: list[str] = []
+    class_weight = pos_weight = threshold = None
+    imbalanced = report.imbalance_ratio is not None and report.imbalance_ratio >= IMBALANCE_FOR_WEIGHTS
+    if report.task == "binary" and report.encoding not in ("one_hot", "soft"):
+        spec = get("binary_cross_entropy_with_logits")
+        units, metrics, threshold = 1, _BINARY_METRICS, 0.5
+        target = "soft_binary" if report.encoding == "soft_binary" else "binary"
+        negatives, positives = counts[0], counts[1]
+        notes.append(f"Equivalent: 2 units + softmax with `{get('sparse_categorical_cross_entropy_with_logits').name}` "
+                     f"(the 2-class softmax is a sigmoid of the logit difference).")
+        notes.append(f"Class 1 is {report.classes[1]!r}; class 0 is {report.classes[0]!r}.")
+        if imbalanced and positives > 0:
+            pos_weight = round(float(negatives / positives), 4)
+            notes.append(f"Imbalance {report.imbalance_ratio:g}:1: pos_weight = negatives/positives = "
+                         f"{negatives:.0f}/{positives:.0f} = {pos_weight:g}.")
+    elif report.task == "multilabel":
+        spec = get("binary_cross_entropy_with_logits")
+        units, target, metrics, threshold = report.n_classes, "multi_hot", _MULTILABEL_METRICS, 0.5
+        notes.append("One independent sigmoid per label; predict every label whose probability passes the threshold "
+                     "(tune it per label on validation data for F1).")
+        if report.single_label_share >= 0.99:
+            notes.append(f"{report.single_label_share:.1%} of rows have exactly one label: softmax + "
+                         "`categorical_cross_entropy_with_logits` fits if the rest are errors.")
+        if imbalanced:
+            negatives = report.n_samples - counts
+            pos_weight = _round(np.where(counts > 0, negatives / np.maximum(counts, 1), 1.0))
+            notes.append(f"Rare labels (up to {report.imbalance_ratio:g} negatives per positive): per-label pos_weight = "
+                         "negatives/positives" + ("; labels that never occur get 1.0." if (counts == 0).any() else "."))
+    elif report.task == "multioutput":
+        spec = get("sparse_categorical_cross_entropy_with_logits")
+        units, target, metrics = int(sum(report.output_classes)), "index", _single_label_metrics(min(report.output_classes))
+        notes.append(f"One softmax head per output ({report.n_outputs} heads with {', '.join(map(str, report.output_classes))} "
+                     f"units, {units} in all), each trained with `{spec.name}`; sum the per-head losses.")
+    else:
+        soft_or_onehot = report.encoding in ("one_hot", "soft")
+        large = report.n_classes >= LARGE_VOCABULARY and not soft_or_onehot
+        name = ("linear_cross_entropy" if large else
+                "categorical_cross_entropy_with_logits" if soft_or_onehot else "sparse_categorical_cross_entropy_with_logits")
+        spec = get(name)
+        units, target, metrics = report.n_classes, spec.target if not soft_or_onehot else report.encoding, _single_label_metrics(report.n_classes)
+        if report.encoding == "one_hot":
+            notes.append(f"Sparse saves memory: `{get('sparse_categorical_cross_entropy_with_logits').name}` with "
+                         "`labels.argmax(-1)` computes the same loss from int64 indices.")
+        if large:
+            notes.append(f"{report.n_classes} classes: `{spec.name}` computes the exact sparse CE of the linear head "
+                         "without materialising the N x C logits.")
+        if imbalanced and report.encoding != "soft":
+            from sklearn.utils.class_weight import compute_class_weight
+
+            present = counts > 0
+            weights = np.ones(report.n_classes)
+            y = np.repeat(np.flatnonzero(present), counts[present].astype(np.int64))
+            weights[present] = compute_class_weight("balanced", classes=np.flatnonzero(present), y=y)
+            class_weight = _round(weights)
+            notes.append(f"Imbalance {report.imbalance_ratio:g}:1: class_weight 'balanced' = n_samples / "
+                         f"(n_classes * count), from {min(class_weight):g} to {max(class_weight):g}.")
+    if report.task not in spec.tasks and report.task != "multioutput":
+        raise ConfigError(f"registry entry {spec.name!r} does not list task {report.task!r}")
+    if report.encoding == "signed_binary":
+        notes.append("Map the labels {-1, 1} to {0, 1} first: (y + 1) / 2.")
+    if report.encoding in ("string", "label_sets", "delimited"):
+        notes.append(f"Map the labels to indices in the order of `classes` ({report.n_classes} classes, sorted).")
+    return Recommendation(spec.name, spec.activation, int(units), _LABEL_FORMATS[target], metrics, class_weight,
+                          pos_weight, threshold, tuple(notes), target)
+
+
+def check_model(report: LabelReport, recommendation: Recommendation, units: int, activation: str) -> ModelCheck:
+    """Does the head the user has (``units`` outputs, ``activation``) fit the labels?"""
+    if activation not in ACTIVATIONS:
+        raise ConfigError(expected("model_activation", f"be one of {', '.join(ACTIVATIONS)}", repr(activation)))
+    if not isinstance(units, int) or units < 1:
+        raise ConfigError(expected("model_units", "be a positive integer", repr(units)))
+    problems: list[str] = []
+    want = recommendation.output_units
+    single_label = report.task in ("binary", "multiclass", "multioutput")
+    two_unit_binary = report.task == "binary" and units == 2
+    if units != want and not two_unit_binary:
+        problems.append(f"{units} output unit(s) but the labels have {want if report.task != 'binary' else '2 classes (1 unit)'}: "
+                        f"use {want}.")
+    if single_label and (activation == "sigmoid" and (units > 1 or report.task != "binary")):
+        problems.append(f"sigmoid on single-label {report.task} labels: {PAIRINGS['sigmoid+cce'].explanation} "
+                        f"Use softmax (or linear logits) with `{recommendation.loss}`." if report.task != "binary" else
+                        f"sigmoid over {units} units treats the two classes as independent; use 1 sigmoid unit or 2 softmax units.")
+    if report.task == "multilabel" and activation == "softmax":
+        problems.append(f"softmax on multi-label labels: {PAIRINGS['softmax+bce'].explanation} Use sigmoid "
+                        f"(or linear logits) with `{recommendation.loss}`.")
+    if report.task == "binary" and units == 1 and activation == "softmax":
+        problems.append("softmax over 1 unit is always 1.0: the model cannot learn. Use sigmoid (or 2 softmax units).")
+    return ModelCheck(units, activation, not problems, tuple(problems))
