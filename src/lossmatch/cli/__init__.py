@@ -19,6 +19,7 @@ from lossmatch.errors import LossmatchError
 # One line per subcommand module: `lossmatch.cli.<name>` with a `register(app)` function.
 SUBCOMMANDS = (
     "losses",
+    "advise",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

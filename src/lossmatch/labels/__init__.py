@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from lossmatch.labels._infer import LabelReport, encode, infer
-from lossmatch.labels._readers import load_array, read_arff, read_labels
+from lossmatch.labels._readers import load_array, read_arff, read_labels, read_labels_named
 from lossmatch.labels._recommend import ModelCheck, Recommendation, check_model, recommend
 from lossmatch.labels._snippets import snippets
 
@@ -39,10 +39,10 @@ def advise(
     """
     if isinstance(labels_or_path, (str, os.PathLike)):
         source = os.fspath(labels_or_path)
-        y = read_labels(labels_or_path, column=column, label_sep=label_sep, labels_last=labels_last, xml=xml)
+        y, names = read_labels_named(labels_or_path, column=column, label_sep=label_sep, labels_last=labels_last, xml=xml)
     else:
-        source, y = "<array>", labels_or_path
-    report = infer(y, num_classes=num_classes, label_sep=label_sep, source=source)
+        source, y, names = "<array>", labels_or_path, None
+    report = infer(y, num_classes=num_classes, label_sep=label_sep, source=source, class_names=names)
     rec = recommend(report)
     check = None
     if (model_units is None) != (model_activation is None):

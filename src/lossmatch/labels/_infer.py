@@ -113,14 +113,16 @@ def _sklearn_type(y: Any) -> str:
 
     try:
         return str(type_of_target(y))
-    except ValueError:
+    except (ValueError, TypeError):
         return "unknown"
 
 
 # ----------------------------------------------------------------------------------------- inference
-def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = None, source: str = "<array>") -> LabelReport:
+def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = None, source: str = "<array>",
+          class_names: Sequence[str] | None = None) -> LabelReport:
     """Infer the task and encoding of ``y`` (numpy, list, torch tensor; index vector, one-hot/multi-hot/soft
-    matrix, strings, {-1, 1}, label lists, or strings joined by ``label_sep``).
+    matrix, strings, {-1, 1}, label lists, or strings joined by ``label_sep``). ``class_names`` names the
+    columns of a label matrix (ARFF label attributes, table columns); by default they are 0..C-1.
 
     Raises :class:`~lossmatch.errors.DataError` for empty, NaN or constant labels and for continuous values
     that are not probabilities.
@@ -133,7 +135,7 @@ def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = Non
         raise DataError(expected("num_classes", "be an integer >= 2", repr(num_classes)))
     y = to_numpy(y)
     if isinstance(y, list):
-        return _infer_label_sets(y, "label_sets", source, _sklearn_type(np.array(y, dtype=object)))
+        return _infer_label_sets(y, "label_sets", source, None)
     if y.size == 0:
         raise DataError(expected("labels", "hold at least one label", f"an empty array {show_shape(y.shape)}"))
     if y.ndim == 2 and y.shape[1] == 1:
@@ -142,6 +144,9 @@ def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = Non
         raise DataError(expected("labels", "be 1-D or 2-D", show_shape(y.shape)))
     if y.dtype.kind == "O":
         y = _from_object(y)
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        bad = y[~np.isfinite(y)]
+        raise DataError(expected("labels", "be finite (no NaN or empty labels)", f"{bad.size} non-finite value(s) {show_values(bad[:10].tolist())}"))
     sk_type = _sklearn_type(y)
     if y.dtype.kind in "US":
         if y.ndim == 2:
@@ -154,12 +159,14 @@ def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = Non
             return _infer_label_sets(sets, "delimited", source, sk_type, label_sep=label_sep,
                                      why=f"strings joined by {label_sep!r} are label sets")
         return _infer_single(y, source, sk_type, num_classes)
-    if y.dtype.kind == "f" and not np.isfinite(y).all():
-        bad = y[~np.isfinite(y)]
-        raise DataError(expected("labels", "be finite (no NaN or empty labels)", f"{bad.size} non-finite value(s) {show_values(bad[:10].tolist())}"))
     if y.ndim == 1:
         return _infer_single(y, source, sk_type, num_classes)
-    return _infer_matrix(y, source, sk_type, num_classes)
+    report = _infer_matrix(y, source, sk_type, num_classes)
+    if class_names is not None and report.task != "multioutput":
+        if len(class_names) != report.n_classes:
+            raise DataError(expected("class_names", f"name the {report.n_classes} columns", f"{len(class_names)} names"))
+        report = report.replace(classes=tuple(class_names))
+    return report
 
 
 def _from_object(y: np.ndarray) -> np.ndarray:
@@ -310,7 +317,7 @@ def _infer_multioutput(y: np.ndarray, source: str, sk_type: str) -> LabelReport:
                        ratio, float(outputs), 0.0, sk_type, tuple(evidence), n_outputs=outputs, output_classes=sizes)
 
 
-def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type: str, *, label_sep: str | None = None,
+def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type: str | None, *, label_sep: str | None = None,
                       why: str = "each row is a list of labels") -> LabelReport:
     if not sets:
         raise DataError(expected("labels", "hold at least one row", "no rows"))
@@ -323,6 +330,10 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
         raise DataError(expected("labels", "be all numbers or all strings", f"a mix {show_values(flat[:10])}")) from None
     if not classes:
         raise DataError(expected("labels", "hold at least one label", "only empty label sets"))
+    if sk_type is None:
+        ragged = np.empty(len(sets), dtype=object)
+        ragged[:] = sets
+        sk_type = _sklearn_type(ragged)
     position = {c: i for i, c in enumerate(classes)}
     counts = np.zeros(len(classes), dtype=np.int64)
     sizes = np.empty(len(sets), dtype=np.int64)

@@ -20,7 +20,7 @@ import numpy as np
 from lossmatch._validation import expected
 from lossmatch.errors import DataError
 
-__all__ = ["load_array", "read_arff", "read_labels", "LABEL_FORMATS"]
+__all__ = ["load_array", "read_arff", "read_labels", "read_labels_named", "LABEL_FORMATS"]
 
 LABEL_FORMATS = (".csv", ".tsv", ".parquet", ".pq", ".npy", ".npz", ".arff", ".jsonl", ".txt")
 _BLOCK_SIZE = 1 << 24
@@ -85,9 +85,12 @@ def _batches(file: Path, suffix: str, columns: Sequence[str] | None):
                                parse_options=pcsv.ParseOptions(delimiter=delimiter),
                                convert_options=pcsv.ConvertOptions(include_columns=list(columns) if columns else None))
         names = reader.schema.names
-        _check_columns(columns, names, file)
         for batch in reader:
             yield names, batch
+    except pa.ArrowKeyError:
+        header = pcsv.open_csv(file, parse_options=pcsv.ParseOptions(delimiter=delimiter)).schema.names
+        _check_columns(columns, header, file)
+        raise
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(expected("labels", f"be a readable {suffix.lstrip('.').upper()} table", f"'{file.name}': {first}")) from None
@@ -193,16 +196,29 @@ def read_labels(
     xml: str | os.PathLike[str] | None = None,
 ) -> np.ndarray | list[list[Any]]:
     """Read the labels of any supported file: an array, or a list of label sets (JSONL lists, delimited text)."""
+    return read_labels_named(path, column=column, label_sep=label_sep, labels_last=labels_last, xml=xml)[0]
+
+
+def read_labels_named(
+    path: str | os.PathLike[str],
+    *,
+    column: str | Sequence[str] | None = None,
+    label_sep: str | None = None,
+    labels_last: int | None = None,
+    xml: str | os.PathLike[str] | None = None,
+) -> tuple[np.ndarray | list[list[Any]], list[str] | None]:
+    """:func:`read_labels` plus the column names of a label matrix (ARFF label attributes, table columns)."""
     file = _check_file(path)
     suffix = _suffix(file)
     if suffix == ".arff":
-        return read_arff(file, xml=xml, labels_last=labels_last)[1]
+        _, labels, _, label_names = read_arff(file, xml=xml, labels_last=labels_last)
+        return labels, label_names
     if suffix == ".jsonl":
-        return _read_jsonl(file)
+        return _read_jsonl(file), None
     if suffix == ".txt":
-        return _read_text(file, label_sep)
+        return _read_text(file, label_sep), None
     if suffix in (".npy", ".npz"):
-        return load_array(file, column=column)
+        return load_array(file, column=column), None
     columns = [column] if isinstance(column, str) else (list(column) if column else None)
     names, arrays = _read_table(file, suffix, columns)
     if len(arrays) > 1 and not columns and not all(a.dtype.kind in "iub" and _is_01(a) for a in arrays):
@@ -211,8 +227,8 @@ def read_labels(
                                  "Pass --column NAME."))
     array = _stack(arrays)
     if label_sep and array.ndim == 1 and array.dtype.kind == "U":
-        return [_split(value, label_sep) for value in array.tolist()]
-    return array
+        return [_split(value, label_sep) for value in array.tolist()], None
+    return array, (names if array.ndim == 2 else None)
 
 
 def _is_01(array: np.ndarray) -> bool:
