@@ -32,10 +32,10 @@ def multiclass_file(tmp_path):
 
 
 def test_json_document(capsys, multiclass_file):
-    code, out, err = run(capsys, multiclass_file, "--format", "json")
+    code, out, _ = run(capsys, multiclass_file, "--format", "json")
     assert code == 0
     doc = json.loads(out)
-    assert list(doc)[0] == "schema_version" and doc["schema_version"] == 1
+    assert next(iter(doc)) == "schema_version" and doc["schema_version"] == 1
     assert set(TOP_KEYS) <= set(doc) and set(doc["recommendation"]) == REC_KEYS
     assert (doc["task"], doc["encoding"], doc["n_classes"], doc["sklearn_type"]) == ("multiclass", "index", 3, "multiclass")
     assert doc["class_counts"] == {"1": 9, "2": 2, "3": 1}
@@ -60,7 +60,7 @@ def test_model_mismatch_exits_1(capsys, multiclass_file):
 
 
 def test_text_output(capsys, multiclass_file):
-    code, out, err = run(capsys, multiclass_file)
+    code, out, _ = run(capsys, multiclass_file)
     assert code == 0 and "sparse_categorical_cross_entropy_with_logits" in out and "evidence:" in out
     assert "PyTorch:" in out and "Keras:" in out
 

@@ -192,3 +192,19 @@ def test_to_dict_caps_classes():
     doc = report.to_dict()
     assert len(doc["classes"]) == 50 and doc["classes_truncated"] and report.n_classes == 120
     assert len(doc["class_counts"]) == 50
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 6), st.sampled_from([np.int8, np.int64, np.uint8, np.bool_]),
+       st.integers(-3, 3), st.integers(0, 2**31 - 1))
+def test_sklearn_type_shortcut_for_large_matrices_is_exact(n_rows, n_columns, dtype, offset, seed):
+    from lossmatch.labels import _infer
+
+    values = np.random.default_rng(seed).integers(0, 2, size=(n_rows, n_columns))
+    y = values.astype(dtype) if dtype is np.bool_ else (values + (offset if np.dtype(dtype).kind == "i" else 0)).astype(dtype)
+    original = _infer.PROXY_MIN_SIZE
+    try:
+        _infer.PROXY_MIN_SIZE = 0
+        assert _infer._sklearn_type(y) == type_of_target(y)
+    finally:
+        _infer.PROXY_MIN_SIZE = original

@@ -57,6 +57,19 @@ def test_csv_streams_in_batches(tmp_path, monkeypatch, multi_hot):
     np.testing.assert_array_equal(read_labels(path), multi_hot)
 
 
+def test_int8_fast_path_falls_back_when_a_later_block_does_not_fit(tmp_path, monkeypatch):
+    from lossmatch.labels import _readers
+
+    monkeypatch.setattr(_readers, "_BLOCK_SIZE", 64)
+    values = [0, 1] * 40 + [300, 0]
+    (tmp_path / "y.csv").write_text("a,b\n" + "".join(f"{v},{1 - v % 2}\n" for v in values))
+    matrix = read_labels(tmp_path / "y.csv", column=["a", "b"])
+    assert matrix.dtype == np.int64 and matrix[:, 0].tolist() == values
+    (tmp_path / "m.csv").write_text("a,b\n" + "1,0\n0,1\n" * 50)
+    narrow = read_labels(tmp_path / "m.csv")
+    assert narrow.dtype == np.int8 and narrow.sum() == 100
+
+
 def test_column_picks_and_tsv(tmp_path):
     (tmp_path / "t.tsv").write_text("id\tlabel\tscore\n1\tb\t0.5\n2\ta\t0.1\n3\tb\t0.9\n")
     assert read_labels(tmp_path / "t.tsv", column="label").tolist() == ["b", "a", "b"]
@@ -159,7 +172,7 @@ def test_arff_dense_labels_last(tmp_path):
 def test_arff_sparse_with_xml(tmp_path):
     (tmp_path / "toy-train.arff").write_text(ARFF_SPARSE)
     (tmp_path / "toy.xml").write_text(XML)
-    x, y, features, labels = read_arff(tmp_path / "toy-train.arff")  # toy.xml found beside it
+    x, y, _, labels = read_arff(tmp_path / "toy-train.arff")  # toy.xml found beside it
     assert labels == ["L0", "L1"]  # ARFF column order, whatever the XML order
     np.testing.assert_array_equal(y, [[1, 0], [0, 1], [1, 0]])
     np.testing.assert_array_equal(x, [[1, 0], [0, 1], [1, 1]])
@@ -178,7 +191,7 @@ def test_arff_without_label_information(tmp_path):
 
 @needs_mulan
 def test_mulan_yeast():
-    x, y, features, labels = read_arff(DATASETS / "yeast" / "yeast-train.arff", xml=DATASETS / "yeast" / "yeast.xml")
+    x, y, _, labels = read_arff(DATASETS / "yeast" / "yeast-train.arff", xml=DATASETS / "yeast" / "yeast.xml")
     assert x.shape == (1500, 103) and y.shape == (1500, 14)
     assert labels == [f"Class{i}" for i in range(1, 15)]
     report = infer(y, class_names=labels)

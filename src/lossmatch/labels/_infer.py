@@ -11,6 +11,7 @@ delimited strings and label lists are multilabel, integer labels with gaps or st
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,10 +21,11 @@ import numpy as np
 from lossmatch._validation import expected, show_shape, show_values
 from lossmatch.errors import DataError, TargetFormatError
 
-__all__ = ["LabelReport", "infer", "encode", "to_numpy"]
+__all__ = ["LabelReport", "encode", "infer", "to_numpy"]
 
 MAX_LISTED = 50
 NEARLY_SINGLE_LABEL = 0.99
+PROXY_MIN_SIZE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,15 @@ def _all_numeric(values: Sequence[Any]) -> bool:
 
 
 def _sklearn_type(y: Any) -> str:
+    """``type_of_target(y)``. A large integer matrix holding two adjacent values is answered from a 2-row matrix
+    with the same dtype, width and value set: type_of_target's rules read only those (its np.unique over
+    every element is the slowest step of advise on a 1,000,000 x 100 file)."""
     from sklearn.utils.multiclass import type_of_target
 
+    if isinstance(y, np.ndarray) and y.ndim == 2 and y.shape[1] > 1 and y.size > PROXY_MIN_SIZE and y.dtype.kind in "biu":
+        low, high = y.min(), y.max()
+        if int(high) - int(low) <= 1:
+            y = np.array([[low] * y.shape[1], [high] * y.shape[1]], dtype=y.dtype)
     try:
         return str(type_of_target(y))
     except (ValueError, TypeError):
@@ -171,7 +180,7 @@ def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = Non
 
 def _from_object(y: np.ndarray) -> np.ndarray:
     flat = y.ravel().tolist()
-    if any(v is None or (isinstance(v, float) and v != v) for v in flat):
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in flat):
         raise DataError(expected("labels", "have no missing labels", "None/NaN values"))
     if all(isinstance(v, str) for v in flat):
         return y.astype(str)
@@ -230,7 +239,7 @@ def _infer_single(y: np.ndarray, source: str, sk_type: str, num_classes: int | N
     if encoding == "string":
         evidence.append(f"string labels: {len(classes)} classes in sorted order {show_values(classes.tolist())}")
     evidence.append(f"one label per row: {task} ({len(classes)} classes)")
-    return LabelReport(source, int(y.size), task, encoding, int(len(classes)), tuple(_jsonable(c) for c in classes.tolist()),
+    return LabelReport(source, int(y.size), task, encoding, len(classes), tuple(_jsonable(c) for c in classes.tolist()),
                        tuple(int(c) for c in counts), _ratio(counts), 1.0, 1.0, sk_type, tuple(evidence))
 
 
@@ -251,7 +260,7 @@ def _infer_matrix(y: np.ndarray, source: str, sk_type: str, num_classes: int | N
     whole = _is_whole(y)
     if whole and low >= -1 and high <= 1 and not (low < 0 and bool((y == 0).any())):
         signed = bool(low < 0)
-        positives = y > 0
+        positives = y > 0 if signed or y.dtype.kind == "f" else y  # 0/1 integers count as they are
         encoding = "signed_multi_hot" if signed else None
         if signed:
             evidence.append("values are {-1, 1}: signed indicators; -1 means absent (encode maps it to 0)")
@@ -283,7 +292,7 @@ def _infer_matrix(y: np.ndarray, source: str, sk_type: str, num_classes: int | N
     if low >= 0 and high <= 1:
         sums = y.sum(axis=1, dtype=np.float64)
         mass = y.sum(axis=0, dtype=np.float64)
-        counts = tuple(int(round(m)) for m in mass)
+        counts = tuple(round(float(m)) for m in mass)
         if np.allclose(sums, 1.0, atol=1e-5):
             task = "binary" if c == 2 else "multiclass"
             evidence.append(f"every row sums to 1 (max deviation {float(np.abs(sums - 1).max()):.2g}): soft {task} "
@@ -322,7 +331,7 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
     if not sets:
         raise DataError(expected("labels", "hold at least one row", "no rows"))
     flat = [v for row in sets for v in row]
-    if any(v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()) for v in flat):
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()) for v in flat):
         raise DataError(expected("labels", "have no empty or missing labels in the label sets", "None/NaN/empty values"))
     try:
         classes = sorted(set(flat))
@@ -344,8 +353,8 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
     n = len(sets)
     single = float(np.mean(sizes == 1))
     evidence = [f"sklearn says {sk_type!r}; {why}",
-                f"{len(classes)} distinct labels; rows hold {float(sizes.mean()):.3f} on average (max {int(sizes.max())}); "
-                f"{single:.1%} have exactly one, {float(np.mean(sizes == 0)):.1%} none: multilabel"]
+                (f"{len(classes)} distinct labels; rows hold {float(sizes.mean()):.3f} on average (max {int(sizes.max())}); "
+                 f"{single:.1%} have exactly one, {float(np.mean(sizes == 0)):.1%} none: multilabel")]
     if single >= NEARLY_SINGLE_LABEL:
         evidence.append(f"{single:.1%} of rows have exactly one label: this is really multiclass")
     if len(classes) == 1 and counts[0] == n:

@@ -8,6 +8,7 @@ Label sets (JSONL lists, delimited text) come back as a list of lists. Nothing h
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -20,7 +21,7 @@ import numpy as np
 from lossmatch._validation import expected
 from lossmatch.errors import DataError
 
-__all__ = ["load_array", "read_arff", "read_labels", "read_labels_named", "LABEL_FORMATS"]
+__all__ = ["LABEL_FORMATS", "load_array", "read_arff", "read_labels", "read_labels_named"]
 
 LABEL_FORMATS = (".csv", ".tsv", ".parquet", ".pq", ".npy", ".npz", ".arff", ".jsonl", ".txt")
 _BLOCK_SIZE = 1 << 24
@@ -64,8 +65,13 @@ def _column_to_numpy(column: Any, name: str, file: Path) -> np.ndarray:
     raise DataError(expected(f"column '{name}'", "hold numbers or strings", f"type {kind} in '{file.name}'"))
 
 
-def _batches(file: Path, suffix: str, columns: Sequence[str] | None):
-    """Yield ``(names, record batch)`` without materialising the whole table as Python objects."""
+def _batches(file: Path, suffix: str, columns: Sequence[str] | None, narrow: bool = False):
+    """Yield ``(names, record batch)`` without materialising the whole table as Python objects.
+
+    With ``narrow``, a CSV whose first block holds only 0/1 integer columns is re-opened with every column parsed
+    as int8 (an eighth of the memory, about twice as fast); a later value that does not fit raises
+    :class:`_NotNarrow` so that the caller can read the file again with inferred types.
+    """
     import pyarrow as pa
 
     try:
@@ -81,19 +87,41 @@ def _batches(file: Path, suffix: str, columns: Sequence[str] | None):
         import pyarrow.csv as pcsv
 
         delimiter = "\t" if suffix == ".tsv" else ","
-        reader = pcsv.open_csv(file, read_options=pcsv.ReadOptions(block_size=_BLOCK_SIZE),
-                               parse_options=pcsv.ParseOptions(delimiter=delimiter),
-                               convert_options=pcsv.ConvertOptions(include_columns=list(columns) if columns else None))
+        read_options = pcsv.ReadOptions(block_size=_BLOCK_SIZE)
+        parse_options = pcsv.ParseOptions(delimiter=delimiter)
+        include = list(columns) if columns else None
+        reader = pcsv.open_csv(file, read_options=read_options, parse_options=parse_options,
+                               convert_options=pcsv.ConvertOptions(include_columns=include))
         names = reader.schema.names
+        if narrow and names and all(pa.types.is_integer(t) for t in reader.schema.types):
+            first = reader.read_next_batch()
+            if all(first.column(i).null_count == 0 and _is_01(first.column(i).to_numpy()) for i in range(first.num_columns)):
+                reader = pcsv.open_csv(file, read_options=read_options, parse_options=parse_options,
+                                       convert_options=pcsv.ConvertOptions(
+                                           include_columns=include, column_types=dict.fromkeys(names, pa.int8())))
+                try:
+                    for batch in reader:
+                        yield names, batch
+                except pa.ArrowInvalid:
+                    raise _NotNarrow from None
+                return
+            yield names, first
         for batch in reader:
             yield names, batch
     except pa.ArrowKeyError:
         header = pcsv.open_csv(file, parse_options=pcsv.ParseOptions(delimiter=delimiter)).schema.names
         _check_columns(columns, header, file)
         raise
+    except StopIteration:
+        return
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, OSError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(expected("labels", f"be a readable {suffix.lstrip('.').upper()} table", f"'{file.name}': {first}")) from None
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(expected("labels", f"be a readable {suffix.lstrip('.').upper()} table",
+                                 f"'{file.name}': {first_line}")) from None
+
+
+class _NotNarrow(Exception):
+    """A later CSV block holds a value that int8 cannot: read the file again with inferred types."""
 
 
 def _check_columns(columns: Sequence[str] | None, names: Sequence[str], file: Path) -> None:
@@ -103,29 +131,50 @@ def _check_columns(columns: Sequence[str] | None, names: Sequence[str], file: Pa
                                  ", ".join(repr(m) for m in missing)))
 
 
-def _read_table(file: Path, suffix: str, columns: Sequence[str] | None) -> tuple[list[str], list[np.ndarray]]:
-    """Column arrays, concatenated from the batches."""
+def _read_table(file: Path, suffix: str, columns: Sequence[str] | None) -> tuple[list[str], list[list[np.ndarray]]]:
+    """Column names and, per batch, one numpy array per column."""
+    try:
+        return _read_chunks(file, suffix, columns, narrow=True)
+    except _NotNarrow:
+        return _read_chunks(file, suffix, columns, narrow=False)
+
+
+def _read_chunks(file: Path, suffix: str, columns: Sequence[str] | None, narrow: bool) -> tuple[list[str], list[list[np.ndarray]]]:
     chunks: list[list[np.ndarray]] = []
     names: list[str] = []
-    for batch_names, batch in _batches(file, suffix, columns):
+    for batch_names, batch in _batches(file, suffix, columns, narrow):
         names = list(columns) if columns else list(batch_names)
         if batch.num_rows:
             chunks.append([_column_to_numpy(batch.column(i), names[i], file) for i in range(batch.num_columns)])
     if not chunks:
         raise DataError(expected("labels", "hold at least one row", f"a header only in '{file.name}'"))
-    arrays = [np.concatenate([chunk[i] for chunk in chunks]) if len(chunks) > 1 else chunks[0][i] for i in range(len(names))]
-    return names, arrays
+    return names, chunks
 
 
-def _stack(arrays: list[np.ndarray]) -> np.ndarray:
-    if len(arrays) == 1:
-        return arrays[0]
-    if any(a.dtype.kind == "U" for a in arrays):
-        return np.column_stack([a.astype(str) for a in arrays])
-    dtype = np.result_type(*arrays)
-    out = np.empty((arrays[0].shape[0], len(arrays)), dtype=dtype)
-    for i, a in enumerate(arrays):
-        out[:, i] = a
+def _is_text(chunks: list[list[np.ndarray]]) -> list[bool]:
+    return [any(chunk[i].dtype.kind == "U" for chunk in chunks) for i in range(len(chunks[0]))]
+
+
+def _stack(chunks: list[list[np.ndarray]]) -> np.ndarray:
+    """One 1-D array (one column) or a 2-D matrix, filled column by column (Fortran order: contiguous writes)."""
+    n_rows = sum(len(chunk[0]) for chunk in chunks)
+    n_columns = len(chunks[0])
+    text = any(_is_text(chunks))
+    dtype = np.dtype(str) if text else np.result_type(*[a.dtype for chunk in chunks for a in chunk])
+    if text:
+        dtype = np.result_type(*[a.astype(str).dtype for chunk in chunks for a in chunk])
+    if n_columns == 1 and len(chunks) == 1:
+        return chunks[0][0].astype(dtype, copy=False)
+    out = np.empty((n_rows, n_columns) if n_columns > 1 else n_rows, dtype=dtype, order="F")
+    start = 0
+    for chunk in chunks:
+        stop = start + len(chunk[0])
+        for i, values in enumerate(chunk):
+            if n_columns > 1:
+                out[start:stop, i] = values
+            else:
+                out[start:stop] = values
+        start = stop
     return out
 
 
@@ -145,11 +194,11 @@ def load_array(path: str | os.PathLike[str], *, column: str | Sequence[str] | No
         return _load_npz(file, column if isinstance(column, str) else None)
     if suffix not in (".csv", ".tsv", ".parquet", ".pq"):
         raise DataError(expected("labels", "be a .npy, .npz, .csv, .tsv or .parquet file for load_array", f"'{file.name}'"))
-    names, arrays = _read_table(file, suffix, columns)
-    if len(arrays) > 1 and any(a.dtype.kind == "U" for a in arrays):
+    names, chunks = _read_table(file, suffix, columns)
+    if len(names) > 1 and any(_is_text(chunks)):
         raise DataError(expected("column", "pick the label column", f"{len(names)} candidate columns in '{file.name}' "
                                  f"({', '.join(names[:10])})", "Pass --column NAME."))
-    return _stack(arrays)
+    return _stack(chunks)
 
 
 def _load_npy(file: Path) -> np.ndarray:
@@ -220,12 +269,12 @@ def read_labels_named(
     if suffix in (".npy", ".npz"):
         return load_array(file, column=column), None
     columns = [column] if isinstance(column, str) else (list(column) if column else None)
-    names, arrays = _read_table(file, suffix, columns)
-    if len(arrays) > 1 and not columns and not all(a.dtype.kind in "iub" and _is_01(a) for a in arrays):
+    names, chunks = _read_table(file, suffix, columns)
+    if len(names) > 1 and not columns and not all(a.dtype.kind in "iub" and _is_01(a) for chunk in chunks for a in chunk):
         raise DataError(expected("column", "pick the label column (or every column be 0/1 for a multi-hot table)",
                                  f"{len(names)} candidate columns in '{file.name}' ({', '.join(names[:10])})",
                                  "Pass --column NAME."))
-    array = _stack(arrays)
+    array = _stack(chunks)
     if label_sep and array.ndim == 1 and array.dtype.kind == "U":
         return [_split(value, label_sep) for value in array.tolist()], None
     return array, (names if array.ndim == 2 else None)
@@ -283,7 +332,7 @@ def _read_jsonl(file: Path) -> np.ndarray | list[list[Any]]:
         except json.JSONDecodeError as exc:
             raise DataError(expected("labels", "be one JSON value per line", f"invalid JSON on line {number} of "
                                      f"'{file.name}': {exc.msg}")) from None
-        if value is None or (isinstance(value, float) and value != value) or isinstance(value, dict):
+        if value is None or (isinstance(value, float) and math.isnan(value)) or isinstance(value, dict):
             raise DataError(expected("labels", "be a label or a list of labels on every line",
                                      f"{json.dumps(value)} on line {number} of '{file.name}'"))
         rows.append(value)

@@ -51,7 +51,7 @@ def _pytorch(report: LabelReport, rec: Recommendation) -> str:
     lines += ["", "def loss_fn(logits, target):", f"    # target: {rec.label_format}", f"    return lossmatch.{rec.loss}({call})"]
     if rec.threshold is not None:
         prob = "torch.sigmoid(logits)"
-        lines += ["", f"def predict(logits):", f"    return ({prob} > {rec.threshold:g}).long()"]
+        lines += ["", "def predict(logits):", f"    return ({prob} > {rec.threshold:g}).long()"]
     return "\n".join(lines) + "\n"
 
 
