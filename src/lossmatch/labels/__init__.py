@@ -41,7 +41,8 @@ def advise(
         source = os.fspath(labels_or_path)
         y, names = read_labels_named(labels_or_path, column=column, label_sep=label_sep, labels_last=labels_last, xml=xml)
     else:
-        source, y, names = "<array>", labels_or_path, None
+        source, y = "<array>", labels_or_path
+        names = [str(c) for c in y.columns] if getattr(y, "ndim", 1) == 2 and hasattr(y, "columns") else None
     report = infer(y, num_classes=num_classes, label_sep=label_sep, source=source, class_names=names)
     rec = recommend(report)
     check = None
