@@ -53,8 +53,8 @@ def render_text(doc: dict) -> str:
     lines = [
         f"{doc['source']}: {doc['n_samples']} rows, {doc['task']} ({doc['encoding']}), {doc['n_classes']} classes",
         f"  classes: {classes}{more}",
-        f"  imbalance ratio: {doc['imbalance_ratio']}   label cardinality: {doc['label_cardinality']}   "
-        f"sklearn type_of_target: {doc['sklearn_type']}",
+        (f"  imbalance ratio: {doc['imbalance_ratio']}   label cardinality: {doc['label_cardinality']}   "
+         f"sklearn type_of_target: {doc['sklearn_type']}"),
         "evidence:",
         *(f"  - {line}" for line in doc["evidence"]),
         "recommendation:",
