@@ -1,0 +1,97 @@
+"""Judge a loss site: the prediction's activation and size, the loss, the metrics and the labels.
+
+Each rule fires only on known facts and lists them as evidence. Single-label evidence is the labels that
+reach the loss (``to_categorical``, index labels of a known dataset) or, when no labels reach it, what the
+file says elsewhere, as long as the file holds no multi-label evidence too.
+"""
+
+from __future__ import annotations
+
+from lossmatch.audit.catalogue import PROBABILITIES, RAW_ACTIVATIONS
+from lossmatch.audit._interp import Interpreter
+from lossmatch.audit._values import Site
+
+_ACCURACY = frozenset({"accuracy", "acc"})
+_LOG_PROBS = frozenset({"log_softmax", "logsigmoid"})
+
+
+def judge(interp: Interpreter, site: Site) -> None:
+    entry, pred, labels = site.loss, site.pred, site.labels
+    act = pred.act if pred is not None else None
+    units = pred.units if pred is not None else None
+    report = interp.report
+    loss_ev = f"loss: {entry.describe()} ({interp.describe(site.loss_node)})"
+    pred_ev = [f"output: {interp.describe(pred)} ({act}{f', {units} units' if units else ''})"] if pred else []
+    label_ev = [f"labels: {labels.evidence}"] if labels is not None else []
+    facts = interp.facts
+
+    if labels is not None:
+        single = labels.fmt in ("one_hot", "index")
+        multi = labels.fmt == "multi_hot"
+        context_ev = label_ev
+    else:
+        single = bool(facts.single_label) and not facts.multi_label
+        multi = bool(facts.multi_label) and not facts.single_label
+        context_ev = [f"in this file: {facts.single_label[0] if single else facts.multi_label[0]}"] if single or multi else []
+
+    node = site.node
+    # ---- activation vs what the loss takes
+    if act is not None:
+        if entry.expects == "logits" and act == "softmax":
+            report("LM001", node, f"{entry.name} applies {entry.activation} itself", pred_ev + [loss_ev])
+        elif entry.expects == "logits" and act == "sigmoid":
+            report("LM002", node, f"{entry.name} applies {entry.activation} itself", pred_ev + [loss_ev])
+        elif entry.expects == "logits" and act == "log_softmax" and entry.activation == "softmax":
+            report("LM050", node, f"{entry.name} applies log_softmax again", pred_ev + [loss_ev])
+        elif entry.expects == "probs" and (act in RAW_ACTIVATIONS or act in _LOG_PROBS):
+            report("LM003", node, f"the output is {_what(act)} but {entry.name} expects probabilities", pred_ev + [loss_ev])
+        elif entry.expects == "log_probs" and (act in PROBABILITIES or act in RAW_ACTIVATIONS):
+            report("LM004", node, f"the output is {_what(act)}", pred_ev + [loss_ev])
+
+    # ---- loss family vs output and task
+    classes = units if units is not None else (labels.classes if labels is not None and labels.fmt != "multi_hot" else None)
+    if entry.family == "binary":
+        if act == "softmax" and entry.expects == "probs" and classes is not None:
+            if classes > 2:
+                report("LM010", node, f"{classes}-way softmax scored as {classes} independent yes/no outputs",
+                       pred_ev + [loss_ev] + context_ev)
+            elif classes == 2:
+                report("LM016", node, "2-unit softmax with binary cross-entropy", pred_ev + [loss_ev])
+        independent = (act == "sigmoid" and entry.expects == "probs") or (act in RAW_ACTIVATIONS and entry.expects == "logits")
+        multi_unit = (units is not None and units > 1) or (units is None and classes is not None and classes > 2)
+        if independent and multi_unit and single:
+            report("LM012", node, f"the labels are single-label but the {classes or 'multi'}-unit output is trained "
+                   "as independent yes/no outputs", pred_ev + [loss_ev] + context_ev)
+    else:
+        if units == 1:
+            report("LM013", node, f"{entry.name} over 1 unit is always 0", pred_ev + [loss_ev])
+        elif act == "sigmoid" and entry.expects == "probs":
+            report("LM011", node, f"{entry.name} on sigmoid outputs", pred_ev + [loss_ev] + context_ev)
+    if act == "softmax" and multi:
+        report("LM015", node, "softmax lets at most one label pass 0.5", pred_ev + [loss_ev] + context_ev)
+
+    # ---- metrics='accuracy' (Keras compile)
+    if site.metrics and _ACCURACY & set(site.metrics) and entry.family == "binary":
+        multi_unit = (units is not None and units > 1) or (labels is not None and (labels.classes or 0) > 1)
+        if facts.standalone_keras and multi_unit and (act == "softmax" or single):
+            report("LM020", node, "binary_accuracy counts the correct zeros, so it reads high",
+                   pred_ev + [loss_ev, "metrics: 'accuracy'", "imports standalone keras (<= 2.3 picks the metric from the loss)"]
+                   + context_ev)
+        elif multi_unit and multi and act != "softmax":
+            report("LM021", node, "it scores only the arg-max label of each row",
+                   pred_ev + [loss_ev, "metrics: 'accuracy'"] + context_ev)
+
+    # ---- label format
+    if labels is not None:
+        if entry.sparse and labels.fmt in ("one_hot", "multi_hot") and not entry.accepts_one_hot:
+            report("LM030", node, f"{entry.name} takes class indices", [loss_ev] + label_ev)
+        elif entry.target == "one_hot" and labels.fmt == "index":
+            report("LM031", node, f"{entry.name} takes one-hot rows", [loss_ev] + label_ev)
+
+
+def _what(act: str) -> str:
+    if act in _LOG_PROBS:
+        return f"log-probabilities ({act})"
+    if act in PROBABILITIES:
+        return f"probabilities ({act}), not log-probabilities"
+    return "raw scores (linear)" if act == "linear" else f"raw scores ({act} activation)"

@@ -1,0 +1,361 @@
+"""Framework names the audit recognises: losses, activations, layers, label encoders and datasets.
+
+This is the only place that spells Keras, tf.keras, TensorFlow 1 and PyTorch names. What a loss expects
+(logits or probabilities, softmax or sigmoid family, index or one-hot targets) is read from
+:data:`lossmatch.registry.REGISTRY` through the loss's lossmatch equivalent; only what the registry does not
+hold (``NLLLoss`` takes log-probabilities; the probability form of the focal losses) is stated here.
+
+Names are compared after :func:`canonical` has resolved import aliases, so ``tf.keras.losses.X``,
+``tensorflow.python.keras.losses.X`` and ``keras.losses.X`` are one name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from lossmatch.registry import REGISTRY
+
+__all__ = [
+    "ACTIVATION_FUNCTIONS", "ACTIVATION_MODULES", "DATASETS", "DEFAULT_ALIASES", "KERAS_ACTIVATIONS",
+    "LABEL_ENCODERS", "LossEntry", "canonical", "keras_layer", "loss_for_call", "loss_for_keras_name",
+    "torch_layer",
+]
+
+Input = Literal["logits", "probs", "log_probs"]
+
+# Import roots that are the same API under another name.
+_ROOT_REWRITES = (
+    ("tensorflow.compat.v1.", "tensorflow."),
+    ("tensorflow.compat.v2.", "tensorflow."),
+    ("tensorflow.python.keras.", "keras."),
+    ("tensorflow.keras.", "keras."),
+    ("tf_keras.", "keras."),
+    ("keras.src.", "keras."),
+    ("keras.api.", "keras."),
+    ("torch.nn.modules.loss.", "torch.nn."),
+    ("torch.nn.modules.activation.", "torch.nn."),
+    ("torch.nn.modules.linear.", "torch.nn."),
+    ("keras.layers.core.", "keras.layers."),
+    ("keras.utils.np_utils.", "keras.utils."),
+    ("keras.np_utils.", "keras.utils."),
+    ("tensorflow.math.", "tensorflow."),
+)
+
+# Conventional names used without an import (notebook cells run after an import cell, snippets).
+DEFAULT_ALIASES = {"tf": "tensorflow", "nn": "torch.nn", "F": "torch.nn.functional", "np": "numpy",
+                   "K": "keras.backend"}
+
+
+def canonical(dotted: str) -> str:
+    """``tensorflow.keras.layers.Dense`` -> ``keras.layers.Dense``; ``tensorflow.compat.v1.nn.x`` -> ``tensorflow.nn.x``."""
+    name = dotted + "."
+    for old, new in _ROOT_REWRITES:
+        if name.startswith(old):
+            name = new + name[len(old):]
+    if name == "tensorflow.keras.":
+        name = "keras."
+    return name[:-1]
+
+
+# ----------------------------------------------------------------------------------------- losses
+@dataclass(frozen=True)
+class LossEntry:
+    """A framework loss: what it applies, what it takes and where its prediction and target arguments are.
+
+    ``spec`` names the lossmatch equivalent in the registry, or ``None`` where the registry holds no
+    equivalent (``NLLLoss``); ``expects``/``activation``/``target`` come from that spec unless overridden.
+    ``keras`` marks Keras losses, whose ``from_logits`` flag switches between ``spec`` and ``logits_spec``.
+    """
+
+    name: str
+    spec: str | None
+    pred_arg: tuple[int, str]
+    target_arg: tuple[int, str]
+    input_override: Input | None = None
+    activation_override: str | None = None
+    target_override: str | None = None
+    logits_spec: str | None = None
+    accepts_one_hot: bool = False  # torch's CrossEntropyLoss also takes probability (one-hot) targets
+
+    @property
+    def expects(self) -> Input:
+        return self.input_override or REGISTRY[self.spec].expects  # type: ignore[index, return-value]
+
+    @property
+    def activation(self) -> str:
+        return self.activation_override or REGISTRY[self.spec].activation  # type: ignore[index]
+
+    @property
+    def target(self) -> str:
+        return self.target_override or REGISTRY[self.spec].target  # type: ignore[index]
+
+    @property
+    def family(self) -> str:
+        """``binary`` (sigmoid family) or ``categorical`` (softmax family)."""
+        return "binary" if self.activation == "sigmoid" else "categorical"
+
+    @property
+    def sparse(self) -> bool:
+        return self.target == "index"
+
+    def with_logits(self, from_logits: bool) -> LossEntry:
+        """A Keras loss with an explicit ``from_logits``."""
+        if not from_logits or self.logits_spec is None:
+            return self
+        return LossEntry(f"{self.name}(from_logits=True)", self.logits_spec, self.pred_arg, self.target_arg,
+                         target_override=self.target_override)
+
+    def describe(self) -> str:
+        equivalent = f" (lossmatch: {self.spec})" if self.spec else ""
+        return f"{self.name} expects {self.expects.replace('_', '-')}{equivalent}"
+
+
+_TORCH = ((0, "input"), (1, "target"))
+_KERAS = ((1, "y_pred"), (0, "y_true"))
+
+
+def _torch(name: str, spec: str | None, **kw: Any) -> LossEntry:
+    return LossEntry(name, spec, *_TORCH, **kw)  # type: ignore[arg-type]
+
+
+def _keras(name: str, probs: str, logits: str, **kw: str) -> LossEntry:
+    return LossEntry(name, probs, *_KERAS, logits_spec=logits, **kw)  # type: ignore[arg-type]
+
+
+_BCE, _CCE, _SCCE = "binary_cross_entropy", "categorical_cross_entropy", "sparse_categorical_cross_entropy"
+_L = "_with_logits"
+
+_TORCH_LOSSES = {
+    "torch.nn.CrossEntropyLoss": _torch("nn.CrossEntropyLoss", _SCCE + _L, accepts_one_hot=True),
+    "torch.nn.BCEWithLogitsLoss": _torch("nn.BCEWithLogitsLoss", _BCE + _L),
+    "torch.nn.BCELoss": _torch("nn.BCELoss", _BCE),
+    "torch.nn.NLLLoss": _torch("nn.NLLLoss", None, input_override="log_probs", activation_override="softmax",
+                               target_override="index"),
+    "torch.nn.MultiLabelSoftMarginLoss": _torch("nn.MultiLabelSoftMarginLoss", _BCE + _L),
+}
+_TORCH_FUNCTIONAL = {
+    "torch.nn.functional.cross_entropy": _torch("F.cross_entropy", _SCCE + _L, accepts_one_hot=True),
+    "torch.nn.functional.binary_cross_entropy_with_logits": _torch("F.binary_cross_entropy_with_logits", _BCE + _L),
+    "torch.nn.functional.binary_cross_entropy": _torch("F.binary_cross_entropy", _BCE),
+    "torch.nn.functional.nll_loss": _torch("F.nll_loss", None, input_override="log_probs",
+                                           activation_override="softmax", target_override="index"),
+    "torch.nn.functional.multilabel_soft_margin_loss": _torch("F.multilabel_soft_margin_loss", _BCE + _L),
+    "torchvision.ops.sigmoid_focal_loss": _torch("torchvision.ops.sigmoid_focal_loss", "sigmoid_focal_loss"),
+}
+
+# Keras: the string, the function and the class all name one loss; from_logits picks the form.
+_KERAS_LOSSES = {
+    "binary_crossentropy": _keras("binary_crossentropy", _BCE, _BCE + _L),
+    "categorical_crossentropy": _keras("categorical_crossentropy", _CCE, _CCE + _L),
+    "sparse_categorical_crossentropy": _keras("sparse_categorical_crossentropy", _SCCE, _SCCE + _L),
+    "binary_focal_crossentropy": _keras("binary_focal_crossentropy", _BCE, "sigmoid_focal_loss"),
+    "categorical_focal_crossentropy": _keras("categorical_focal_crossentropy", _CCE, "softmax_focal_loss",
+                                             target_override="one_hot"),
+}
+_KERAS_CLASSES = {
+    "BinaryCrossentropy": "binary_crossentropy",
+    "CategoricalCrossentropy": "categorical_crossentropy",
+    "SparseCategoricalCrossentropy": "sparse_categorical_crossentropy",
+    "BinaryFocalCrossentropy": "binary_focal_crossentropy",
+    "CategoricalFocalCrossentropy": "categorical_focal_crossentropy",
+}
+_KERAS_STRING_ALIASES = {"bce": "binary_crossentropy", "BCE": "binary_crossentropy"}
+
+# TensorFlow 1 / tf.nn: keyword arguments are the norm, positional order as in the signatures.
+_TF_LOSSES = {
+    "tensorflow.nn.softmax_cross_entropy_with_logits": LossEntry(
+        "tf.nn.softmax_cross_entropy_with_logits", _CCE + _L, (1, "logits"), (0, "labels")),
+    "tensorflow.nn.softmax_cross_entropy_with_logits_v2": LossEntry(
+        "tf.nn.softmax_cross_entropy_with_logits_v2", _CCE + _L, (1, "logits"), (0, "labels")),
+    "tensorflow.nn.sparse_softmax_cross_entropy_with_logits": LossEntry(
+        "tf.nn.sparse_softmax_cross_entropy_with_logits", _SCCE + _L, (1, "logits"), (0, "labels")),
+    "tensorflow.nn.sigmoid_cross_entropy_with_logits": LossEntry(
+        "tf.nn.sigmoid_cross_entropy_with_logits", _BCE + _L, (1, "logits"), (0, "labels")),
+    "tensorflow.nn.weighted_cross_entropy_with_logits": LossEntry(
+        "tf.nn.weighted_cross_entropy_with_logits", _BCE + _L, (1, "logits"), (0, "labels")),
+    "tensorflow.losses.softmax_cross_entropy": LossEntry(
+        "tf.losses.softmax_cross_entropy", _CCE + _L, (1, "logits"), (0, "onehot_labels")),
+    "tensorflow.losses.sparse_softmax_cross_entropy": LossEntry(
+        "tf.losses.sparse_softmax_cross_entropy", _SCCE + _L, (1, "logits"), (0, "labels")),
+    "tensorflow.losses.sigmoid_cross_entropy": LossEntry(
+        "tf.losses.sigmoid_cross_entropy", _BCE + _L, (1, "logits"), (0, "multi_class_labels")),
+    "tensorflow.losses.log_loss": LossEntry("tf.losses.log_loss", _BCE, (1, "predictions"), (0, "labels")),
+}
+
+
+def _is_keras_path(name: str) -> bool:
+    return name.startswith("keras.") or ".keras." in name or "." not in name
+
+
+def loss_for_keras_name(name: str) -> LossEntry | None:
+    """A Keras loss given by string (``'categorical_crossentropy'``, ``'CategoricalCrossentropy'``)."""
+    name = _KERAS_STRING_ALIASES.get(name, _KERAS_CLASSES.get(name, name))
+    return _KERAS_LOSSES.get(name)
+
+
+def loss_for_call(name: str) -> tuple[LossEntry, bool] | None:
+    """The loss a canonical dotted name refers to, and whether it is a class (to instantiate) or a function.
+
+    Keras function names (``keras.losses.categorical_crossentropy``) are functions; Keras class names
+    (``keras.losses.CategoricalCrossentropy``) and torch ``nn.*Loss`` are classes.
+    """
+    if name in _TORCH_LOSSES:
+        return _TORCH_LOSSES[name], True
+    if name in _TORCH_FUNCTIONAL:
+        return _TORCH_FUNCTIONAL[name], False
+    if name in _TF_LOSSES:
+        return _TF_LOSSES[name], False
+    tail = name.rsplit(".", 1)[-1]
+    if not _is_keras_path(name) or ("." in name and ".losses" not in name and not name.startswith("keras.")):
+        return None
+    if tail in _KERAS_CLASSES:
+        return _KERAS_LOSSES[_KERAS_CLASSES[tail]], True
+    if tail in _KERAS_LOSSES and "." in name:
+        return _KERAS_LOSSES[tail], False
+    return None
+
+
+# ----------------------------------------------------------------------------------------- activations
+# What an output holds after an activation: probabilities (softmax, sigmoid), log-probabilities or raw.
+KERAS_ACTIVATIONS = {
+    "softmax": "softmax", "sigmoid": "sigmoid", "hard_sigmoid": "sigmoid", "log_softmax": "log_softmax",
+    "linear": "linear", None: "linear", "relu": "relu", "tanh": "tanh", "elu": "elu", "selu": "selu",
+    "softplus": "softplus", "softsign": "softsign", "swish": "swish", "silu": "swish", "gelu": "gelu",
+    "exponential": "exponential", "leaky_relu": "relu", "relu6": "relu", "mish": "mish",
+}
+RAW_ACTIVATIONS = frozenset({"linear", "relu", "tanh", "elu", "selu", "softplus", "softsign", "swish", "gelu",
+                             "exponential", "mish"})
+PROBABILITIES = frozenset({"softmax", "sigmoid"})
+
+# Calls that apply an activation to their first argument (canonical names).
+ACTIVATION_FUNCTIONS = {
+    "torch.softmax": "softmax", "torch.nn.functional.softmax": "softmax", "torch.special.softmax": "softmax",
+    "torch.log_softmax": "log_softmax", "torch.nn.functional.log_softmax": "log_softmax",
+    "torch.special.log_softmax": "log_softmax",
+    "torch.sigmoid": "sigmoid", "torch.nn.functional.sigmoid": "sigmoid", "torch.special.expit": "sigmoid",
+    "torch.nn.functional.logsigmoid": "logsigmoid",
+    "torch.relu": "relu", "torch.nn.functional.relu": "relu", "torch.tanh": "tanh",
+    "tensorflow.nn.softmax": "softmax", "tensorflow.nn.log_softmax": "log_softmax",
+    "tensorflow.nn.sigmoid": "sigmoid", "tensorflow.sigmoid": "sigmoid", "tensorflow.log_sigmoid": "logsigmoid",
+    "tensorflow.nn.relu": "relu", "tensorflow.nn.tanh": "tanh", "tensorflow.tanh": "tanh",
+    "keras.activations.softmax": "softmax", "keras.activations.sigmoid": "sigmoid",
+    "keras.activations.log_softmax": "log_softmax", "keras.ops.softmax": "softmax", "keras.ops.sigmoid": "sigmoid",
+    "keras.ops.log_softmax": "log_softmax", "keras.backend.softmax": "softmax", "keras.backend.sigmoid": "sigmoid",
+    "scipy.special.softmax": "softmax", "scipy.special.expit": "sigmoid",
+}
+# Tensor methods: x.softmax(dim), x.sigmoid(), x.log_softmax(dim).
+ACTIVATION_METHODS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid", "relu": "relu",
+                      "tanh": "tanh"}
+# Calls that compute a natural log of their first argument.
+LOG_FUNCTIONS = frozenset({"torch.log", "tensorflow.log", "tensorflow.math.log", "numpy.log", "keras.backend.log",
+                           "keras.ops.log", "math.log"})
+# torch.nn activation modules.
+ACTIVATION_MODULES = {
+    "torch.nn.Softmax": "softmax", "torch.nn.LogSoftmax": "log_softmax", "torch.nn.Sigmoid": "sigmoid",
+    "torch.nn.LogSigmoid": "logsigmoid", "torch.nn.ReLU": "relu", "torch.nn.Tanh": "tanh",
+    "torch.nn.LeakyReLU": "relu", "torch.nn.ELU": "elu", "torch.nn.GELU": "gelu", "torch.nn.Softmax2d": "softmax",
+}
+
+
+# ----------------------------------------------------------------------------------------- layers
+@dataclass(frozen=True)
+class LayerKind:
+    """How a layer changes an output: ``units`` from an argument, an activation, or shape only."""
+
+    units_arg: tuple[int, str] | None = None  # position and keyword of the output size
+    activation: str | None = None  # fixed activation (Softmax layer) or None
+    activation_arg: bool = False  # takes activation= (Keras)
+    passthrough: bool = False  # keeps units and activation (Dropout)
+    keeps_units: bool = True  # False: the size changes in an unknown way (Flatten, Reshape)
+    softmax_axis_kw: str | None = None
+
+
+_KERAS_LAYERS = {
+    "Dense": LayerKind(units_arg=(0, "units"), activation_arg=True),
+    "Conv1D": LayerKind(units_arg=(0, "filters"), activation_arg=True),
+    "Conv2D": LayerKind(units_arg=(0, "filters"), activation_arg=True),
+    "Conv3D": LayerKind(units_arg=(0, "filters"), activation_arg=True),
+    "Activation": LayerKind(activation_arg=True),
+    "Softmax": LayerKind(activation="softmax"),
+    "ReLU": LayerKind(activation="relu"),
+    "Dropout": LayerKind(passthrough=True), "SpatialDropout1D": LayerKind(passthrough=True),
+    "GaussianNoise": LayerKind(passthrough=True), "AlphaDropout": LayerKind(passthrough=True),
+    "BatchNormalization": LayerKind(passthrough=True), "LayerNormalization": LayerKind(passthrough=True),
+    "Flatten": LayerKind(activation="unknown", keeps_units=False),
+    "Reshape": LayerKind(activation="unknown", keeps_units=False),
+    "Permute": LayerKind(activation="unknown", keeps_units=False),
+    "GlobalAveragePooling1D": LayerKind(activation="unknown"), "GlobalAveragePooling2D": LayerKind(activation="unknown"),
+    "GlobalMaxPooling2D": LayerKind(activation="unknown"), "GlobalMaxPooling1D": LayerKind(activation="unknown"),
+}
+
+
+def keras_layer(name: str) -> tuple[str, LayerKind] | None:
+    """A Keras layer class by canonical name (``keras.layers.Dense`` or a bare imported ``Dense``)."""
+    tail = name.rsplit(".", 1)[-1]
+    if tail not in _KERAS_LAYERS:
+        return None
+    if "." in name and not (name.startswith("keras.") or ".keras." in name or name.startswith("layers.")):
+        return None
+    return tail, _KERAS_LAYERS[tail]
+
+
+_TORCH_LAYERS = {
+    "torch.nn.Linear": LayerKind(units_arg=(1, "out_features")),
+    "torch.nn.LazyLinear": LayerKind(units_arg=(0, "out_features")),
+    "torch.nn.Bilinear": LayerKind(units_arg=(2, "out_features")),
+    "torch.nn.Conv1d": LayerKind(units_arg=(1, "out_channels")),
+    "torch.nn.Conv2d": LayerKind(units_arg=(1, "out_channels")),
+    "torch.nn.Conv3d": LayerKind(units_arg=(1, "out_channels")),
+    "torch.nn.Dropout": LayerKind(passthrough=True), "torch.nn.Identity": LayerKind(passthrough=True),
+    "torch.nn.BatchNorm1d": LayerKind(passthrough=True), "torch.nn.LayerNorm": LayerKind(passthrough=True),
+    "torch.nn.Flatten": LayerKind(activation="unknown", keeps_units=False),
+}
+
+
+def torch_layer(name: str) -> tuple[str, LayerKind] | None:
+    if name in _TORCH_LAYERS:
+        return name.rsplit(".", 1)[-1], _TORCH_LAYERS[name]
+    if name in ACTIVATION_MODULES:
+        return name.rsplit(".", 1)[-1], LayerKind(activation=ACTIVATION_MODULES[name], softmax_axis_kw="dim")
+    return None
+
+
+# Model containers.
+SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential", "torch.nn.Sequential", "Sequential"})
+FUNCTIONAL_MODEL = frozenset({"keras.Model", "keras.models.Model", "Model"})
+MODULE_BASES = frozenset({"torch.nn.Module", "keras.Model", "keras.models.Model", "keras.layers.Layer",
+                          "Model", "Module", "pytorch_lightning.LightningModule", "lightning.LightningModule",
+                          "lightning.pytorch.LightningModule"})
+# Methods that return the model itself (torch) so `Net().to(device)` is still a Net.
+SELF_RETURNING = frozenset({"to", "cuda", "cpu", "float", "double", "half", "train", "eval", "requires_grad_"})
+
+# ----------------------------------------------------------------------------------------- labels
+# Calls whose result is a label encoding: (format, position/keyword of the class count or None).
+LABEL_ENCODERS: dict[str, tuple[str, tuple[int, str] | None]] = {
+    "keras.utils.to_categorical": ("one_hot", (1, "num_classes")),
+    "to_categorical": ("one_hot", (1, "num_classes")),
+    "tensorflow.one_hot": ("one_hot", (1, "depth")),
+    "torch.nn.functional.one_hot": ("one_hot", (1, "num_classes")),
+    "pandas.get_dummies": ("one_hot", None),
+    "sklearn.preprocessing.label_binarize": ("one_hot", None),
+    "numpy.argmax": ("index", None),
+    "torch.argmax": ("index", None),
+    "tensorflow.argmax": ("index", None),
+}
+# Estimators whose fit_transform/transform output is a label encoding.
+LABEL_TRANSFORMERS = {
+    "sklearn.preprocessing.MultiLabelBinarizer": "multi_hot",
+    "sklearn.preprocessing.LabelEncoder": "index",
+    "sklearn.preprocessing.OneHotEncoder": "one_hot",
+    "sklearn.preprocessing.LabelBinarizer": "one_hot",
+}
+
+# Well-known single-label datasets: loader name tail -> number of classes.
+DATASETS = {
+    "mnist": 10, "fashion_mnist": 10, "cifar10": 10, "cifar100": 100, "reuters": 46, "imdb": 2,
+    "MNIST": 10, "FashionMNIST": 10, "KMNIST": 10, "EMNIST": None, "CIFAR10": 10, "CIFAR100": 100, "SVHN": 10,
+    "STL10": 10, "ImageNet": 1000, "Caltech101": 101, "Food101": 101, "Flowers102": 102, "GTSRB": 43,
+    "ImageFolder": None, "load_iris": 3, "load_digits": 10, "load_wine": 3, "load_breast_cancer": 2,
+}
+DATASET_ROOTS = ("keras.datasets.", "torchvision.datasets.", "sklearn.datasets.")

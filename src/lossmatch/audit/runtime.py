@@ -1,0 +1,1 @@
+def check_model(*a, **k): raise NotImplementedError
