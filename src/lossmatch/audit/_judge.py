@@ -7,15 +7,27 @@ file says elsewhere, as long as the file holds no multi-label evidence too.
 
 from __future__ import annotations
 
-from lossmatch.audit.catalogue import PROBABILITIES, RAW_ACTIVATIONS
-from lossmatch.audit._interp import Interpreter
+from typing import Any, Protocol
+
 from lossmatch.audit._values import Site
+from lossmatch.audit.catalogue import PROBABILITIES, RAW_ACTIVATIONS
 
 _ACCURACY = frozenset({"accuracy", "acc"})
 _LOG_PROBS = frozenset({"log_softmax", "logsigmoid"})
 
 
-def judge(interp: Interpreter, site: Site) -> None:
+class Reporter(Protocol):
+    """What a judge needs: a place to report, a way to show a value, and the file-level facts
+    (the static interpreter, or the runtime check with no file)."""
+
+    facts: Any
+
+    def report(self, rule: str, node: Any, detail: str, evidence: list[str]) -> None: ...
+
+    def describe(self, value: Any) -> str: ...
+
+
+def judge(interp: Reporter, site: Site) -> None:
     entry, pred, labels = site.loss, site.pred, site.labels
     act = pred.act if pred is not None else None
     units = pred.units if pred is not None else None

@@ -1,0 +1,65 @@
+"""``lossmatch audit``: lint Keras, PyTorch and TensorFlow code for loss/activation/label mismatches."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+
+import typer
+
+from lossmatch.cli._output import emit_json, hint
+
+
+class AuditFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("audit")
+    def audit_command(
+        paths: list[str] = typer.Argument(None, help="Files and directories (.py and .ipynb) to audit."),
+        fmt: AuditFormat = typer.Option(AuditFormat.text, "--format", help="Output format."),
+        json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
+        select: list[str] = typer.Option(None, "--select", help="Only these rule IDs or prefixes (comma-separated or repeated)."),
+        ignore: list[str] = typer.Option(None, "--ignore", help="Skip these rule IDs or prefixes."),
+        exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings are reported."),
+        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes to use."),
+        show_evidence: bool = typer.Option(False, "--show-evidence", help="Text format: print evidence and fix under each finding."),
+        list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and exit."),
+    ) -> int:
+        """Find loss/activation/label mismatches in source code, without running it.
+
+        Exit 0: nothing at warning or error level; 1: findings; 2: usage error or unreadable input.
+        """
+        from lossmatch import __version__
+        from lossmatch.audit import RULES, audit_paths, select_rules
+        from lossmatch.audit.formats import sarif, summary, text_lines
+
+        output = "json" if json_flag else fmt.value
+        if list_rules:
+            if output == "text":
+                for rule in RULES.values():
+                    typer.echo(f"{rule.id}  {rule.severity:<7}  {rule.title}")
+            else:
+                emit_json({"rules": [rule.to_dict() for rule in RULES.values()]})
+            return 0
+        if not paths:
+            raise typer.BadParameter("give at least one file or directory (or --list-rules)", param_hint="PATHS")
+        chosen = select_rules(select, ignore)
+        result = audit_paths(paths, jobs=jobs, select=chosen)
+        if output == "json":
+            emit_json(result.to_dict())
+        elif output == "sarif":
+            sys.stdout.write(json.dumps(sarif(result, __version__), indent=2) + "\n")
+        else:
+            for line in text_lines(result, show_evidence=show_evidence):
+                typer.echo(line)
+        for error in result.errors:
+            hint(f"lossmatch: error: cannot read {error}")
+        hint(summary(result))
+        if result.errors:
+            return 2
+        return 1 if result.failed and not exit_zero else 0
