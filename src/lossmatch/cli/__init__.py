@@ -20,6 +20,7 @@ from lossmatch.errors import LossmatchError
 SUBCOMMANDS = (
     "losses",
     "advise",
+    "audit",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
