@@ -70,6 +70,16 @@ def test_large_vocabulary_points_to_linear_cross_entropy():
     assert any("materialising" in note for note in rec.notes)
 
 
+def test_linear_cross_entropy_snippet_runs_and_equals_torch():
+    report = advise(np.arange(40_000))
+    namespace = {"in_features": 16}
+    exec(report.snippets["pytorch"], namespace)  # noqa: S102
+    hidden, target = torch.randn(32, 16), torch.randint(0, 40_000, (32,))
+    head = namespace["head"]
+    torch.testing.assert_close(namespace["loss_fn"](hidden, target),
+                               torch.nn.functional.cross_entropy(head.logits(hidden), target))
+
+
 @pytest.mark.parametrize(("labels", "units", "activation", "matches"), [
     ([0, 1, 1], 1, "sigmoid", True),
     ([0, 1, 1], 1, "linear", True),
