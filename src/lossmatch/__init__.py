@@ -72,7 +72,13 @@ __all__ = [
 ]
 
 
+# Subpackages reachable as attributes after a bare ``import lossmatch`` (as ``torch.nn`` is), imported on first use.
+_SUBMODULES = ("nn", "keras", "losses", "registry", "labels", "metrics", "audit", "comparison")
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"lossmatch.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'lossmatch' has no attribute {name!r}")
@@ -82,4 +88,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
