@@ -122,6 +122,15 @@ def test_adapter_trains_in_model_compile():
     assert history.history["sparse_categorical_accuracy"][-1] > 0.85
 
 
+@pytest.mark.filterwarnings("error::lossmatch.LossInputWarning")
+def test_keras_build_call_on_ones_raises_no_double_activation_warning():
+    # Keras calls each compiled loss once on a tensor of ones to build it: constant input is no evidence
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(3)])
+    model.compile(loss=lmk.BinaryCrossentropy(from_logits=True))
+    x = (20 * np.random.default_rng(0).normal(size=(6, 8))).astype("float32")
+    assert np.isfinite(model.evaluate(x, np.eye(3, dtype="float32")[[0, 1, 2, 2, 1, 0]], verbose=0))
+
+
 def test_focal_adapters_require_logits():
     with pytest.raises(lm.ConfigError, match="from_logits=True"):
         lmk.BinaryFocalCrossentropy()(MULTI_HOT, torch.sigmoid(LOGITS))

@@ -41,7 +41,7 @@ def reduce(loss: torch.Tensor, reduction: str, denominator: torch.Tensor | None 
 def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | None, stacklevel: int = 4) -> None:
     """Warn when a logits entry point receives what looks like probabilities (a double activation).
 
-    Evidence: every value in [0, 1] and, for softmax losses (``class_dim`` given), every row summing to 1.
+    Evidence: every value in [0, 1], not all equal, and, for softmax losses (``class_dim`` given), every row summing to 1.
     Sigmoid losses need at least 8 values before all-in-[0, 1] counts as evidence. The leading rows are
     checked first, so real logits (almost always outside [0, 1] there) cost one small pass.
     """
@@ -50,7 +50,7 @@ def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | N
     with torch.no_grad():
         for sample in (leading_rows(logits.detach(), class_dim or 0), logits.detach()):
             low, high = torch.aminmax(sample)
-            if low < 0 or high > 1:
+            if low < 0 or high > 1 or low == high:  # a constant tensor (Keras builds its losses on ones) is no evidence
                 return
             if class_dim is not None:
                 sums = sample.sum(dim=class_dim, dtype=torch.float32)
