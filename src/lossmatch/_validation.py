@@ -132,6 +132,11 @@ def check_index_target(target: torch.Tensor, num_classes: int, ignore_index: int
         raise LossmatchTypeError(expected("target", "hold integer class indices", f"dtype {target.dtype}",
                                           hint or "Use `target.long()` if the values are whole numbers; "
                                           "for one-hot or soft targets use `categorical_cross_entropy_with_logits`."))
+    if target.numel() == 0:
+        return
+    low, high = torch.aminmax(target)
+    if low >= 0 and high < num_classes:  # one pass when all is well (no ignored entries)
+        return
     valid = (target >= 0) & (target < num_classes)
     if ignore_index is not None:
         valid |= target == ignore_index

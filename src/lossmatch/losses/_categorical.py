@@ -244,8 +244,13 @@ def categorical_cross_entropy_with_logits(
         warn_if_not_distribution(target, dim, loss_name)
     else:
         dim = class_dim % logits.dim()
-    log_probs = F.log_softmax(scale_temperature(_class_last(upcast(logits), dim), temperature), dim=-1)
-    return _cross_entropy_soft(log_probs, _class_last(target, dim), weight, label_smoothing, reduction)
+    # torch's fused kernel for probability targets has exactly these semantics (weights, smoothing, mean over rows)
+    scores = scale_temperature(_class_last(upcast(logits), dim), temperature)
+    num_classes = scores.shape[-1]
+    loss = F.cross_entropy(scores.reshape(-1, num_classes), _class_last(target, dim).reshape(-1, num_classes).to(scores.dtype),
+                           weight=None if weight is None else weight.to(scores.dtype), label_smoothing=label_smoothing,
+                           reduction=reduction)
+    return loss.reshape(scores.shape[:-1]) if reduction == "none" else loss
 
 
 def categorical_cross_entropy(

@@ -12,6 +12,8 @@ from lossmatch.errors import LossInputWarning
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
 # torch's probability losses clamp log(p) at -100 so that p = 0 gives a large finite loss, not inf.
 LOG_CLAMP = -100.0
+# Rows looked at first for the double-activation warning: real logits almost always leave [0, 1] within them.
+PROBE_ROWS = 32
 
 
 def upcast(x: torch.Tensor) -> torch.Tensor:
@@ -43,12 +45,12 @@ def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | N
 
     Evidence: every value in [0, 1], not all equal, and, for softmax losses (``class_dim`` given), every row summing to 1.
     Sigmoid losses need at least 8 values before all-in-[0, 1] counts as evidence. The leading rows are
-    checked first, so real logits (almost always outside [0, 1] there) cost one small pass.
+    checked first (``PROBE_ROWS``), so real logits cost one tiny pass; only an inconclusive probe reads the rest.
     """
     if logits.numel() < (2 if class_dim is not None else 8):
         return
     with torch.no_grad():
-        for sample in (leading_rows(logits.detach(), class_dim or 0), logits.detach()):
+        for sample in (leading_rows(logits.detach(), class_dim or 0, PROBE_ROWS), logits.detach()):
             low, high = torch.aminmax(sample)
             if low < 0 or high > 1 or low == high:  # a constant tensor (Keras builds its losses on ones) is no evidence
                 return
