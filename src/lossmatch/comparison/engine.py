@@ -165,8 +165,11 @@ def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torc
     for m, ((pairing, seed), probs) in enumerate(zip(jobs, test_probs)):
         p = probs.double().numpy()
         scores = metrics.evaluate(dataset.y_test, p, task=dataset.task, input_kind="probs")
+        extra: dict[str, Any] = {}
         if dataset.task == "multilabel":
             curve, per_label = metrics.reliability_curve(dataset.y_test, p, task=task), metrics.per_label_f1(dataset.y_test, p)
+            extra = {"labels_per_row": float((p >= 0.5).sum(axis=1).mean()),
+                     "true_labels_per_row": float(dataset.y_test.sum(axis=1).mean())}
         else:
             full = np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p / p.sum(axis=1, keepdims=True)
             curve, per_label = metrics.reliability_curve(dataset.y_test, full, task=task), None
@@ -174,7 +177,7 @@ def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torc
             dataset=dataset.name, pairing=pairing, seed=seed, metrics=scores,
             history={"loss": history["loss"][m].tolist(), main_metric(dataset.task): history["main"][m].tolist()},
             reliability=curve, per_label_f1=per_label, output_units=int(p.shape[1]), config=config.to_dict(),
-            engine=engine, seconds=seconds / len(jobs)))
+            engine=engine, seconds=seconds / len(jobs), extra=extra))
     return results
 
 
@@ -279,7 +282,7 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
                     optimizer.zero_grad(set_to_none=True)
                     loss.backward()
                     optimizer.step()
-                    total += float(loss) * len(rows)
+                    total += float(loss.detach()) * len(rows)
                 history["loss"][m, epoch] = total / n
                 with torch.no_grad():
                     history["main"][m, epoch] = float(_history_metric(activate(pairing, model(x_test)).unsqueeze(0), y_test, dataset.task)[0])

@@ -1,0 +1,218 @@
+"""``compare``: datasets x pairings x seeds -> runs (written as they finish) -> summary, verdicts, report.
+
+Work is handed to an executor as tasks of one dataset and a block of ``(pairing, seed)`` models (what the
+batched engine trains at once); the local executor runs them in this process. Each finished run is written
+atomically to ``DIR/runs/<dataset>__<pairing>__seed<k>.json``; ``resume=True`` reuses the runs there whose
+training configuration matches and trains only the missing ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from lossmatch import registry
+from lossmatch._io import atomic_write_text
+from lossmatch._validation import expected
+from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
+from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
+from lossmatch.comparison.stats import summarise, verdicts
+from lossmatch.errors import ConfigError
+
+SCHEMA_VERSION = 1
+PAIRING_NAMES = tuple(registry.PAIRINGS)
+
+
+@dataclass(frozen=True)
+class Task:
+    """The unit of work: one dataset, one training configuration, a block of ``(pairing, seed)`` models."""
+
+    dataset: Dataset
+    jobs: tuple[tuple[str, int], ...]
+    config: TrainConfig
+    engine: str = "batched"
+
+    def run(self) -> list[RunResult]:
+        return TRAINERS[self.engine](self.dataset, list(self.jobs), self.config)
+
+
+class Executor(Protocol):
+    def run(self, tasks: Sequence[Task], on_result: Callable[[list[RunResult]], None]) -> None: ...
+
+
+class LocalExecutor:
+    """Runs the tasks one after another in this process."""
+
+    def run(self, tasks: Sequence[Task], on_result: Callable[[list[RunResult]], None]) -> None:
+        for task in tasks:
+            on_result(task.run())
+
+
+@dataclass
+class CompareResult:
+    config: dict[str, Any]
+    datasets: list[dict[str, Any]]
+    runs: list[RunResult]
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema_version": SCHEMA_VERSION, "config": self.config, "datasets": self.datasets,
+                "runs": [run.to_dict() for run in self.runs], "summary": self.summary, "verdicts": self.verdicts}
+
+    def to_frame(self):
+        """One row per run and metric: dataset, pairing, seed, metric, value (pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame([{"dataset": r.dataset, "pairing": r.pairing, "seed": r.seed, "metric": m, "value": v}
+                             for r in self.runs for m, v in r.metrics.items()])
+
+    def save(self, directory: str | os.PathLike[str], *, report: bool = True) -> Path:
+        """Write ``results.json`` (and ``report.html`` with ``figures/``) into ``directory``."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out / "results.json", json.dumps(_finite(self.to_dict()), indent=1) + "\n")
+        if report:
+            from lossmatch.comparison.report import write_report
+
+            write_report(self, out)
+        return out
+
+
+def _finite(value: Any) -> Any:
+    """NaN/inf -> null, so results.json is strict JSON."""
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def resolve_datasets(names: Iterable[str]) -> list[str]:
+    """Expand suite names (``mulan``) and drop repeats, keeping order."""
+    out: list[str] = []
+    for name in names:
+        out.extend(SUITES.get(str(name), (str(name),)))
+    return list(dict.fromkeys(out))
+
+
+def _check(pairings: Sequence[str], seeds: int, epochs: int, hidden: Sequence[int], batch_size: int, lr: float,
+           engine: str, label_smoothing: float) -> None:
+    for name in pairings:
+        registry.pairing(name)
+    if not pairings:
+        raise ConfigError(expected("pairings", f"name at least one of {', '.join(PAIRING_NAMES)}", "none"))
+    checks = [
+        ("seeds", isinstance(seeds, int) and seeds >= 2, "be an integer >= 2 (intervals need two seeds)", seeds),
+        ("epochs", isinstance(epochs, int) and epochs >= 1, "be a positive integer", epochs),
+        ("batch_size", isinstance(batch_size, int) and batch_size >= 1, "be a positive integer", batch_size),
+        ("lr", isinstance(lr, (int, float)) and 0 < lr < 10, "be a learning rate in (0, 10)", lr),
+        ("hidden", all(isinstance(h, int) and h >= 1 for h in hidden), "list positive layer widths", list(hidden)),
+        ("engine", engine in ENGINES, f"be one of {', '.join(ENGINES)}", engine),
+        ("label_smoothing", isinstance(label_smoothing, (int, float)) and 0 <= label_smoothing < 1, "be in [0, 1)", label_smoothing),
+    ]
+    for name, ok, rule, got in checks:
+        if not ok:
+            raise ConfigError(expected(name, rule, repr(got)))
+
+
+def compare(
+    datasets: Sequence[str | os.PathLike[str]] = DEFAULT,
+    *,
+    labels: str | os.PathLike[str] | None = None,
+    pairings: Sequence[str] = PAIRING_NAMES,
+    seeds: int = 5,
+    epochs: int = 30,
+    hidden: Sequence[int] = (64,),
+    batch_size: int = 64,
+    lr: float = 3e-3,
+    label_smoothing: float = 0.0,
+    engine: str = "batched",
+    out: str | os.PathLike[str] | None = None,
+    resume: bool = False,
+    report: bool = True,
+    executor: Executor | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> CompareResult:
+    """Train every pairing on every dataset for ``seeds`` seeds and compare each with the matched pairing.
+
+    Args:
+        datasets: bundled names (``digits``, ``breast_cancer``, ``yeast``, ...), the suite ``mulan``, or files
+            (see :func:`lossmatch.comparison.datasets.load_dataset`; ``labels`` is passed on to it).
+        pairings: activation+loss pairings from the registry.
+        seeds, epochs, hidden, batch_size, lr, label_smoothing: the paired design and the training.
+        engine: ``batched`` (all models of a dataset at once) or ``sequential`` (one ``nn.Module`` at a time).
+        out: directory for ``runs/``, ``results.json``, ``report.html`` and ``figures/``; nothing is written
+            when None.
+        resume: reuse the finished runs in ``out/runs`` that have the same training configuration.
+        report: also write ``report.html`` and the figures.
+        executor: where tasks run (default: this process).
+        progress: ``callback(done_models, total_models, message)``.
+    """
+    pairings = list(dict.fromkeys(pairings))
+    hidden = tuple(hidden)
+    _check(pairings, seeds, epochs, hidden, batch_size, lr, engine, label_smoothing)
+    config = TrainConfig(hidden=hidden, epochs=epochs, batch_size=batch_size, lr=float(lr), label_smoothing=float(label_smoothing))
+    loaded = [load_dataset(spec, labels=labels) for spec in resolve_datasets(datasets)]
+    names = [d.name for d in loaded]
+    if len(set(names)) != len(names):
+        raise ConfigError(expected("datasets", "have distinct names", ", ".join(names)))
+    runs_dir = Path(out) / "runs" if out is not None else None
+    finished = _load_finished(runs_dir, config) if resume and runs_dir is not None else {}
+    tasks, runs = [], []
+    for dataset in loaded:
+        jobs = [(p, s) for p in pairings for s in range(seeds)]
+        missing = tuple(j for j in jobs if run_key(dataset.name, *j) not in finished)
+        runs.extend(finished[run_key(dataset.name, *j)] for j in jobs if run_key(dataset.name, *j) in finished)
+        if missing:
+            tasks.append(Task(dataset, missing, config, engine))
+    total, done = sum(len(t.jobs) for t in tasks), 0
+
+    def on_result(results: list[RunResult]) -> None:
+        nonlocal done
+        for result in results:
+            if runs_dir is not None:
+                runs_dir.mkdir(parents=True, exist_ok=True)
+                atomic_write_text(runs_dir / f"{result.key}.json", json.dumps(_finite(result.to_dict())) + "\n")
+            runs.append(result)
+        done += len(results)
+        if progress is not None:
+            progress(done, total, results[0].dataset if results else "")
+
+    if progress is not None:
+        progress(0, total, "")
+    (executor or LocalExecutor()).run(tasks, on_result)
+    order = {(d.name, p, s): i for i, (d, p, s) in enumerate((d, p, s) for d in loaded for p in pairings for s in range(seeds))}
+    runs.sort(key=lambda r: order[(r.dataset, r.pairing, r.seed)])
+    result = CompareResult(
+        config={**config.to_dict(), "pairings": pairings, "seeds": seeds, "engine": engine,
+                "datasets": names, "interval": "95% Student-t over seeds (paired differences for verdicts)"},
+        datasets=[{**d.to_dict(), "main_metric": main_metric(d.task), "label_names": list(d.label_names)} for d in loaded],
+        runs=runs,
+        summary=summarise(runs),
+        verdicts=verdicts(runs, {d.name: d.task for d in loaded}, {d.name: d.n_classes for d in loaded}),
+    )
+    if out is not None:
+        result.save(out, report=report)
+    return result
+
+
+def _load_finished(runs_dir: Path, config: TrainConfig) -> dict[str, RunResult]:
+    """Finished runs with this configuration; unreadable or other-config files are retrained."""
+    finished: dict[str, RunResult] = {}
+    if not runs_dir.is_dir():
+        return finished
+    for path in sorted(runs_dir.glob("*.json")):
+        try:
+            run = RunResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            continue
+        if run.config == config.to_dict() and path.stem == run.key:
+            finished[run.key] = run
+    return finished
