@@ -21,6 +21,7 @@ SUBCOMMANDS = (
     "losses",
     "advise",
     "audit",
+    "compare",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

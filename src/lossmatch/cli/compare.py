@@ -1,0 +1,109 @@
+"""``lossmatch compare``: train matched and mismatched pairings side by side and report the divergence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from lossmatch._validation import expected
+from lossmatch.cli._output import Format, emit_json, resolve_format, stderr_console
+from lossmatch.errors import ConfigError
+
+SUMMARY_METRICS = {"multilabel": ("f1_micro", "exact_match", "hamming_loss", "binary_accuracy"),
+                   "single": ("top1_accuracy", "binary_accuracy", "f1_macro", "log_loss")}
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """``64`` or ``64,64`` (also ``128x128``) -> layer widths; ``0`` or empty -> no hidden layer."""
+    parts = [p for p in text.replace("x", ",").split(",") if p.strip()]
+    try:
+        widths = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ConfigError(expected("--hidden", "list layer widths like 64 or 128,64", repr(text))) from None
+    if any(w < 0 for w in widths):
+        raise ConfigError(expected("--hidden", "list non-negative layer widths", repr(text)))
+    return tuple(w for w in widths if w > 0)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("compare")
+    def compare_command(
+        datasets: list[str] = typer.Argument(None, help="Bundled names (digits, breast_cancer, yeast, emotions, ...), "
+                                                       "'mulan', or files. Default: digits breast_cancer yeast."),
+        labels: str = typer.Option(None, "--labels", help="Label file for a features file, or label column(s) of a table."),
+        pairings: str = typer.Option("softmax+cce,sigmoid+bce,softmax+bce,sigmoid+cce", "--pairings", help="Comma-separated pairings."),
+        seeds: int = typer.Option(5, "--seeds", help="Seeds per pairing (>= 2, for intervals)."),
+        epochs: int = typer.Option(30, "--epochs", help="Training epochs."),
+        hidden: str = typer.Option("64", "--hidden", help="Hidden layer widths, e.g. 64 or 128,64."),
+        batch_size: int = typer.Option(64, "--batch-size", help="Minibatch size."),
+        lr: float = typer.Option(3e-3, "--lr", help="Adam learning rate."),
+        label_smoothing: float = typer.Option(0.0, "--label-smoothing", help="Label smoothing applied to every pairing's loss."),
+        engine: str = typer.Option("batched", "--engine", help="batched (all models at once) or sequential."),
+        out: Path = typer.Option(Path("lossmatch-report"), "--out", help="Output directory."),
+        resume: bool = typer.Option(False, "--resume", help="Reuse finished runs in --out/runs."),
+        no_report: bool = typer.Option(False, "--no-report", help="Skip report.html and figures."),
+        fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
+        json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
+    ) -> None:
+        """Train every pairing on every dataset for several seeds; compare each with the matched pairing."""
+        from lossmatch.comparison import compare
+        from lossmatch.comparison.datasets import DEFAULT
+
+        console = stderr_console()
+        with _progress(console) as update:
+            result = compare(datasets or DEFAULT, labels=labels, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
+                             seeds=seeds, epochs=epochs, hidden=parse_hidden(hidden), batch_size=batch_size, lr=lr,
+                             label_smoothing=label_smoothing, engine=engine, out=out, resume=resume,
+                             report=not no_report, progress=update)
+        if resolve_format(fmt, json_flag) == "json":
+            emit_json({"out": str(out), "summary": result.summary, "verdicts": result.verdicts})
+            return
+        typer.echo(render_text(result))
+        where = out / ("results.json" if no_report else "report.html")
+        console.print(f"wrote {where}", highlight=False)
+
+
+class _progress:
+    """A rich progress bar on stderr fed by compare's ``progress(done, total, dataset)`` callback."""
+
+    def __init__(self, console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(TextColumn("training {task.description}"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn(), console=console, transient=True)
+        self._task = None
+
+    def __enter__(self):
+        self._bar.__enter__()
+
+        def update(done: int, total: int, message: str) -> None:
+            if self._task is None:
+                self._task = self._bar.add_task("models", total=total)
+            self._bar.update(self._task, completed=done, description=f"models ({message})" if message else "models")
+
+        return update
+
+    def __exit__(self, *exc) -> None:
+        self._bar.__exit__(*exc)
+
+
+def render_text(result) -> str:
+    lines = []
+    cells = {(s["dataset"], s["pairing"], s["metric"]): s for s in result.summary}
+    verdict = {(v["dataset"], v["pairing"], v["metric"]): v["verdict"] for v in result.verdicts}
+    for dataset in result.datasets:
+        metrics = SUMMARY_METRICS["multilabel" if dataset["task"] == "multilabel" else "single"]
+        lines.append(f"{dataset['name']} ({dataset['task']}, {dataset['n_classes']} "
+                     f"{'labels' if dataset['task'] == 'multilabel' else 'classes'}, {dataset['n_test']} test rows)")
+        lines.append("  " + f"{'pairing':<14}" + "".join(f"{m:>26}" for m in metrics))
+        pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == dataset["name"]))
+        for pairing in pairings:
+            row = []
+            for metric in metrics:
+                cell = cells[(dataset["name"], pairing, metric)]
+                mark = {"worse": " worse", "better": " better", "same": " same"}.get(verdict.get((dataset["name"], pairing, metric)), " base")
+                half = (cell["ci_high"] - cell["ci_low"]) / 2 if cell["ci_low"] == cell["ci_low"] else float("nan")
+                row.append(f"{cell['mean']:.3f} +-{half:.3f}{mark}".rjust(26))
+            lines.append("  " + f"{pairing:<14}" + "".join(row))
+    return "\n".join(lines)
