@@ -1,0 +1,104 @@
+"""compare end to end: stats, results.json, resume, the HTML report (escaped, rendered in Chromium)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from scipy import stats as scipy_stats
+
+import lossmatch
+from lossmatch.comparison.engine import RunResult
+from lossmatch.comparison.stats import summarise, t_interval, verdicts
+from lossmatch.errors import ConfigError
+
+FAST = dict(seeds=2, epochs=2, hidden=(8,))
+
+
+def _run(dataset, pairing, seed, **metrics):
+    return RunResult(dataset, pairing, seed, metrics, {}, {}, None, 3, {}, "batched", 0.0)
+
+
+def test_t_interval_and_verdict_directions():
+    mean, low, high = t_interval([1.0, 2.0, 3.0])
+    half = scipy_stats.t.ppf(0.975, 2) * 1.0 / np.sqrt(3)
+    assert (mean, low, high) == pytest.approx((2.0, 2.0 - half, 2.0 + half))
+    runs = []
+    for seed, (base, other) in enumerate([(0.80, 0.60), (0.82, 0.61), (0.81, 0.63)]):
+        runs += [_run("d", "softmax+cce", seed, top1_accuracy=base, log_loss=1 - base),
+                 _run("d", "sigmoid+cce", seed, top1_accuracy=other, log_loss=1 - other),
+                 _run("d", "softmax+bce", seed, top1_accuracy=base + (0.01 if seed % 2 else -0.01), log_loss=1 - base)]
+    found = {(v["pairing"], v["metric"]): v for v in verdicts(runs, {"d": "multiclass"}, {"d": 3})}
+    assert found[("sigmoid+cce", "top1_accuracy")]["verdict"] == "worse"
+    assert found[("sigmoid+cce", "log_loss")]["verdict"] == "worse"  # higher loss is worse
+    assert found[("softmax+bce", "top1_accuracy")]["verdict"] == "same"
+    assert found[("sigmoid+cce", "top1_accuracy")]["delta"] == pytest.approx(np.mean([-0.20, -0.21, -0.18]))
+    assert {s["n"] for s in summarise(runs)} == {3}
+
+
+def test_compare_writes_results_runs_and_report(tmp_path):
+    result = lossmatch.compare(["breast_cancer", "emotions"], out=tmp_path, **FAST)
+    document = json.loads((tmp_path / "results.json").read_text())
+    assert document["schema_version"] == 1
+    assert set(document) == {"schema_version", "config", "datasets", "runs", "summary", "verdicts"}
+    assert len(document["runs"]) == 2 * 4 * 2 == len(list((tmp_path / "runs").glob("*.json")))
+    run = document["runs"][0]
+    assert {"dataset", "pairing", "seed", "metrics", "history"} <= set(run) and len(run["history"]["loss"]) == 2
+    verdict = document["verdicts"][0]
+    assert {"dataset", "pairing", "baseline", "metric", "delta", "ci_low", "ci_high", "verdict", "explanation"} <= set(verdict)
+    assert result.to_frame().shape[1] == 5
+    assert (tmp_path / "report.html").stat().st_size > 10_000 and list((tmp_path / "figures").glob("*.png"))
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_resume_skips_finished_runs_and_retrains_missing_ones(tmp_path):
+    lossmatch.compare(["breast_cancer"], out=tmp_path, report=False, **FAST)
+    runs_dir = tmp_path / "runs"
+    removed = sorted(runs_dir.glob("*.json"))[0]
+    removed.unlink()
+    kept = {p.name: p.stat().st_mtime_ns for p in runs_dir.glob("*.json")}
+    seen = []
+    lossmatch.compare(["breast_cancer"], out=tmp_path, report=False, resume=True,
+                      progress=lambda done, total, _: seen.append(total), **FAST)
+    assert seen[-1] == 1 and removed.exists()
+    assert {p.name: p.stat().st_mtime_ns for p in runs_dir.glob("*.json") if p.name in kept} == kept
+    # a different configuration is not reused
+    seen.clear()
+    lossmatch.compare(["breast_cancer"], out=tmp_path, report=False, resume=True, progress=lambda d, t, _: seen.append(t),
+                      seeds=2, epochs=3, hidden=(8,))
+    assert seen[-1] == 8
+
+
+def test_report_escapes_user_strings_and_renders(tmp_path):
+    rows = ["f1,f2,label"] + [f"{i},{(i * 7) % 5},{'<script>alert(1)</script>' if i % 2 else 'ok&fine'}" for i in range(60)]
+    (tmp_path / "evil<b>.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    lossmatch.compare([str(tmp_path / "evil<b>.csv")], out=out, **FAST)
+    html = (out / "report.html").read_text()
+    assert "<script>alert(1)</script>" not in html and "evil<b>" not in html and "evil&lt;b&gt;" in html
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
+    shot = tmp_path / "shot.png"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,1600",
+                    f"--screenshot={shot}", (out / "report.html").as_uri()], check=True, capture_output=True, timeout=120)
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float64)
+    assert pixels.std() > 10 and (pixels < 128).mean() > 0.01  # text, tables and figures, not a blank page
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(datasets=["mnist"]), "bundled name"),
+    (dict(pairings=["softmax+mse"]), "pairing name"),
+    (dict(seeds=1), "intervals need two seeds"),
+    (dict(engine="gpu"), "batched, sequential"),
+])
+def test_bad_configuration_is_one_line(kwargs, words):
+    arguments = dict(datasets=["breast_cancer"], **FAST)
+    arguments.update(kwargs)
+    with pytest.raises(ConfigError, match=words):
+        lossmatch.compare(arguments.pop("datasets"), **arguments)
