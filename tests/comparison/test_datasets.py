@@ -18,7 +18,7 @@ MULAN_SHAPES = {"yeast": (1500, 917, 103, 14), "emotions": (391, 202, 72, 6), "s
 def test_mulan_datasets_keep_their_split_and_shapes(name):
     data = load_dataset(name)
     n_train, n_test, n_features, n_labels = MULAN_SHAPES[name]
-    assert data.task == "multilabel" and data.split == "MULAN train/test"
+    assert data.task == "multilabel" and data.split == "mulan"
     assert data.x_train.shape == (n_train, n_features) and data.x_test.shape == (n_test, n_features)
     assert data.y_train.shape == (n_train, n_labels) and data.y_train.dtype == np.uint8
     assert data.x_train.dtype == np.float32 and np.isfinite(data.x_train).all()
