@@ -1,18 +1,24 @@
 """Build the bundled MULAN datasets (src/lossmatch/data/*.npz) from ../shared/datasets, checking checksums.
 
-    python scripts/build_data.py [SHARED_DATASETS_DIR]
+    python scripts/build_data.py [SHARED_DATASETS_DIR [OUT_DIR]]
 
-Each dataset becomes one compressed NPZ (no pickled objects): ``x_train``/``y_train``/``x_test``/``y_test``
-(or ``x``/``y`` where the dataset has no split), float32 features, uint8 labels in the ARFF column order,
-and ``feature_names``/``label_names`` as unicode arrays. Nominal features are stored as the index of their
-value in the ARFF declaration (what ``lossmatch.labels.read_arff`` returns); genbase's protein ID is dropped.
-The checksums are those of ../shared/datasets/README.md.
+Every source file's SHA-256 must match the one recorded in ../shared/datasets/README.md (copied below), or
+nothing is written for that dataset. Each dataset becomes one compressed NPZ with no pickled objects:
+``x_train``/``y_train``/``x_test``/``y_test`` (``x``/``y`` where the dataset has no split: CAL500), C-ordered
+float32 features and uint8 labels stored column-major (smaller), labels in the ARFF column order, and ``feature_names``/``label_names`` as unicode
+arrays (ARFF quote escapes removed: birds' ``Swainson's Thrush``).
+
+Nominal features keep the ARFF's own meaning, one column each (so feature counts match the MULAN tables):
+integer-coded categories keep their code (flags' landmass 1-6, religion 0-7; birds' location id; the
+{0,1} flags), and genbase's {YES,NO} motif features become 1/0. genbase's ``protein`` ID is dropped.
+These codes are categories, not quantities: a model that cares should one-hot them itself.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +26,10 @@ import numpy as np
 from lossmatch.labels import read_arff
 
 ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT.parent / "shared" / "datasets"
 OUT = ROOT / "src" / "lossmatch" / "data"
 
-# file -> sha256, from the shared README
+# file -> sha256, from ../shared/datasets/README.md
 SHA256 = {
     "yeast/yeast-train.arff": "e759dc991ff54694a4ff9c4314f3be0d6fd2b1994a4b563f57e416394c6aebbd",
     "yeast/yeast-test.arff": "4aaac102bff9669a765bf0b378602e5cc8c3b181048282e2f003117b496d552a",
@@ -42,36 +49,88 @@ SHA256 = {
     "flags/flags-test.arff": "09f6136fae47dcc2f0f491efd6401a11072cbfb0bfbb2666c63b35bb06aeeb16",
     "cal500/cal500.arff": "cfe6097ba5fd6e8584e54911ab9783dcab34e898446b7c9370c71d477eae56d3",
 }
-LABELS = {"yeast": 14, "emotions": 6, "scene": 6, "birds": 19, "medical": 45, "enron": 53, "genbase": 27, "flags": 7, "cal500": 174}
+# labels are the last L attributes of every file (README: verified); the XML orders yeast's and enron's differently
+LABELS = {"yeast": 14, "emotions": 6, "scene": 6, "birds": 19, "enron": 53, "medical": 45, "genbase": 27, "cal500": 174,
+          "flags": 7}
 DROP_FEATURES = {"genbase": ("protein",)}
+YES_NO = ["YES", "NO"]
 
 
-def _read(source: Path, name: str, file: str):
+class ChecksumError(Exception):
+    """A source file is not the one the shared README describes."""
+
+
+def verify(source: Path, file: str) -> Path:
     path = source / file
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != SHA256[file]:
-        raise SystemExit(f"checksum mismatch for {file}: {digest}")
+        raise ChecksumError(f"{file}: sha256 {digest}, expected {SHA256[file]} (../shared/datasets/README.md)")
+    return path
+
+
+def _declarations(path: Path) -> dict[str, list[str] | str]:
+    """Attribute name -> declared nominal values (or the type name), from the ARFF header."""
+    import arff
+
+    header = path.read_text(encoding="utf-8").split("@data", 1)[0]
+    return {_unescape(name): kind for name, kind in arff.loads(header + "@data\n")["attributes"]}
+
+
+def _unescape(name: str) -> str:
+    return name.replace("\\'", "'").replace('\\"', '"')
+
+
+def _read(source: Path, name: str, file: str) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+    path = verify(source, file)
     x, y, feature_names, label_names = read_arff(path, labels_last=LABELS[name])
+    feature_names, label_names = [_unescape(f) for f in feature_names], [_unescape(n) for n in label_names]
+    declared = _declarations(path)
     keep = [i for i, f in enumerate(feature_names) if f not in DROP_FEATURES.get(name, ())]
-    return x[:, keep].astype(np.float32), y.astype(np.uint8), [feature_names[i] for i in keep], label_names
+    x = x[:, keep]
+    feature_names = [feature_names[i] for i in keep]
+    for j, feature in enumerate(feature_names):
+        values = declared[feature]
+        if isinstance(values, list):  # read_arff gives the index of the declared value: map it to its meaning
+            codes = [1.0, 0.0] if values == YES_NO else [float(v) for v in values]
+            x[:, j] = np.asarray(codes)[x[:, j].astype(np.int64)]
+    # column-major compresses better (similar values sit together); the loader hands out C-ordered copies
+    return np.asfortranarray(x, dtype=np.float32), np.asfortranarray(y, dtype=np.uint8), feature_names, label_names
 
 
-def build(source: Path) -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def build_one(name: str, source: Path = SOURCE, out: Path = OUT) -> Path:
+    if name == "cal500":
+        x, y, features, labels = _read(source, name, "cal500/cal500.arff")
+        arrays = {"x": x, "y": y}
+    else:
+        x_train, y_train, features, labels = _read(source, name, f"{name}/{name}-train.arff")
+        x_test, y_test, test_features, test_labels = _read(source, name, f"{name}/{name}-test.arff")
+        if (features, labels) != (test_features, test_labels):
+            raise ValueError(f"{name}: the train and test files declare different attributes")
+        arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{name}.npz"
+    _save_npz(target, {**arrays, "feature_names": np.array(features, dtype=str), "label_names": np.array(labels, dtype=str)})
+    return target
+
+
+def _save_npz(target: Path, arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez_compressed`` with fixed zip timestamps, so that a rebuild from the same files is byte-identical."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, array in arrays.items():
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
+
+
+def build(source: Path = SOURCE, out: Path = OUT) -> None:
+    total = 0
     for name in LABELS:
-        if name == "cal500":
-            x, y, features, labels = _read(source, name, "cal500/cal500.arff")
-            arrays = {"x": x, "y": y}
-        else:
-            x_train, y_train, features, labels = _read(source, name, f"{name}/{name}-train.arff")
-            x_test, y_test, test_features, test_labels = _read(source, name, f"{name}/{name}-test.arff")
-            assert (features, labels) == (test_features, test_labels), name
-            arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-        target = OUT / f"{name}.npz"
-        np.savez_compressed(target, **arrays, feature_names=np.array(features, dtype=str), label_names=np.array(labels, dtype=str))
-        shapes = ", ".join(f"{k} {v.shape}" for k, v in arrays.items())
-        print(f"{target.relative_to(ROOT)}: {target.stat().st_size:,} bytes ({shapes})")
+        target = build_one(name, source, out)
+        total += target.stat().st_size
+        print(f"{target}: {target.stat().st_size:,} bytes")
+    print(f"total: {total:,} bytes")
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "datasets")
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE, Path(sys.argv[2]) if len(sys.argv) > 2 else OUT)

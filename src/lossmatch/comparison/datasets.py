@@ -174,7 +174,7 @@ def _bundled(name: str, test_size: float, seed: int) -> Dataset:
                        tuple(map(str, bunch.feature_names)), f"bundled:{name}", test_size, seed, citation=citation(name))
     with resources.files("lossmatch.data").joinpath(f"{name}.npz").open("rb") as handle, \
             np.load(handle, allow_pickle=False) as archive:
-        arrays = {key: archive[key] for key in archive.files}
+        arrays = {key: np.ascontiguousarray(archive[key]) for key in archive.files}  # stored column-major
     common = dict(name=name, task="multilabel", label_names=tuple(arrays["label_names"].tolist()),
                   feature_names=tuple(arrays["feature_names"].tolist()), citation=citation(name), source=f"bundled:{name}")
     if "x" in arrays:  # no published split (CAL500)
