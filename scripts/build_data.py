@@ -4,9 +4,10 @@
 
 Every source file's SHA-256 must match the one recorded in ../shared/datasets/README.md (copied below), or
 nothing is written for that dataset. Each dataset becomes one compressed NPZ with no pickled objects:
-``x_train``/``y_train``/``x_test``/``y_test`` (``x``/``y`` where the dataset has no split: CAL500), C-ordered
-float32 features and uint8 labels stored column-major (smaller), labels in the ARFF column order, and ``feature_names``/``label_names`` as unicode
-arrays (ARFF quote escapes removed: birds' ``Swainson's Thrush``).
+``x_train``/``y_train``/``x_test``/``y_test`` (``x``/``y`` where the dataset has no split: CAL500),
+float32 features and uint8 labels stored column-major (it compresses better), labels in the ARFF column
+order, and ``feature_names``/``label_names`` as unicode arrays (ARFF quote escapes removed: birds'
+``Swainson's Thrush``).
 
 Nominal features keep the ARFF's own meaning, one column each (so feature counts match the MULAN tables):
 integer-coded categories keep their code (flags' landmass 1-6, religion 0-7; birds' location id; the
@@ -109,7 +110,8 @@ def build_one(name: str, source: Path = SOURCE, out: Path = OUT) -> Path:
         arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{name}.npz"
-    _save_npz(target, {**arrays, "feature_names": np.array(features, dtype=str), "label_names": np.array(labels, dtype=str)})
+    names = {"feature_names": np.array(features, dtype=str), "label_names": np.array(labels, dtype=str)}
+    _save_npz(target, {**arrays, **names})
     return target
 
 

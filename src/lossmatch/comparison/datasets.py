@@ -99,7 +99,7 @@ class Dataset:
         return len(self.label_names)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "task": self.task, "n_train": int(len(self.x_train)), "n_test": int(len(self.x_test)),
+        return {"name": self.name, "task": self.task, "n_train": len(self.x_train), "n_test": len(self.x_test),
                 "n_features": int(self.x_train.shape[1]), "n_classes": self.n_classes, "source": self.source,
                 "split": self.split, "citation": self.citation}
 
@@ -175,8 +175,9 @@ def _bundled(name: str, test_size: float, seed: int) -> Dataset:
     with resources.files("lossmatch.data").joinpath(f"{name}.npz").open("rb") as handle, \
             np.load(handle, allow_pickle=False) as archive:
         arrays = {key: np.ascontiguousarray(archive[key]) for key in archive.files}  # stored column-major
-    common = dict(name=name, task="multilabel", label_names=tuple(arrays["label_names"].tolist()),
-                  feature_names=tuple(arrays["feature_names"].tolist()), citation=citation(name), source=f"bundled:{name}")
+    common: dict[str, Any] = {"name": name, "task": "multilabel", "label_names": tuple(arrays["label_names"].tolist()),
+                              "feature_names": tuple(arrays["feature_names"].tolist()), "citation": citation(name),
+                              "source": f"bundled:{name}"}
     if "x" in arrays:  # no published split (CAL500)
         x_train, x_test, y_train, y_test, split = _split(arrays["x"], arrays["y"], "multilabel", test_size, seed)
         return Dataset(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test, split=split, **common)
@@ -234,7 +235,8 @@ def _table_columns(path: Path) -> dict[str, Any]:
     for names, batch in _batches(path, path.suffix.lower(), None):
         parts = parts or [[] for _ in names]
         for i in range(batch.num_columns):
-            parts[i].append(batch.column(i))
+            column = batch.column(i)  # an Array (CSV batches) or a ChunkedArray (Parquet row groups)
+            parts[i].extend(column.chunks if isinstance(column, pa.ChunkedArray) else [column])
     if not parts or not any(len(chunk) for chunk in parts[0]):
         raise DataError(expected("dataset", "hold at least one row", f"a header only in '{path.name}'"))
     return {name: pa.concat_arrays(parts[i]) for i, name in enumerate(names)}
