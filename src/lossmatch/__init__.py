@@ -44,6 +44,8 @@ _LAZY = {
     "Finding": "lossmatch.audit",
     "compare": "lossmatch.comparison",
     "CompareResult": "lossmatch.comparison",
+    "score": "lossmatch.metrics",
+    "evaluate": "lossmatch.metrics",
 }
 
 __all__ = [

@@ -622,7 +622,9 @@ class Interpreter:
 
     def activation(self, node: ast.Call, act: str, value: Any, dim: Any) -> Tensor:
         units = value.units if isinstance(value, Tensor) else None
-        if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value in (1, -1))):
+        # dim=1 is the 1-unit axis only on a 2-D tensor; over (batch, time, 1) attention scores it is the time
+        # axis. Such a softmax is judged where it reaches a loss.
+        if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value == -1)):
             self.report("LM014", node, "it is applied to a 1-unit output", [self.describe(node), self.describe(value)])
         return Tensor(act, units, node, node.lineno, self.path)
 
@@ -650,7 +652,7 @@ class Interpreter:
                       for m in metrics.items) if isinstance(metrics, Pack) else None
         pred = receiver.out if isinstance(receiver, Model) else (
             receiver.model.out if isinstance(receiver, Instance) and receiver.model else None)
-        site = Site(entry, pred, None, names, node, loss_node)
+        site = Site(entry, pred, None, names, loss_node, loss_node)  # findings point at the loss argument
         self.sites.append(site)
         self.compile_sites.setdefault(_key(receiver_node) or "", []).append(site)
 

@@ -33,7 +33,7 @@ def judge(interp: Reporter, site: Site) -> None:
     units = pred.units if pred is not None else None
     report = interp.report
     loss_ev = f"loss: {entry.describe()} ({interp.describe(site.loss_node)})"
-    pred_ev = [f"output: {interp.describe(pred)} ({act}{f', {units} units' if units else ''})"] if pred else []
+    pred_ev = [f"output: {interp.describe(pred)} ({act}{f', {units} unit{_s(units)}' if units else ''})"] if pred else []
     label_ev = [f"labels: {labels.evidence}"] if labels is not None else []
     facts = interp.facts
 
@@ -60,6 +60,9 @@ def judge(interp: Reporter, site: Site) -> None:
         elif entry.expects == "log_probs" and (act in PROBABILITIES or act in RAW_ACTIVATIONS):
             report("LM004", node, f"the output is {_what(act)}", pred_ev + [loss_ev])
 
+    if act == "softmax" and units == 1:
+        report("LM014", pred.node, "the output it feeds to the loss has 1 unit", pred_ev + [loss_ev])
+
     # ---- loss family vs output and task
     classes = units if units is not None else (labels.classes if labels is not None and labels.fmt != "multi_hot" else None)
     if entry.family == "binary":
@@ -85,7 +88,9 @@ def judge(interp: Reporter, site: Site) -> None:
     # ---- metrics='accuracy' (Keras compile)
     if site.metrics and _ACCURACY & set(site.metrics) and entry.family == "binary":
         multi_unit = (units is not None and units > 1) or (labels is not None and (labels.classes or 0) > 1)
-        if facts.standalone_keras and multi_unit and (act == "softmax" or single):
+        # Two softmax units threshold to complementary outputs, so binary accuracy equals categorical there.
+        two_softmax = act == "softmax" and (units == 2 or units is None and labels is not None and labels.classes == 2)
+        if facts.standalone_keras and multi_unit and not two_softmax and (act == "softmax" or single):
             report("LM020", node, "binary_accuracy counts the correct zeros, so it reads high",
                    pred_ev + [loss_ev, "metrics: 'accuracy'", "imports standalone keras (<= 2.3 picks the metric from the loss)"]
                    + context_ev)
@@ -97,7 +102,7 @@ def judge(interp: Reporter, site: Site) -> None:
     if labels is not None:
         if entry.sparse and labels.fmt in ("one_hot", "multi_hot") and not entry.accepts_one_hot:
             report("LM030", node, f"{entry.name} takes class indices", [loss_ev] + label_ev)
-        elif entry.target == "one_hot" and labels.fmt == "index":
+        elif entry.target == "one_hot" and labels.fmt == "index" and units != 1:  # one unit: LM013 says it
             report("LM031", node, f"{entry.name} takes one-hot rows", [loss_ev] + label_ev)
 
 
@@ -107,3 +112,7 @@ def _what(act: str) -> str:
     if act in PROBABILITIES:
         return f"probabilities ({act}), not log-probabilities"
     return "raw scores (linear)" if act == "linear" else f"raw scores ({act} activation)"
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"

@@ -22,6 +22,7 @@ SUBCOMMANDS = (
     "advise",
     "audit",
     "compare",
+    "score",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -1,0 +1,144 @@
+"""``lossmatch score``: predictions + labels -> the metrics that fit the task, calibration and warnings."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+
+from lossmatch.cli._output import Format, emit_json, resolve_format
+
+
+class InputKindOption(str, Enum):
+    auto = "auto"
+    logits = "logits"
+    probs = "probs"
+    log_probs = "log_probs"
+
+
+class TaskOption(str, Enum):
+    binary = "binary"
+    multiclass = "multiclass"
+    multilabel = "multilabel"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("score")
+    def score_command(
+        predictions: Path = typer.Argument(..., help="Scores: .npy .npz .csv .tsv .parquet, (n,) or (n, C); no pickles."),
+        labels: Path = typer.Argument(..., help="Labels: class indices, one-hot, multi-hot, strings or label sets "
+                                                "(.csv .tsv .parquet .npy .npz .arff .jsonl or plain text)."),
+        input_kind: InputKindOption = typer.Option(InputKindOption.auto, "--input-kind", help="What the scores are."),
+        task: TaskOption = typer.Option(None, "--task", help="Task; inferred from the labels when left out."),
+        threshold: float = typer.Option(0.5, "--threshold", help="Decision threshold per output (multi-label, binary accuracy)."),
+        column: list[str] = typer.Option(None, "--column", help="Label column(s) of a table (repeat for several)."),
+        pred_column: list[str] = typer.Option(None, "--pred-column", help="Score column(s) of a table, or the NPZ array."),
+        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|'."),
+        plot: Path = typer.Option(None, "--plot", help="Write a reliability diagram (PNG) to this file."),
+        fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
+        json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
+    ) -> None:
+        """Score predictions against labels: task-fitting metrics, calibration before/after temperature, warnings."""
+        from lossmatch.metrics import score
+
+        target = read_target(labels, column=list(column) if column else None, label_sep=label_sep)
+        scores = read_scores(predictions, column=list(pred_column) if pred_column else None)
+        report = score(target, scores, task=task.value if task else None, input_kind=input_kind.value,
+                       threshold=threshold)
+        if plot is not None:
+            write_plot(report, plot, title=predictions.name)
+        doc = {"predictions": str(predictions), "labels": str(labels), **report.to_dict()}
+        if resolve_format(fmt, json_flag) == "json":
+            emit_json(doc)
+        else:
+            typer.echo(render_text(doc))
+            for warning in report.warnings:
+                sys.stderr.write(f"lossmatch: warning: {warning}\n")
+
+
+def read_scores(path: Path, *, column: list[str] | None = None) -> np.ndarray:
+    from lossmatch._validation import expected
+    from lossmatch.errors import DataError
+    from lossmatch.labels import load_array
+
+    try:
+        scores = load_array(path, column=(column[0] if column and len(column) == 1 else column))
+    except DataError as exc:  # the shared readers name their input `labels`; here it is the predictions file
+        raise DataError(str(exc).replace("`labels`", "`predictions`", 1)) from None
+    if scores.dtype.kind not in "biuf":
+        raise DataError(expected("predictions", "be numeric scores", f"dtype {scores.dtype} in '{path.name}'"))
+    return scores.astype(np.float64)
+
+
+def read_target(path: Path, *, column: list[str] | None = None, label_sep: str | None = None) -> np.ndarray:
+    """Labels as class indices ``(n,)`` or a 0/1 matrix ``(n, C)``.
+
+    Numeric labels are used as they are (class ``k`` is score column ``k``); strings and label sets are mapped
+    to sorted classes through :mod:`lossmatch.labels`, so score column ``k`` must be the ``k``-th sorted class.
+    """
+    from lossmatch._validation import expected
+    from lossmatch.errors import DataError
+    from lossmatch.labels import encode, infer, read_labels
+
+    raw = read_labels(path, column=(column[0] if column and len(column) == 1 else column), label_sep=label_sep)
+    if isinstance(raw, np.ndarray) and raw.dtype.kind in "biuf":
+        if raw.ndim == 2 and raw.shape[1] == 1:
+            raw = raw[:, 0]
+        if not np.isfinite(raw).all():
+            raise DataError(expected("labels", "be finite", f"{int((~np.isfinite(raw)).sum())} NaN/inf values in '{path.name}'"))
+        if raw.dtype.kind == "f" and (raw != np.round(raw)).any():
+            raise DataError(expected("labels", "be hard labels (class indices, one-hot or multi-hot)",
+                                     f"fractional values in '{path.name}' (soft targets)"))
+        labels = raw.astype(np.int64)
+        if labels.ndim == 2 and not np.isin(labels, (0, 1)).all():
+            raise DataError(expected("labels", "be a 0/1 matrix when it has several columns",
+                                     f"values {sorted(np.unique(labels).tolist())[:10]} in '{path.name}' (multi-output labels are not scored)"))
+        if labels.ndim == 1 and labels.min() < 0:
+            if set(np.unique(labels).tolist()) <= {-1, 1}:
+                return (labels > 0).astype(np.int64)
+            raise DataError(expected("labels", "hold class indices >= 0", f"minimum {labels.min()} in '{path.name}'"))
+        return labels
+    report = infer(raw, label_sep=label_sep, source=path.name)
+    if report.task not in ("binary", "multiclass", "multilabel"):
+        raise DataError(expected("labels", "fit a binary, multiclass or multilabel task", f"{report.task} labels in '{path.name}'"))
+    return encode(raw, report)
+
+
+def write_plot(report: Any, path: Path, *, title: str) -> None:
+    """The reliability diagram, written atomically (a temporary file renamed into place)."""
+    import matplotlib.pyplot as plt
+
+    from lossmatch._io import atomic_path
+    from lossmatch.metrics import reliability_figure
+
+    fig = reliability_figure(report, title=title)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
+def render_text(doc: dict[str, Any]) -> str:
+    cal = doc["calibration"]
+    width = max(len(name) for name in doc["metrics"])
+    lines = [
+        f"{doc['predictions']} vs {doc['labels']}: {doc['n_samples']} rows, {doc['task']}, {doc['n_classes']} "
+        f"{'labels' if doc['task'] == 'multilabel' else 'classes'}",
+        f"  scores read as {doc['input_kind']} ({doc['input_kind_evidence']})",
+        "metrics:",
+        *(f"  {name:<{width}}  {_fmt(value)}" for name, value in doc["metrics"].items()),
+        "calibration:",
+        f"  ece    {_fmt(cal['ece'])} -> {_fmt(cal['ece_after_temperature'])} after temperature T = {cal['temperature']:.3f}",
+        f"  nll    {_fmt(cal['nll'])} -> {_fmt(cal['nll_after_temperature'])}",
+        f"  brier  {_fmt(cal['brier'])}",
+    ]
+    return "\n".join(lines)

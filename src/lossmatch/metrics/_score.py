@@ -1,0 +1,175 @@
+"""``score``: predictions + labels -> the metrics that fit the task, calibration before and after a fitted
+temperature, and warnings about the usual mistakes (an inflated metric, softmax on a multi-label task,
+probabilities passed as logits).
+
+Temperature is fitted on the scores themselves (in-sample; for deployment fit it on a validation split).
+Logits are scaled directly; probabilities first go back to logit space: ``log p`` for softmax rows (logits up to
+a per-row constant, which softmax ignores) and ``log(p / (1 - p))`` for sigmoid outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lossmatch._validation import expected, show_shape
+from lossmatch.errors import DataError
+from lossmatch.metrics._calibration import brier_score, expected_calibration_error, reliability_curve
+from lossmatch.metrics._evaluate import _check, evaluate, infer_task, to_probabilities
+from lossmatch.metrics._kind import InputKind, detect_input_kind
+from lossmatch.metrics._temperature import apply_temperature, fit_temperature
+
+INFLATION_GAP = 0.05  # binary_accuracy this far above top1_accuracy earns a warning
+_CLIP = 1e-12
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """What :func:`score` measured; ``to_dict`` is the ``lossmatch score`` JSON (without ``schema_version``)."""
+
+    input_kind: InputKind
+    task: str
+    n_samples: int
+    n_classes: int
+    metrics: dict[str, float]
+    calibration: dict[str, float]
+    warnings: tuple[str, ...] = ()
+    reliability: dict[str, dict[str, list[float]]] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input_kind": self.input_kind.kind,
+            "input_kind_evidence": self.input_kind.evidence,
+            "task": self.task,
+            "n_samples": self.n_samples,
+            "n_classes": self.n_classes,
+            "metrics": {k: _finite(v) for k, v in self.metrics.items()},
+            "calibration": {k: _finite(v) for k, v in self.calibration.items()},
+            "warnings": list(self.warnings),
+        }
+
+
+def _finite(value: float) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _as_logits(scores: np.ndarray, kind: str, sigmoid: bool) -> np.ndarray:
+    if kind == "logits":
+        return scores
+    probs = to_probabilities(scores, kind, "multilabel" if sigmoid else "multiclass")
+    probs = np.clip(probs, _CLIP, 1.0 - _CLIP if sigmoid else 1.0)
+    return np.log(probs) - np.log1p(-probs) if sigmoid else np.log(probs)
+
+
+def _calibration_view(probs: np.ndarray, view: str) -> np.ndarray:
+    """What calibration is measured on: P(class 1) for binary tasks, normalised rows for multiclass (sigmoid
+    outputs on a single-label task do not sum to 1), every output for multi-label."""
+    if view == "multilabel":
+        return probs
+    if probs.ndim == 1 or probs.shape[1] == 1:
+        return probs.reshape(-1)
+    full = probs / np.clip(probs.sum(axis=1, keepdims=True), _CLIP, None)
+    return full[:, 1] if view == "binary" else full
+
+
+def _nll(target: np.ndarray, probs: np.ndarray, task: str) -> float:
+    from sklearn.metrics import log_loss
+
+    if task != "multiclass":  # mean BCE over every output
+        p = np.clip(probs.ravel(), _CLIP, 1 - _CLIP)
+        return float(log_loss((target.ravel() > 0).astype(np.int64), p, labels=[0, 1]))
+    return float(log_loss(target, np.clip(probs, _CLIP, 1.0), labels=np.arange(probs.shape[1])))
+
+
+def _warnings(target: np.ndarray, scores: np.ndarray, probs: np.ndarray, task: str, kind: InputKind,
+              stated_kind: str, metrics: dict[str, float], threshold: float) -> list[str]:
+    found = []
+    n_outputs = 1 if probs.ndim == 1 else probs.shape[1]
+    if task != "multilabel" and n_outputs > 2:
+        top1, binary = metrics["top1_accuracy"], metrics["binary_accuracy"]
+        if binary - top1 >= INFLATION_GAP:
+            found.append(f"{binary:.2f} binary accuracy vs {top1:.2f} top-1: the {binary:.2f} counts correct zeros "
+                         f"({n_outputs - 1} of every row's {n_outputs} outputs are 0); report top1_accuracy")
+    if task == "multilabel":
+        passing = (probs >= threshold).sum(axis=1)
+        cardinality = float((target > 0).sum(axis=1).mean())
+        if kind.rows_sum_to_one or (passing.max() <= 1 and cardinality > 1):
+            why = "every row sums to 1" if kind.rows_sum_to_one else f"no row has more than one label >= {threshold:g}"
+            found.append(f"predictions look like softmax outputs on a multi-label task ({why}; the labels average "
+                         f"{cardinality:.2f} per row): softmax lets at most one label pass 0.5; use sigmoid outputs "
+                         "with binary cross-entropy")
+    if stated_kind == "logits" and scores.min() >= 0.0 and scores.max() <= 1.0:
+        sums = " and rows sum to 1" if n_outputs > 1 and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3) else ""
+        found.append(f"--input-kind logits, but every value lies in [0, 1]{sums}: these look like probabilities "
+                     "passed as logits (the activation would be applied twice)")
+    elif stated_kind == "auto" and kind.ambiguous:
+        found.append(f"input kind read as {kind.kind}, but it is ambiguous ({kind.evidence}); pass --input-kind")
+    return found
+
+
+def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str = "auto", threshold: float = 0.5,
+          n_bins: int = 15) -> ScoreReport:
+    """Metrics (:func:`~lossmatch.metrics.evaluate`), calibration before and after temperature scaling and warnings.
+
+    Args:
+        target: class indices ``(n,)``, one-hot ``(n, C)`` or multi-hot ``(n, L)``.
+        scores: ``(n,)``/``(n, 1)`` (binary) or ``(n, C)`` logits, probabilities or log-probabilities.
+        task: ``binary``, ``multiclass`` or ``multilabel``; inferred from ``target`` and the score columns when None.
+        input_kind: ``auto``, ``logits``, ``probs`` or ``log_probs``.
+        threshold: decision threshold per output (multi-label predictions, ``binary_accuracy``).
+        n_bins: equal-width bins of the ECE and the reliability curves.
+    """
+    target = np.asarray(target)
+    scores = np.asarray(scores, dtype=np.float64)
+    _check(target, scores, task, input_kind)
+    task = task or infer_task(target, scores)
+    if task == "multilabel" and target.shape != scores.shape:
+        raise DataError(expected("predictions", f"have one column per label {show_shape(target.shape)}", show_shape(scores.shape)))
+    if task != "multilabel" and scores.ndim == 2 and target.ndim == 2 and target.shape != scores.shape:
+        raise DataError(expected("predictions", f"have one column per class {show_shape(target.shape)}", show_shape(scores.shape)))
+    detected = detect_input_kind(scores)
+    kind = detected if input_kind == "auto" else InputKind(input_kind, "stated by the caller")
+    metrics = evaluate(target, scores, task=task, input_kind=kind.kind, threshold=threshold)
+    probs = to_probabilities(scores, kind.kind, task)
+    sigmoid = task == "multilabel" or probs.ndim == 1 or probs.shape[1] == 1
+    view = "multilabel" if task == "multilabel" else ("binary" if task == "binary" else "multiclass")
+    y = target.argmax(axis=1) if task != "multilabel" and target.ndim == 2 else target  # class indices
+    logits = _as_logits(scores, kind.kind, sigmoid)
+    temperature = fit_temperature(logits, y, task="multilabel" if sigmoid else "multiclass")
+    scaled = to_probabilities(apply_temperature(logits, temperature), "logits", "multilabel" if sigmoid else "multiclass")
+    before, after = _calibration_view(probs, view), _calibration_view(scaled, view)
+    calibration = {
+        "ece": expected_calibration_error(y, before, task=view, n_bins=n_bins),
+        "ece_after_temperature": expected_calibration_error(y, after, task=view, n_bins=n_bins),
+        "temperature": temperature,
+        "nll": _nll(y, before, view),
+        "nll_after_temperature": _nll(y, after, view),
+        "brier": brier_score(y, before, task=view),
+    }
+    n_classes = (scores.shape[1] if scores.ndim == 2 and scores.shape[1] > 1 else 2) if task != "multilabel" else target.shape[1]
+    reliability = {"before": reliability_curve(y, before, task=view, n_bins=n_bins),
+                   "after": reliability_curve(y, after, task=view, n_bins=n_bins)}
+    return ScoreReport(kind, task, len(target), n_classes, metrics, calibration,
+                       tuple(_warnings(target, scores, probs, task, detected, input_kind, metrics, threshold)), reliability)
+
+
+def reliability_figure(report: ScoreReport, title: str = "reliability"):
+    """A matplotlib figure of the reliability curves before and after temperature scaling."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
+    ax.plot([0, 1], [0, 1], linestyle=":", color="grey", label="perfect calibration")
+    cal = report.calibration
+    for key, label in (("before", f"scores (ECE {cal['ece']:.3f})"),
+                       ("after", f"T = {cal['temperature']:.2f} (ECE {cal['ece_after_temperature']:.3f})")):
+        curve = report.reliability[key]
+        ax.plot(curve["confidence"], curve["frequency"], marker="o", markersize=3, label=label)
+    view = "top label" if report.task != "multilabel" and report.n_classes > 2 else "every output"
+    ax.set(title=f"{title} ({view})", xlabel="confidence", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1))
+    ax.legend(fontsize=8, loc="upper left")
+    return fig

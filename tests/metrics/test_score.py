@@ -1,0 +1,127 @@
+"""score(): metrics, calibration before/after temperature and the warnings, on arrays with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import log_loss
+
+from lossmatch.errors import DataError
+from lossmatch.metrics import evaluate, expected_calibration_error, score
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def overconfident():
+    """Labels drawn from softmax(z); the model reports 3 z, so the fitted temperature should be ~3."""
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(3000, 10)) * 1.5
+    p = _softmax(z)
+    y = (p.cumsum(axis=1) > rng.random((3000, 1))).argmax(axis=1)
+    return y, 3.0 * z
+
+
+def test_temperature_recovered_and_calibration_improves(overconfident):
+    y, logits = overconfident
+    report = score(y, logits)
+    cal = report.calibration
+    assert report.task == "multiclass" and report.n_classes == 10 and report.input_kind.kind == "logits"
+    assert cal["temperature"] == pytest.approx(3.0, rel=0.1)
+    assert cal["nll_after_temperature"] < cal["nll"] and cal["ece_after_temperature"] < cal["ece"] / 3
+    assert cal["nll"] == pytest.approx(log_loss(y, _softmax(logits), labels=np.arange(10)))
+    assert cal["ece"] == pytest.approx(expected_calibration_error(y, _softmax(logits)))
+    assert report.metrics == evaluate(y, logits)
+
+
+def test_probabilities_and_log_probabilities_give_the_logits_answer(overconfident):
+    y, logits = overconfident
+    reference = score(y, logits).calibration
+    p = _softmax(logits)
+    for scores, kind in ((p, "probs"), (np.log(p), "log_probs")):
+        report = score(y, scores)
+        assert report.input_kind.kind == kind
+        for key, value in reference.items():
+            assert report.calibration[key] == pytest.approx(value, rel=1e-3, abs=1e-4), (kind, key)
+
+
+def test_inflated_binary_accuracy_is_warned_with_both_numbers(overconfident):
+    y, logits = overconfident
+    report = score(y, logits)
+    top1, binary = report.metrics["top1_accuracy"], report.metrics["binary_accuracy"]
+    assert binary - top1 > 0.2
+    assert any(f"{binary:.2f} binary accuracy vs {top1:.2f} top-1" in w for w in report.warnings)
+
+
+def test_good_model_is_not_warned_about_inflation():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 4, 500)
+    logits = np.eye(4)[y] * 6 + rng.normal(size=(500, 4)) * 0.1
+    assert not any("binary accuracy" in w for w in score(y, logits).warnings)
+
+
+def _multilabel(seed=2, n=800, labels=6):
+    rng = np.random.default_rng(seed)
+    y = (rng.random((n, labels)) < 0.45).astype(np.int64)
+    return y, rng.normal(size=(n, labels)) + 2.5 * (y - 0.5)
+
+
+def test_softmax_on_multilabel_is_warned_and_sigmoid_is_not():
+    y, z = _multilabel()
+    softmax_report = score(y, _softmax(z))
+    assert softmax_report.task == "multilabel"
+    assert any("softmax outputs on a multi-label task" in w for w in softmax_report.warnings)
+    assert (_softmax(z) >= 0.5).sum(axis=1).max() <= 1
+    sigmoid_report = score(y, 1 / (1 + np.exp(-z)), input_kind="probs")
+    assert not sigmoid_report.warnings
+    assert sigmoid_report.metrics["f1_micro"] > softmax_report.metrics["f1_micro"] + 0.2
+
+
+def test_multilabel_calibration_pools_every_output():
+    y, z = _multilabel()
+    report = score(y, z)
+    p = 1 / (1 + np.exp(-z))
+    assert report.calibration["nll"] == pytest.approx(log_loss(y.ravel(), p.ravel()))
+    assert report.calibration["brier"] == pytest.approx(((p - y) ** 2).mean())
+    assert report.n_classes == 6
+
+
+def test_probabilities_passed_as_logits_are_warned(overconfident):
+    y, logits = overconfident
+    report = score(y, _softmax(logits), input_kind="logits")
+    assert any("probabilities passed as logits" in w for w in report.warnings)
+
+
+def test_binary_single_column_uses_probability_of_class_one():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 1000)
+    z = 4 * (y - 0.5) + rng.normal(size=1000) * 2
+    report = score(y, z)
+    p = 1 / (1 + np.exp(-z))
+    assert report.task == "binary" and report.n_classes == 2
+    assert report.calibration["ece"] == pytest.approx(expected_calibration_error(y, p, task="binary"))
+    assert report.calibration["ece"] == pytest.approx(report.metrics["ece"])
+    assert report.calibration["brier"] == pytest.approx(((p - y) ** 2).mean())
+    two_column = score(y, np.column_stack([np.zeros_like(z), z]))
+    assert two_column.calibration["ece"] == pytest.approx(report.calibration["ece"])
+    assert two_column.calibration["temperature"] == pytest.approx(report.calibration["temperature"], rel=1e-3)
+
+
+def test_ambiguous_input_kind_is_said():
+    rng = np.random.default_rng(4)
+    y = (rng.random((200, 3)) < 0.5).astype(int)
+    report = score(y, rng.random((200, 3)))
+    assert report.input_kind.ambiguous and any("ambiguous" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("target, scores, words", [
+    (np.zeros(5, int), np.zeros((4, 3)), "one row per target row"),
+    (np.ones((5, 3), int), np.zeros((5, 4)), "one column per"),
+    (np.zeros(3, int), np.array([[0.1, np.nan], [0, 1], [1, 0]]), "finite"),
+])
+def test_bad_arrays_raise_one_message(target, scores, words):
+    with pytest.raises(DataError, match=words):
+        score(target, scores)
