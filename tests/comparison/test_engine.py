@@ -77,3 +77,47 @@ def test_default_training_reproduces_the_known_patterns():
     assert 0.19 <= hamming <= 0.25 and 0.57 <= f1 <= 0.65
     assert max(m["f1_micro"] for m in by["softmax+cce"]) < f1 - 0.3
     assert max(r.extra["labels_per_row"] for r in runs if r.pairing == "softmax+cce") <= 1.0
+
+
+def test_jobs_in_any_order_come_back_in_that_order_with_the_same_numbers():
+    data = load_dataset("breast_cancer")
+    config = TrainConfig(hidden=(8,), epochs=2)
+    jobs = [("sigmoid+cce", 1), ("softmax+cce", 0), ("sigmoid+bce", 1), ("softmax+cce", 1), ("sigmoid+bce", 0)]
+    shuffled = train_batched(data, jobs, config)
+    assert [(r.pairing, r.seed) for r in shuffled] == jobs
+    alone = {(r.pairing, r.seed): r for r in train_batched(data, sorted(jobs), config)}
+    for run in shuffled:
+        assert run.metrics == pytest.approx(alone[(run.pairing, run.seed)].metrics, abs=1e-6)
+        assert run.output_units == (1 if run.pairing == "sigmoid+bce" else 2)
+
+
+def test_early_stopping_engines_agree_and_keep_the_best_epoch():
+    data = load_dataset("emotions")
+    jobs = [(p, s) for p in PAIRINGS for s in (0, 1)]
+    config = TrainConfig(hidden=(16,), epochs=40, patience=2)
+    batched, sequential = train_batched(data, jobs, config), train_sequential(data, jobs, config)
+    stopped = 0
+    for a, b in zip(batched, sequential):
+        assert a.extra["epochs_run"] == b.extra["epochs_run"] and a.extra["best_epoch"] == b.extra["best_epoch"]
+        val = a.extra["history_val_loss"]
+        assert len(a.history["loss"]) == len(val) == a.extra["epochs_run"]
+        best = a.extra["best_epoch"]
+        assert min(val) == pytest.approx(val[best - 1]) == pytest.approx(a.extra["best_val_loss"])
+        if a.extra["epochs_run"] < 40:
+            stopped += 1
+            assert a.extra["epochs_run"] == best + 2  # patience 2: two epochs without improvement after the best
+        for key, value in a.metrics.items():
+            assert value == pytest.approx(b.metrics[key], abs=1e-4, nan_ok=True), key
+    assert stopped >= len(jobs) // 2  # 40 epochs on 391 training rows overfits: most models stop early
+
+
+def test_early_stopping_restores_the_best_weights():
+    """The evaluated model is the best epoch's: training to exactly that epoch without early stopping gives
+    the same test metrics."""
+    data = load_dataset("emotions")
+    job = [("sigmoid+bce", 0)]
+    run = train_batched(data, job, TrainConfig(hidden=(16,), epochs=40, patience=2))[0]
+    assert run.extra["epochs_run"] < 40
+    # the same split and schedule, stopped by hand at the best epoch (patience so large it never triggers)
+    same = train_batched(data, job, TrainConfig(hidden=(16,), epochs=run.extra["best_epoch"], patience=1000))[0]
+    assert run.metrics == pytest.approx(same.metrics, abs=1e-6)

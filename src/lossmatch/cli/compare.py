@@ -39,6 +39,9 @@ def register(app: typer.Typer) -> None:
         batch_size: int = typer.Option(64, "--batch-size", help="Minibatch size."),
         lr: float = typer.Option(3e-3, "--lr", help="Adam learning rate."),
         label_smoothing: float = typer.Option(0.0, "--label-smoothing", help="Label smoothing applied to every pairing's loss."),
+        patience: int = typer.Option(0, "--early-stopping", metavar="PATIENCE",
+                                     help="Stop a model after PATIENCE epochs without a lower validation loss (0: off)."),
+        validation_split: float = typer.Option(0.1, "--validation-split", help="Share of train held out for early stopping."),
         engine: str = typer.Option("batched", "--engine", help="batched (all models at once) or sequential."),
         out: Path = typer.Option(Path("lossmatch-report"), "--out", help="Output directory."),
         resume: bool = typer.Option(False, "--resume", help="Reuse finished runs in --out/runs."),
@@ -54,7 +57,7 @@ def register(app: typer.Typer) -> None:
         with _progress(console) as update:
             result = compare(datasets or DEFAULT, labels=labels, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
                              seeds=seeds, epochs=epochs, hidden=parse_hidden(hidden), batch_size=batch_size, lr=lr,
-                             label_smoothing=label_smoothing, engine=engine, out=out, resume=resume,
+                             label_smoothing=label_smoothing, patience=patience, validation_split=validation_split, engine=engine, out=out, resume=resume,
                              report=not no_report, progress=update)
         if resolve_format(fmt, json_flag) == "json":
             emit_json({"out": str(out), "summary": result.summary, "verdicts": result.verdicts})

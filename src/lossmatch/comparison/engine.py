@@ -5,10 +5,17 @@ The paired design: for a seed, every pairing starts from the same initial weight
 sees the same minibatch order, so a difference between pairings is the pairing's, not the draw's. The model
 is an MLP (ReLU) on standardised features, trained with Adam for a fixed number of epochs. Losses are the
 registry's functions, called as a Keras user gets them (see :mod:`lossmatch.registry`'s ``Pairing``).
+
+Early stopping (``patience > 0``) is Keras' ``EarlyStopping(monitor="val_loss", patience=..., 
+restore_best_weights=True)`` per model: a validation split is carved from train (stratified for single-label
+tasks, seed 0), each model stops after ``patience`` epochs without a lower validation loss of its own
+objective, and its weights of the best epoch are the ones evaluated. Models are independent, so the batched
+engine keeps stepping a stopped model (its weights are restored at the end) until every model has stopped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 import warnings
@@ -35,6 +42,8 @@ class TrainConfig:
     batch_size: int = 64
     lr: float = 3e-3
     label_smoothing: float = 0.0
+    patience: int = 0  # early stopping after this many epochs without a lower validation loss; 0 = off
+    validation_split: float = 0.1  # share of train carved out for validation when patience > 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -92,6 +101,70 @@ def standardise(dataset: Dataset) -> tuple[torch.Tensor, torch.Tensor]:
     std[std == 0] = 1.0
     scale = lambda x: torch.as_tensor(((x - mean) / std).astype(np.float32))  # noqa: E731
     return scale(dataset.x_train), scale(dataset.x_test)
+
+
+def split_validation(dataset: Dataset, fraction: float) -> tuple[Dataset, np.ndarray, np.ndarray]:
+    """``(train without the validation rows, x_val, y_val)``: a seed-0 split, stratified for single-label tasks
+    when every class has two rows or more."""
+    from sklearn.model_selection import train_test_split
+
+    rows = np.arange(len(dataset.x_train))
+    single = dataset.task != "multilabel"
+    stratify = dataset.y_train if single and np.bincount(dataset.y_train).min(initial=0) >= 2 else None
+    try:
+        train_rows, val_rows = train_test_split(rows, test_size=fraction, random_state=0, stratify=stratify)
+    except ValueError:  # too few rows per class for a stratified split of this size
+        train_rows, val_rows = train_test_split(rows, test_size=fraction, random_state=0)
+    train_rows, val_rows = np.sort(train_rows), np.sort(val_rows)
+    train = dataclasses.replace(dataset, x_train=dataset.x_train[train_rows], y_train=dataset.y_train[train_rows])
+    return train, dataset.x_train[val_rows], dataset.y_train[val_rows]
+
+
+def _prepare(dataset: Dataset, config: TrainConfig):
+    """Standardised tensors (statistics from the rows trained on): train, test and validation (None when off)."""
+    validation = None
+    if config.patience > 0:
+        dataset, x_val, y_val = split_validation(dataset, config.validation_split)
+    x_train, x_test = standardise(dataset)
+    if config.patience > 0:
+        mean = dataset.x_train.mean(axis=0, dtype=np.float64)
+        std = dataset.x_train.std(axis=0, dtype=np.float64)
+        std[std == 0] = 1.0
+        validation = (torch.as_tensor(((x_val - mean) / std).astype(np.float32)), targets(dataset, y_val))
+    return dataset, x_train, x_test, validation
+
+
+class _EarlyStopping:
+    """Keras' ``EarlyStopping(monitor="val_loss", restore_best_weights=True)`` for ``M`` models at once."""
+
+    def __init__(self, models: int, patience: int) -> None:
+        self.patience = patience
+        self.best = torch.full((models,), math.inf)
+        self.best_epoch = torch.zeros(models, dtype=torch.long)
+        self.wait = torch.zeros(models, dtype=torch.long)
+        self.stopped_epoch = torch.full((models,), -1, dtype=torch.long)  # -1: still training
+        self.weights: list[torch.Tensor] | None = None
+
+    def update(self, epoch: int, val_loss: torch.Tensor, params: list[torch.Tensor]) -> None:
+        """Record epoch ``epoch``'s validation loss ``(M,)`` and the weights ``(M, ...)`` of models that improved."""
+        active = self.stopped_epoch < 0
+        improved = active & (val_loss < self.best)
+        self.best = torch.where(improved, val_loss, self.best)
+        self.best_epoch[improved] = epoch
+        self.wait = torch.where(improved, 0, self.wait + active.long())
+        self.stopped_epoch[active & (self.wait >= self.patience)] = epoch
+        if self.weights is None:
+            self.weights = [p.detach().clone() for p in params]
+        elif improved.any():
+            for best, p in zip(self.weights, params):
+                best[improved] = p.detach()[improved]
+
+    @property
+    def done(self) -> bool:
+        return bool((self.stopped_epoch >= 0).all())
+
+    def epochs_run(self, epochs: int) -> list[int]:
+        return [int(e) + 1 if e >= 0 else epochs for e in self.stopped_epoch]
 
 
 def targets(dataset: Dataset, y: np.ndarray) -> torch.Tensor:
@@ -156,11 +229,12 @@ def _history_metric(probs: torch.Tensor, y: torch.Tensor, task: str) -> torch.Te
 
 
 def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torch.Tensor], history: dict[str, np.ndarray],
-            config: TrainConfig, engine: str, seconds: float) -> list[RunResult]:
+            config: TrainConfig, engine: str, seconds: float, stopping: _EarlyStopping | None = None) -> list[RunResult]:
     """Metrics from :mod:`lossmatch.metrics` for every model's test probabilities."""
     from lossmatch import metrics
 
     task = "multiclass" if dataset.task != "multilabel" else "multilabel"
+    ran = stopping.epochs_run(config.epochs) if stopping is not None else [config.epochs] * len(jobs)
     results = []
     for m, ((pairing, seed), probs) in enumerate(zip(jobs, test_probs)):
         p = probs.double().numpy()
@@ -173,35 +247,49 @@ def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torc
         else:
             full = np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p / p.sum(axis=1, keepdims=True)
             curve, per_label = metrics.reliability_curve(dataset.y_test, full, task=task), None
+        if stopping is not None:
+            extra.update(epochs_run=ran[m], best_epoch=int(stopping.best_epoch[m]) + 1,
+                         best_val_loss=float(stopping.best[m]), history_val_loss=history["val_loss"][m, :ran[m]].tolist())
         results.append(RunResult(
             dataset=dataset.name, pairing=pairing, seed=seed, metrics=scores,
-            history={"loss": history["loss"][m].tolist(), main_metric(dataset.task): history["main"][m].tolist()},
+            history={"loss": history["loss"][m, :ran[m]].tolist(),
+                     main_metric(dataset.task): history["main"][m, :ran[m]].tolist()},
             reliability=curve, per_label_f1=per_label, output_units=int(p.shape[1]), config=config.to_dict(),
             engine=engine, seconds=seconds / len(jobs), extra=extra))
     return results
 
 
+def _history(models: int, epochs: int) -> dict[str, np.ndarray]:
+    return {key: np.zeros((models, epochs)) for key in ("loss", "main", "val_loss")}
+
+
 # ------------------------------------------------------------------------------------------- engines
 def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainConfig) -> list[RunResult]:
-    """All ``(pairing, seed)`` models in one set of stacked weights ``(M, in, out)`` trained with ``baddbmm``."""
+    """All ``(pairing, seed)`` models in one set of stacked weights ``(M, in, out)`` trained with ``baddbmm``.
+
+    Models are laid out grouped by pairing (and output width), so each group's loss reads a contiguous block
+    of the stacked logits (``split``: one ``cat`` in backward, no scatter); results come back in ``jobs`` order.
+    """
     start = time.perf_counter()
-    x_train, x_test = standardise(dataset)
+    dataset, x_train, x_test, validation = _prepare(dataset, config)
     y_train, y_test = targets(dataset, dataset.y_train), targets(dataset, dataset.y_test)
+    layout = sorted(range(len(jobs)), key=lambda m: (_group_key(jobs[m], dataset), m))  # position -> job index
+    ordered = [jobs[m] for m in layout]
     n, width = len(x_train), dataset.n_classes
     sizes = [x_train.shape[1], *config.hidden, width]
-    pairings = [registry.pairing(p) for p, _ in jobs]
-    units = [output_units(p, dataset) for p, _ in jobs]
-    seeds = sorted({s for _, s in jobs})
+    seeds = sorted({s for _, s in ordered})
     init = {s: initial_parameters(s, sizes) for s in seeds}
     params = []
     for layer in range(len(sizes) - 1):
-        params.append(torch.stack([init[s][layer][0] for _, s in jobs]).requires_grad_())
-        params.append(torch.stack([init[s][layer][1] for _, s in jobs]).unsqueeze(1).requires_grad_())
-    optimizer = torch.optim.Adam(params, lr=config.lr)
+        params.append(torch.stack([init[s][layer][0] for _, s in ordered]).requires_grad_())
+        params.append(torch.stack([init[s][layer][1] for _, s in ordered]).unsqueeze(1).requires_grad_())
+    optimizer = torch.optim.Adam(params, lr=config.lr, foreach=True)
     orders = {s: batch_order(s, n, config.epochs) for s in seeds}
-    groups = _groups(jobs, units)
-    model_orders = torch.stack([orders[s] for _, s in jobs])  # (M, epochs, n)
-    history = {"loss": np.zeros((len(jobs), config.epochs)), "main": np.zeros((len(jobs), config.epochs))}
+    model_orders = torch.stack([orders[s] for _, s in ordered])  # (M, epochs, n)
+    groups = _groups(ordered, dataset)
+    counts = [len(members) for _, members, _ in groups]
+    history = _history(len(jobs), config.epochs)
+    stopping = _EarlyStopping(len(jobs), config.patience) if validation is not None else None
 
     def forward(x: torch.Tensor) -> torch.Tensor:
         h = x
@@ -211,38 +299,60 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
                 h = torch.relu(h)
         return h
 
+    def losses(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Each model's mean loss ``(M,)`` on its own rows."""
+        parts = [pairing_loss(pairing, block[..., :u], _unit_target(y_block, u), config.label_smoothing)
+                 for (pairing, _, u), block, y_block in zip(groups, logits.split(counts), target.split(counts))]
+        return torch.cat(parts)
+
+    def everyone(x: torch.Tensor) -> torch.Tensor:
+        return x.expand(len(jobs), -1, -1)
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossInputWarning)  # the mismatches are deliberate
         for epoch in range(config.epochs):
             epoch_loss = torch.zeros(len(jobs))
             for begin in range(0, n, config.batch_size):
                 rows = model_orders[:, epoch, begin:begin + config.batch_size]  # (M, B)
-                logits = forward(x_train[rows])
-                batch_target = y_train[rows]
-                total = 0.0
-                for pairing, members, u in groups:
-                    per_model = pairing_loss(pairing, logits[members, :, :u], _unit_target(batch_target[members], u),
-                                             config.label_smoothing)
-                    epoch_loss[members] += per_model.detach() * rows.shape[1]
-                    total = total + per_model.sum()
+                per_model = losses(forward(x_train[rows]), y_train[rows])
                 optimizer.zero_grad(set_to_none=True)
-                total.backward()
+                per_model.sum().backward()
                 optimizer.step()
-            history["loss"][:, epoch] = (epoch_loss / n).numpy()
+                epoch_loss += per_model.detach() * rows.shape[1]
+            history["loss"][layout, epoch] = (epoch_loss / n).numpy()
             with torch.no_grad():
-                history["main"][:, epoch] = _test_metric(forward(x_test.expand(len(jobs), -1, -1)), groups, y_test,
-                                                         dataset.task).numpy()
+                history["main"][layout, epoch] = _test_metric(forward(everyone(x_test)), groups, y_test, dataset.task).numpy()
+                if stopping is not None:
+                    val_loss = losses(forward(everyone(validation[0])), everyone(validation[1]))
+                    history["val_loss"][layout, epoch] = val_loss.numpy()
+                    stopping.update(epoch, val_loss, params)
+                    if stopping.done:
+                        break
         with torch.no_grad():
-            logits = forward(x_test.expand(len(jobs), -1, -1))
-    probs = [activate(pairings[m], logits[m, :, :units[m]]) for m in range(len(jobs))]
-    return _finish(dataset, jobs, probs, history, config, "batched", time.perf_counter() - start)
+            if stopping is not None:
+                for p, best in zip(params, stopping.weights):
+                    p.copy_(best)
+            logits = forward(everyone(x_test))
+    probs: list[torch.Tensor] = [torch.empty(0)] * len(jobs)
+    at_position = [(pairing, u) for (pairing, _, u), c in zip(groups, counts) for _ in range(c)]
+    for position, (pairing, u) in enumerate(at_position):
+        probs[layout[position]] = activate(pairing, logits[position, :, :u])
+    if stopping is not None:  # back to jobs order
+        back = torch.as_tensor(np.argsort(layout))
+        for name in ("best", "best_epoch", "stopped_epoch"):
+            setattr(stopping, name, getattr(stopping, name)[back])
+    return _finish(dataset, jobs, probs, history, config, "batched", time.perf_counter() - start, stopping)
 
 
-def _groups(jobs: list[tuple[str, int]], units: list[int]) -> list[tuple[registry.Pairing, torch.Tensor, int]]:
-    """Models of one pairing and width, as index tensors into the stacked weights."""
+def _group_key(job: tuple[str, int], dataset: Dataset) -> tuple[str, int]:
+    return job[0], output_units(job[0], dataset)
+
+
+def _groups(ordered: list[tuple[str, int]], dataset: Dataset) -> list[tuple[registry.Pairing, torch.Tensor, int]]:
+    """Consecutive models of one pairing and width: ``(pairing, positions, units)``."""
     grouped: dict[tuple[str, int], list[int]] = {}
-    for m, ((pairing, _), u) in enumerate(zip(jobs, units)):
-        grouped.setdefault((pairing, u), []).append(m)
+    for position, job in enumerate(ordered):
+        grouped.setdefault(_group_key(job, dataset), []).append(position)
     return [(registry.pairing(p), torch.tensor(ms), u) for (p, u), ms in grouped.items()]
 
 
@@ -261,11 +371,12 @@ def _test_metric(logits: torch.Tensor, groups, y_test: torch.Tensor, task: str) 
 def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainConfig) -> list[RunResult]:
     """One ``nn.Sequential`` and one Adam per model: the reference for the batched engine."""
     start = time.perf_counter()
-    x_train, x_test = standardise(dataset)
+    dataset, x_train, x_test, validation = _prepare(dataset, config)
     y_train, y_test = targets(dataset, dataset.y_train), targets(dataset, dataset.y_test)
     n = len(x_train)
     sizes = [x_train.shape[1], *config.hidden, dataset.n_classes]
-    history = {"loss": np.zeros((len(jobs), config.epochs)), "main": np.zeros((len(jobs), config.epochs))}
+    history = _history(len(jobs), config.epochs)
+    stopping = _EarlyStopping(len(jobs), config.patience) if validation is not None else None
     probs = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossInputWarning)
@@ -274,6 +385,7 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
             model = _module(initial_parameters(seed, sizes), units)
             optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
             order = batch_order(seed, n, config.epochs)
+            best_state, best, wait = None, math.inf, 0
             for epoch in range(config.epochs):
                 total = 0.0
                 for begin in range(0, n, config.batch_size):
@@ -286,9 +398,24 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
                 history["loss"][m, epoch] = total / n
                 with torch.no_grad():
                     history["main"][m, epoch] = float(_history_metric(activate(pairing, model(x_test)).unsqueeze(0), y_test, dataset.task)[0])
+                    if stopping is not None:
+                        val_loss = float(pairing_loss(pairing, model(validation[0]), _unit_target(validation[1], units),
+                                                      config.label_smoothing))
+                        history["val_loss"][m, epoch] = val_loss
+                        if val_loss < best:
+                            best, wait = val_loss, 0
+                            best_state = {k: v.clone() for k, v in model.state_dict().items()}
+                            stopping.best[m], stopping.best_epoch[m] = val_loss, epoch
+                        else:
+                            wait += 1
+                        if wait >= config.patience:
+                            stopping.stopped_epoch[m] = epoch
+                            break
             with torch.no_grad():
+                if best_state is not None:
+                    model.load_state_dict(best_state)
                 probs.append(activate(pairing, model(x_test)))
-    return _finish(dataset, jobs, probs, history, config, "sequential", time.perf_counter() - start)
+    return _finish(dataset, jobs, probs, history, config, "sequential", time.perf_counter() - start, stopping)
 
 
 def _module(layers: list[tuple[torch.Tensor, torch.Tensor]], units: int) -> torch.nn.Sequential:

@@ -103,7 +103,7 @@ def resolve_datasets(names: Iterable[str]) -> list[str]:
 
 
 def _check(pairings: Sequence[str], seeds: int, epochs: int, hidden: Sequence[int], batch_size: int, lr: float,
-           engine: str, label_smoothing: float) -> None:
+           engine: str, label_smoothing: float, patience: int, validation_split: float) -> None:
     for name in pairings:
         registry.pairing(name)
     if not pairings:
@@ -116,6 +116,9 @@ def _check(pairings: Sequence[str], seeds: int, epochs: int, hidden: Sequence[in
         ("hidden", all(isinstance(h, int) and h >= 1 for h in hidden), "list positive layer widths", list(hidden)),
         ("engine", engine in ENGINES, f"be one of {', '.join(ENGINES)}", engine),
         ("label_smoothing", isinstance(label_smoothing, (int, float)) and 0 <= label_smoothing < 1, "be in [0, 1)", label_smoothing),
+        ("patience", isinstance(patience, int) and patience >= 0, "be a number of epochs >= 0 (0: no early stopping)", patience),
+        ("validation_split", isinstance(validation_split, (int, float)) and 0 < validation_split < 1, "be in (0, 1)",
+         validation_split),
     ]
     for name, ok, rule, got in checks:
         if not ok:
@@ -133,6 +136,8 @@ def compare(
     batch_size: int = 64,
     lr: float = 3e-3,
     label_smoothing: float = 0.0,
+    patience: int = 0,
+    validation_split: float = 0.1,
     engine: str = "batched",
     out: str | os.PathLike[str] | None = None,
     resume: bool = False,
@@ -147,6 +152,9 @@ def compare(
             (see :func:`lossmatch.comparison.datasets.load_dataset`; ``labels`` is passed on to it).
         pairings: activation+loss pairings from the registry.
         seeds, epochs, hidden, batch_size, lr, label_smoothing: the paired design and the training.
+        patience: early stopping per model after this many epochs without a lower validation loss, keeping
+            the best epoch's weights (Keras' ``EarlyStopping(restore_best_weights=True)``); 0 trains every epoch.
+        validation_split: share of the training rows held out for early stopping (seed 0, stratified).
         engine: ``batched`` (all models of a dataset at once) or ``sequential`` (one ``nn.Module`` at a time).
         out: directory for ``runs/``, ``results.json``, ``report.html`` and ``figures/``; nothing is written
             when None.
@@ -157,8 +165,9 @@ def compare(
     """
     pairings = list(dict.fromkeys(pairings))
     hidden = tuple(hidden)
-    _check(pairings, seeds, epochs, hidden, batch_size, lr, engine, label_smoothing)
-    config = TrainConfig(hidden=hidden, epochs=epochs, batch_size=batch_size, lr=float(lr), label_smoothing=float(label_smoothing))
+    _check(pairings, seeds, epochs, hidden, batch_size, lr, engine, label_smoothing, patience, validation_split)
+    config = TrainConfig(hidden=hidden, epochs=epochs, batch_size=batch_size, lr=float(lr), label_smoothing=float(label_smoothing),
+                         patience=patience, validation_split=float(validation_split))
     loaded = [load_dataset(spec, labels=labels) for spec in resolve_datasets(datasets)]
     names = [d.name for d in loaded]
     if len(set(names)) != len(names):

@@ -124,9 +124,9 @@ def _single_label(target: np.ndarray, probs: np.ndarray, task: str, threshold: f
     if n_classes > k:
         result[f"top{k}_accuracy"] = metrics.top_k_accuracy_score(target, full, k=k, labels=labels)
     result["binary_accuracy"] = metrics.accuracy_score(onehot.ravel(), (outputs >= threshold).astype(np.int64).ravel())
-    for name, fn in (("f1_macro", metrics.f1_score), ("precision_macro", metrics.precision_score),
-                     ("recall_macro", metrics.recall_score)):
-        result[name] = fn(target, predicted, labels=labels, average="macro", zero_division=0)
+    precision, recall, f1, _ = metrics.precision_recall_fscore_support(target, predicted, labels=labels, average="macro",
+                                                                      zero_division=0)  # one pass for the three
+    result.update(f1_macro=f1, precision_macro=precision, recall_macro=recall)
     if task == "binary" and n_classes == 2:
         result["f1"] = metrics.f1_score(target, predicted, zero_division=0)
         result["roc_auc"] = metrics.roc_auc_score(target, full[:, 1]) if len(np.unique(target)) == 2 else float("nan")
