@@ -26,6 +26,35 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return tuple(w for w in widths if w > 0)
 
 
+_INT_KEYS, _FLOAT_KEYS = ("epochs", "batch_size", "patience"), ("lr", "label_smoothing", "validation_split")
+
+
+def parse_grid(items: list[str]) -> dict[str, list]:
+    """Repeatable ``KEY=V1,V2,...`` -> ``{key: [values]}``; ``hidden`` values use ``x`` between layers (``128x128``)."""
+    from lossmatch.comparison.run import GRID_KEYS
+
+    grid: dict[str, list] = {}
+    for item in items:
+        key, sep, values = item.partition("=")
+        key = key.strip().replace("-", "_")
+        parts = [v.strip() for v in values.split(",") if v.strip()]
+        if not sep or not key or not parts:
+            raise ConfigError(expected("--grid", "look like KEY=V1,V2,... (e.g. lr=1e-3,3e-3)", repr(item)))
+        if key not in GRID_KEYS:
+            raise ConfigError(expected("--grid key", f"be one of compare's options ({', '.join(GRID_KEYS)})", repr(key)))
+        if key in grid:
+            raise ConfigError(expected("--grid", "name each key once", f"{key} twice"))
+        try:
+            if key == "hidden":
+                grid[key] = [parse_hidden(v) for v in parts]
+            else:
+                grid[key] = [int(v) if key in _INT_KEYS else float(v) for v in parts]
+        except ValueError:
+            kind = "integers" if key in _INT_KEYS else "numbers"
+            raise ConfigError(expected(f"--grid {key}", f"list {kind}", repr(values))) from None
+    return grid
+
+
 def register(app: typer.Typer) -> None:
     @app.command("compare")
     def compare_command(
@@ -43,6 +72,14 @@ def register(app: typer.Typer) -> None:
                                      help="Stop a model after PATIENCE epochs without a lower validation loss (0: off)."),
         validation_split: float = typer.Option(0.1, "--validation-split", help="Share of train held out for early stopping."),
         engine: str = typer.Option("batched", "--engine", help="batched (all models at once) or sequential."),
+        suite: list[str] = typer.Option(None, "--suite", help="Add a suite of bundled datasets: mulan (9 MULAN sets)."),
+        grid: list[str] = typer.Option(None, "--grid", metavar="KEY=V1,V2", help="Sweep an option over values "
+                                       "(repeatable; the cartesian product), e.g. lr=1e-3,3e-3 or hidden=64,128x128."),
+        executor: str = typer.Option("local", "--executor", help="local (this process) or ray."),
+        ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
+                                        "(default: start a local Ray instance with this machine's cores)."),
+        models_per_task: int = typer.Option(None, "--models-per-task", help="Split each dataset x setting into tasks "
+                                            "of at most this many models."),
         out: Path = typer.Option(Path("lossmatch-report"), "--out", help="Output directory."),
         resume: bool = typer.Option(False, "--resume", help="Reuse finished runs in --out/runs."),
         no_report: bool = typer.Option(False, "--no-report", help="Skip report.html and figures."),
@@ -51,14 +88,22 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Train every pairing on every dataset for several seeds; compare each with the matched pairing."""
         from lossmatch.comparison import compare
-        from lossmatch.comparison.datasets import DEFAULT
+        from lossmatch.comparison.datasets import DEFAULT, SUITES
+        from lossmatch.comparison.distributed import make_executor
 
+        for name in suite or []:
+            if name not in SUITES:
+                raise ConfigError(expected("--suite", f"be one of {', '.join(SUITES)}", repr(name)))
+        names = [*(datasets or ([] if suite else DEFAULT)), *(suite or [])]
+        sweep = parse_grid(list(grid or []))
+        runner = make_executor(executor, ray_address)
         console = stderr_console()
         with _progress(console) as update:
-            result = compare(datasets or DEFAULT, labels=labels, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
+            result = compare(names, labels=labels, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
                              seeds=seeds, epochs=epochs, hidden=parse_hidden(hidden), batch_size=batch_size, lr=lr,
-                             label_smoothing=label_smoothing, patience=patience, validation_split=validation_split, engine=engine, out=out, resume=resume,
-                             report=not no_report, progress=update)
+                             label_smoothing=label_smoothing, patience=patience, validation_split=validation_split,
+                             engine=engine, grid=sweep, models_per_task=models_per_task, out=out, resume=resume,
+                             report=not no_report, executor=runner, progress=update)
         if resolve_format(fmt, json_flag) == "json":
             emit_json({"out": str(out), "summary": result.summary, "verdicts": result.verdicts})
             return
@@ -68,45 +113,58 @@ def register(app: typer.Typer) -> None:
 
 
 class _progress:
-    """A rich progress bar on stderr fed by compare's ``progress(done, total, dataset)`` callback."""
+    """A rich progress bar on stderr fed by compare's ``progress(done, total, message)`` callback: models done of
+    total, tasks done (in the message), runs per second and the time left."""
 
     def __init__(self, console) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
 
         self._bar = Progress(TextColumn("training {task.description}"), BarColumn(), MofNCompleteColumn(),
-                             TimeElapsedColumn(), console=console, transient=True)
+                             TaskProgressColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                             TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True)
         self._task = None
 
     def __enter__(self):
+        if not self._bar.console.is_terminal:  # logs and pipes get no bar (and no stray lines around errors)
+            return lambda done, total, message: None
         self._bar.__enter__()
 
         def update(done: int, total: int, message: str) -> None:
             if self._task is None:
-                self._task = self._bar.add_task("models", total=total)
-            self._bar.update(self._task, completed=done, description=f"models ({message})" if message else "models")
+                self._task = self._bar.add_task("models", total=total, rate="")
+            task = self._bar.tasks[self._task]
+            rate = f"{done / task.elapsed:.1f} runs/s" if task.elapsed and done else ""
+            self._bar.update(self._task, completed=done, rate=rate,
+                             description=f"models ({message})" if message else "models")
 
         return update
 
     def __exit__(self, *exc) -> None:
-        self._bar.__exit__(*exc)
+        if self._bar.console.is_terminal:
+            self._bar.__exit__(*exc)
 
 
 def render_text(result) -> str:
     lines = []
-    cells = {(s["dataset"], s["pairing"], s["metric"]): s for s in result.summary}
-    verdict = {(v["dataset"], v["pairing"], v["metric"]): v["verdict"] for v in result.verdicts}
-    for dataset in result.datasets:
-        metrics = SUMMARY_METRICS["multilabel" if dataset["task"] == "multilabel" else "single"]
-        lines.append(f"{dataset['name']} ({dataset['task']}, {dataset['n_classes']} "
-                     f"{'labels' if dataset['task'] == 'multilabel' else 'classes'}, {dataset['n_test']} test rows)")
-        lines.append("  " + f"{'pairing':<14}" + "".join(f"{m:>26}" for m in metrics))
-        pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == dataset["name"]))
-        for pairing in pairings:
-            row = []
-            for metric in metrics:
-                cell = cells[(dataset["name"], pairing, metric)]
-                mark = {"worse": " worse", "better": " better", "same": " same"}.get(verdict.get((dataset["name"], pairing, metric)), " base")
-                half = (cell["ci_high"] - cell["ci_low"]) / 2 if cell["ci_low"] == cell["ci_low"] else float("nan")
-                row.append(f"{cell['mean']:.3f} +-{half:.3f}{mark}".rjust(26))
-            lines.append("  " + f"{pairing:<14}" + "".join(row))
+    cells = {(s["setting"], s["dataset"], s["pairing"], s["metric"]): s for s in result.summary}
+    verdict = {(v["setting"], v["dataset"], v["pairing"], v["metric"]): v["verdict"] for v in result.verdicts}
+    for setting in dict.fromkeys(r.setting for r in result.runs):
+        if setting:
+            lines.append(f"== {setting}")
+        for dataset in result.datasets:
+            metrics = SUMMARY_METRICS["multilabel" if dataset["task"] == "multilabel" else "single"]
+            lines.append(f"{dataset['name']} ({dataset['task']}, {dataset['n_classes']} "
+                         f"{'labels' if dataset['task'] == 'multilabel' else 'classes'}, {dataset['n_test']} test rows)")
+            lines.append("  " + f"{'pairing':<14}" + "".join(f"{m:>26}" for m in metrics))
+            pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == dataset["name"] and r.setting == setting))
+            for pairing in pairings:
+                row = []
+                for metric in metrics:
+                    key = (setting, dataset["name"], pairing, metric)
+                    cell = cells[key]
+                    mark = {"worse": " worse", "better": " better", "same": " same"}.get(verdict.get(key), " base")
+                    half = (cell["ci_high"] - cell["ci_low"]) / 2 if cell["ci_low"] == cell["ci_low"] else float("nan")
+                    row.append(f"{cell['mean']:.3f} +-{half:.3f}{mark}".rjust(26))
+                lines.append("  " + f"{pairing:<14}" + "".join(row))
     return "\n".join(lines)

@@ -68,10 +68,11 @@ class RunResult:
     seconds: float
     node: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    setting: str = ""  # the sweep setting (``lr=0.001 label_smoothing=0.1``); "" without a grid
 
     @property
     def key(self) -> str:
-        return run_key(self.dataset, self.pairing, self.seed)
+        return run_key(self.dataset, self.pairing, self.seed, self.setting)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,8 +82,10 @@ class RunResult:
         return cls(**data)
 
 
-def run_key(dataset: str, pairing: str, seed: int) -> str:
-    return f"{dataset}__{pairing.replace('+', '-')}__seed{seed}"
+def run_key(dataset: str, pairing: str, seed: int, setting: str = "") -> str:
+    """The run's file stem under ``runs/``: ``yeast__sigmoid-bce__seed0`` (``__lr-0.001_hidden-64`` in a sweep)."""
+    key = f"{dataset}__{pairing.replace('+', '-')}__seed{seed}"
+    return f"{key}__{setting.replace(' ', '_').replace('=', '-')}" if setting else key
 
 
 def main_metric(task: str) -> str:

@@ -8,9 +8,11 @@ training configuration matches and trains only the missing ones.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,6 +27,7 @@ from lossmatch.errors import ConfigError
 
 SCHEMA_VERSION = 1
 PAIRING_NAMES = tuple(registry.PAIRINGS)
+GRID_KEYS = ("hidden", "epochs", "batch_size", "lr", "label_smoothing", "patience", "validation_split")
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,11 @@ class Task:
     jobs: tuple[tuple[str, int], ...]
     config: TrainConfig
     engine: str = "batched"
+    setting: str = ""
 
     def run(self) -> list[RunResult]:
-        return TRAINERS[self.engine](self.dataset, list(self.jobs), self.config)
+        return [dataclasses.replace(r, setting=self.setting)
+                for r in TRAINERS[self.engine](self.dataset, list(self.jobs), self.config)]
 
 
 class Executor(Protocol):
@@ -125,6 +130,32 @@ def _check(pairings: Sequence[str], seeds: int, epochs: int, hidden: Sequence[in
             raise ConfigError(expected(name, rule, repr(got)))
 
 
+def _show(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return "x".join(str(v) for v in value) or "0"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def expand_grid(grid: Mapping[str, Sequence[Any]] | None) -> list[dict[str, Any]]:
+    """The cartesian product of a grid ``{key: [values]}`` over compare's training options, in the order given:
+    ``[{key: value, ...}, ...]`` (``[{}]`` without a grid). Keys must be in :data:`GRID_KEYS`."""
+    if not grid:
+        return [{}]
+    for key, values in grid.items():
+        if key not in GRID_KEYS:
+            raise ConfigError(expected("grid key", f"be one of compare's options ({', '.join(GRID_KEYS)})", repr(key)))
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or len(values) == 0:
+            raise ConfigError(expected(f"grid values of {key}", "be a non-empty list", repr(values)))
+    keys = list(grid)
+    combos = [dict(zip(keys, combo)) for combo in itertools.product(*(grid[k] for k in keys))]
+    return list({setting_label(c): c for c in combos}.values())
+
+
+def setting_label(values: Mapping[str, Any]) -> str:
+    """``lr=0.001 hidden=128x128``: how a sweep setting is named in runs, tables and the report."""
+    return " ".join(f"{key}={_show(value)}" for key, value in values.items())
+
+
 def compare(
     datasets: Sequence[str | os.PathLike[str]] = DEFAULT,
     *,
@@ -139,6 +170,8 @@ def compare(
     patience: int = 0,
     validation_split: float = 0.1,
     engine: str = "batched",
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    models_per_task: int | None = None,
     out: str | os.PathLike[str] | None = None,
     resume: bool = False,
     report: bool = True,
@@ -156,52 +189,76 @@ def compare(
             the best epoch's weights (Keras' ``EarlyStopping(restore_best_weights=True)``); 0 trains every epoch.
         validation_split: share of the training rows held out for early stopping (seed 0, stratified).
         engine: ``batched`` (all models of a dataset at once) or ``sequential`` (one ``nn.Module`` at a time).
+        grid: a sweep: ``{option: [values]}`` over :data:`GRID_KEYS` (e.g. ``{"lr": [1e-3, 3e-3], "hidden":
+            [(64,), (128, 128)]}``); every combination is a setting that overrides the options above.
+        models_per_task: split each dataset x setting block of ``(pairing, seed)`` models into tasks of at most
+            this many (more, smaller tasks for many workers); None keeps one task per dataset and setting.
         out: directory for ``runs/``, ``results.json``, ``report.html`` and ``figures/``; nothing is written
             when None.
         resume: reuse the finished runs in ``out/runs`` that have the same training configuration.
         report: also write ``report.html`` and the figures.
-        executor: where tasks run (default: this process).
+        executor: where tasks run (default: this process; see :class:`lossmatch.comparison.ray.RayExecutor`).
         progress: ``callback(done_models, total_models, message)``.
     """
     pairings = list(dict.fromkeys(pairings))
-    hidden = tuple(hidden)
-    _check(pairings, seeds, epochs, hidden, batch_size, lr, engine, label_smoothing, patience, validation_split)
-    config = TrainConfig(hidden=hidden, epochs=epochs, batch_size=batch_size, lr=float(lr), label_smoothing=float(label_smoothing),
-                         patience=patience, validation_split=float(validation_split))
+    base = dict(hidden=tuple(hidden), epochs=epochs, batch_size=batch_size, lr=lr, label_smoothing=label_smoothing,
+                patience=patience, validation_split=validation_split)
+    configs: dict[str, TrainConfig] = {}
+    for values in expand_grid(grid):
+        merged = {**base, **values, "hidden": tuple(values.get("hidden", base["hidden"]))}
+        _check(pairings, seeds, merged["epochs"], merged["hidden"], merged["batch_size"], merged["lr"], engine,
+               merged["label_smoothing"], merged["patience"], merged["validation_split"])
+        configs[setting_label(values)] = TrainConfig(**{**merged, "lr": float(merged["lr"]),
+                                                        "label_smoothing": float(merged["label_smoothing"]),
+                                                        "validation_split": float(merged["validation_split"])})
+    if models_per_task is not None and (not isinstance(models_per_task, int) or models_per_task < 1):
+        raise ConfigError(expected("models_per_task", "be a positive integer", repr(models_per_task)))
     loaded = [load_dataset(spec, labels=labels) for spec in resolve_datasets(datasets)]
     names = [d.name for d in loaded]
     if len(set(names)) != len(names):
         raise ConfigError(expected("datasets", "have distinct names", ", ".join(names)))
     runs_dir = Path(out) / "runs" if out is not None else None
-    finished = _load_finished(runs_dir, config) if resume and runs_dir is not None else {}
+    finished = _load_finished(runs_dir, configs) if resume and runs_dir is not None else {}
     tasks, runs = [], []
-    for dataset in loaded:
-        jobs = [(p, s) for p in pairings for s in range(seeds)]
-        missing = tuple(j for j in jobs if run_key(dataset.name, *j) not in finished)
-        runs.extend(finished[run_key(dataset.name, *j)] for j in jobs if run_key(dataset.name, *j) in finished)
-        if missing:
-            tasks.append(Task(dataset, missing, config, engine))
-    total, done = sum(len(t.jobs) for t in tasks), 0
+    jobs = [(p, s) for p in pairings for s in range(seeds)]
+    for setting, config in configs.items():
+        for dataset in loaded:
+            keys = {job: run_key(dataset.name, *job, setting) for job in jobs}
+            runs.extend(finished[keys[j]] for j in jobs if keys[j] in finished)
+            missing = [j for j in jobs if keys[j] not in finished]
+            size = models_per_task or max(len(missing), 1)
+            tasks.extend(Task(dataset, tuple(missing[i:i + size]), config, engine, setting)
+                         for i in range(0, len(missing), size))
+    total, done, tasks_done = sum(len(t.jobs) for t in tasks), 0, 0
+
+    seen: set[str] = set()
 
     def on_result(results: list[RunResult]) -> None:
-        nonlocal done
+        nonlocal done, tasks_done
+        results = [r for r in results if r.key not in seen]  # a retried task reports once; never count it twice
+        seen.update(r.key for r in results)
         for result in results:
             if runs_dir is not None:
                 runs_dir.mkdir(parents=True, exist_ok=True)
                 atomic_write_text(runs_dir / f"{result.key}.json", json.dumps(_finite(result.to_dict())) + "\n")
             runs.append(result)
         done += len(results)
-        if progress is not None:
-            progress(done, total, results[0].dataset if results else "")
+        tasks_done += 1
+        if progress is not None and results:
+            where = f"{results[0].dataset} {results[0].setting}".strip()
+            progress(done, total, f"task {tasks_done}/{len(tasks)}, {where}")
 
     if progress is not None:
         progress(0, total, "")
     (executor or LocalExecutor()).run(tasks, on_result)
-    order = {(d.name, p, s): i for i, (d, p, s) in enumerate((d, p, s) for d in loaded for p in pairings for s in range(seeds))}
-    runs.sort(key=lambda r: order[(r.dataset, r.pairing, r.seed)])
+    order = {key: i for i, key in enumerate(itertools.product(configs, names, pairings, range(seeds)))}
+    runs.sort(key=lambda r: order[(r.setting, r.dataset, r.pairing, r.seed)])
+    first = next(iter(configs.values()))
     result = CompareResult(
-        config={**config.to_dict(), "pairings": pairings, "seeds": seeds, "engine": engine,
-                "datasets": names, "interval": "95% Student-t over seeds (paired differences for verdicts)"},
+        config={**first.to_dict(), "pairings": pairings, "seeds": seeds, "engine": engine,
+                "datasets": names, "interval": "95% Student-t over seeds (paired differences for verdicts)",
+                "grid": {k: [list(v) if isinstance(v, tuple) else v for v in vs] for k, vs in (grid or {}).items()},
+                "settings": [{"setting": label, **c.to_dict()} for label, c in configs.items()]},
         datasets=[{**d.to_dict(), "main_metric": main_metric(d.task), "label_names": list(d.label_names)} for d in loaded],
         runs=runs,
         summary=summarise(runs),
@@ -212,16 +269,18 @@ def compare(
     return result
 
 
-def _load_finished(runs_dir: Path, config: TrainConfig) -> dict[str, RunResult]:
-    """Finished runs with this configuration; unreadable or other-config files are retrained."""
+def _load_finished(runs_dir: Path, configs: Mapping[str, TrainConfig]) -> dict[str, RunResult]:
+    """Finished runs whose setting and training configuration are asked for again; unreadable files and other
+    configurations are retrained."""
     finished: dict[str, RunResult] = {}
     if not runs_dir.is_dir():
         return finished
+    wanted = {label: config.to_dict() for label, config in configs.items()}
     for path in sorted(runs_dir.glob("*.json")):
         try:
             run = RunResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             continue
-        if run.config == config.to_dict() and path.stem == run.key:
+        if wanted.get(run.setting) == run.config and path.stem == run.key:
             finished[run.key] = run
     return finished

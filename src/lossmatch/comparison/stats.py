@@ -46,23 +46,32 @@ def baseline_for(task: str, pairings: Sequence[str]) -> str | None:
 
 
 def summarise(runs: Iterable[RunResult]) -> list[dict[str, Any]]:
-    by_cell: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    """Mean and t interval over seeds of every (setting, dataset, pairing, metric) cell."""
+    by_cell: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
     for run in runs:
         for metric, value in run.metrics.items():
-            by_cell[(run.dataset, run.pairing, metric)].append(value)
+            by_cell[(run.setting, run.dataset, run.pairing, metric)].append(value)
     rows = []
-    for (dataset, pairing, metric), values in by_cell.items():
+    for (setting, dataset, pairing, metric), values in by_cell.items():
         mean, low, high = t_interval(values)
         rows.append({"dataset": dataset, "pairing": pairing, "metric": metric, "mean": mean, "ci_low": low,
-                     "ci_high": high, "n": len(values)})
+                     "ci_high": high, "n": len(values), "setting": setting})
     return rows
 
 
 def verdicts(runs: Sequence[RunResult], tasks: dict[str, str], n_classes: dict[str, int]) -> list[dict[str, Any]]:
-    by_run = {(r.dataset, r.pairing, r.seed): r for r in runs}
+    """Paired differences against the matched pairing per setting, dataset, pairing and metric."""
+    out = []
+    for setting in dict.fromkeys(r.setting for r in runs):
+        by_run = {(r.dataset, r.pairing, r.seed): r for r in runs if r.setting == setting}
+        out.extend({**row, "setting": setting} for row in _verdicts(by_run, tasks, n_classes))
+    return out
+
+
+def _verdicts(by_run: dict[tuple[str, str, int], RunResult], tasks: dict[str, str], n_classes: dict[str, int]) -> list[dict[str, Any]]:
     out = []
     for dataset, task in tasks.items():
-        pairings = list(dict.fromkeys(r.pairing for r in runs if r.dataset == dataset))
+        pairings = list(dict.fromkeys(p for (d, p, _) in by_run if d == dataset))
         baseline = baseline_for(task, pairings)
         if baseline is None:
             continue
