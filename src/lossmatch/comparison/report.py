@@ -32,14 +32,14 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _figures(result: CompareResult, dataset: dict[str, Any]) -> dict[str, bytes]:
+def _figures(result: CompareResult, dataset: dict[str, Any], setting: str = "") -> dict[str, bytes]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     name, main = dataset["name"], dataset["main_metric"]
-    runs = [r for r in result.runs if r.dataset == name]
+    runs = [r for r in result.runs if r.dataset == name and r.setting == setting]
     pairings = list(dict.fromkeys(r.pairing for r in runs))
     colours = dict(zip(pairings, plt.get_cmap("tab10").colors))
     figures = {}
@@ -56,7 +56,7 @@ def _figures(result: CompareResult, dataset: dict[str, Any]) -> dict[str, bytes]
     figures["curves"] = _png(fig)
     plt.close(fig)
 
-    cells = {(s["pairing"], s["metric"]): s for s in result.summary if s["dataset"] == name}
+    cells = {(s["pairing"], s["metric"]): s for s in result.summary if s["dataset"] == name and s["setting"] == setting}
     fig, ax = plt.subplots(figsize=(4.5, 3.2))
     means = [cells[(p, main)]["mean"] for p in pairings]
     errors = [[m - (cells[(p, main)]["ci_low"] if cells[(p, main)]["ci_low"] is not None else m) for p, m in zip(pairings, means)],
@@ -98,26 +98,75 @@ def _fmt(value: Any) -> str:
     return f"{value:.3f}"
 
 
+def _sweep_figure(result: CompareResult) -> bytes:
+    """Effect size per dataset: the paired difference of each mismatched pairing against the matched one on
+    the dataset's main metric, with its 95% interval; one panel per setting."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = result.sweep
+    settings = list(dict.fromkeys(row["setting"] for row in table)) or [""]
+    names = [d["name"] for d in result.datasets]
+    pairings = list(dict.fromkeys(row["pairing"] for row in table))
+    colours = dict(zip(pairings, plt.get_cmap("tab10").colors[2:]))
+    fig, axes = plt.subplots(1, len(settings), figsize=(4.2 * len(settings), 0.45 * len(names) + 1.6), squeeze=False,
+                             sharey=True)
+    for ax, setting in zip(axes[0], settings):
+        ax.axvline(0.0, color="grey", linewidth=1)
+        for k, row in enumerate(r for r in table if r["setting"] == setting):
+            for d in row["deltas"]:
+                y = names.index(d["dataset"]) + (k - (len(pairings) - 1) / 2) * 0.18
+                low = d["ci_low"] if d["ci_low"] is not None and not math.isnan(d["ci_low"]) else d["delta"]
+                high = d["ci_high"] if d["ci_high"] is not None and not math.isnan(d["ci_high"]) else d["delta"]
+                ax.errorbar(d["delta"], y, xerr=[[d["delta"] - low], [high - d["delta"]]], fmt="o", markersize=3,
+                            color=colours[row["pairing"]], label=row["pairing"] if d is row["deltas"][0] else None)
+        ax.set_yticks(range(len(names)), names, fontsize=8)
+        ax.invert_yaxis()
+        ax.set(title=setting or "difference vs matched", xlabel="main metric, pairing - matched")
+    axes[0][-1].legend(fontsize=7, loc="lower right")
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+def _sweep(result: CompareResult) -> dict[str, Any] | None:
+    """The sweep view, when there are several settings or datasets."""
+    if len(result.settings) < 2 and len(result.datasets) < 2:
+        return None
+    rows = []
+    for row in result.sweep:
+        deltas = [d["delta"] for d in row["deltas"] if d["delta"] is not None and not math.isnan(d["delta"])]
+        rows.append({**row, "median": _fmt(float(np.median(deltas))) if deltas else "n/a",
+                     "low": _fmt(min(deltas)) if deltas else "n/a", "high": _fmt(max(deltas)) if deltas else "n/a"})
+    return {"rows": rows, "figure": base64.b64encode(_sweep_figure(result)).decode("ascii")}
+
+
 def _opening(result: CompareResult) -> list[str]:
-    """The plain-words summary: per dataset, the worse verdicts on the headline metric."""
+    """The plain-words summary: per setting and dataset, the worse verdicts on the headline metric."""
     lines = []
-    for dataset in result.datasets:
-        main = dataset["main_metric"]
-        worse = [v for v in result.verdicts if v["dataset"] == dataset["name"] and v["verdict"] == "worse" and v["metric"] == main]
-        baseline = next((v["baseline"] for v in result.verdicts if v["dataset"] == dataset["name"]), "")
-        if worse:
-            names = ", ".join(f"{v['pairing']} ({v['delta']:+.3f})" for v in worse)
-            lines.append(f"{dataset['name']} ({dataset['task']}): against {baseline}, {main} is worse for {names}.")
-        else:
-            lines.append(f"{dataset['name']} ({dataset['task']}): no pairing is detectably worse than {baseline} on {main}.")
-        cells = {(s["pairing"], s["metric"]): s["mean"] for s in result.summary if s["dataset"] == dataset["name"]}
-        binary = [v for (p, m), v in cells.items() if m == "binary_accuracy"]
-        top1 = [v for (p, m), v in cells.items() if m == "top1_accuracy"]
-        if dataset["task"] == "multiclass" and binary and top1:
-            lines.append(f"{dataset['name']}: binary accuracy reads {min(binary):.3f}-{max(binary):.3f} where top-1 accuracy "
-                         f"is {min(top1):.3f}-{max(top1):.3f}; it counts the {dataset['n_classes'] - 1} correct zeros of "
-                         f"every row (predicting all zeros scores {1 - 1 / dataset['n_classes']:.3f}), so it flatters any "
-                         "single-label model: read top-1.")
+    for setting in result.settings:
+        prefix = f"[{setting}] " if setting else ""
+        for dataset in result.datasets:
+            name, main = dataset["name"], dataset["main_metric"]
+            mine = [v for v in result.verdicts if v["dataset"] == name and v["setting"] == setting]
+            worse = [v for v in mine if v["verdict"] == "worse" and v["metric"] == main]
+            baseline = next((v["baseline"] for v in mine), "")
+            if worse:
+                names = ", ".join(f"{v['pairing']} ({v['delta']:+.3f})" for v in worse)
+                lines.append(f"{prefix}{name} ({dataset['task']}): against {baseline}, {main} is worse for {names}.")
+            else:
+                lines.append(f"{prefix}{name} ({dataset['task']}): no pairing is detectably worse than {baseline} on {main}.")
+            cells = {(s["pairing"], s["metric"]): s["mean"] for s in result.summary
+                     if s["dataset"] == name and s["setting"] == setting}
+            binary = [v for (p, m), v in cells.items() if m == "binary_accuracy"]
+            top1 = [v for (p, m), v in cells.items() if m == "top1_accuracy"]
+            if dataset["task"] == "multiclass" and binary and top1:
+                lines.append(f"{prefix}{name}: binary accuracy reads {min(binary):.3f}-{max(binary):.3f} where top-1 "
+                             f"accuracy is {min(top1):.3f}-{max(top1):.3f}; it counts the {dataset['n_classes'] - 1} correct "
+                             f"zeros of every row (predicting all zeros scores {1 - 1 / dataset['n_classes']:.3f}), so it "
+                             "flatters any single-label model: read top-1.")
     return lines
 
 
@@ -127,30 +176,42 @@ def write_report(result: CompareResult, out: Path) -> Path:
     figures_dir = out / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
     sections = []
-    for dataset in result.datasets:
-        figures = _figures(result, dataset)
-        for key, data in figures.items():
-            atomic_write_bytes(figures_dir / f"{_slug(dataset['name'])}_{key}.png", data)
-        task = "multilabel" if dataset["task"] == "multilabel" else "single"
-        present = {s["metric"] for s in result.summary if s["dataset"] == dataset["name"]}
-        metrics = [m for m in HEADLINE[task] if m in present]
-        pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == dataset["name"]))
-        cells = {(s["pairing"], s["metric"]): s for s in result.summary if s["dataset"] == dataset["name"]}
-        verdict = {(v["pairing"], v["metric"]): v for v in result.verdicts if v["dataset"] == dataset["name"]}
-        rows = []
-        for pairing in pairings:
-            row = []
-            for metric in metrics:
-                cell = cells[(pairing, metric)]
-                v = verdict.get((pairing, metric))
-                row.append({"mean": _fmt(cell["mean"]), "low": _fmt(cell["ci_low"]), "high": _fmt(cell["ci_high"]),
-                            "verdict": v["verdict"] if v else "baseline", "title": v["explanation"] if v else ""})
-            rows.append({"pairing": pairing, "cells": row})
-        notes = [v["explanation"] for v in result.verdicts if v["dataset"] == dataset["name"] and v["metric"] == dataset["main_metric"]]
-        sections.append({"dataset": dataset, "metrics": metrics, "rows": rows, "notes": notes,
-                         "figures": {k: base64.b64encode(v).decode("ascii") for k, v in figures.items()}})
+    for setting in result.settings:
+        for dataset in result.datasets:
+            sections.append(_section(result, dataset, setting, figures_dir))
+    sweep = _sweep(result)
+    if sweep is not None:
+        atomic_write_bytes(figures_dir / "sweep_effects.png", base64.b64decode(sweep["figure"]))
     environment = jinja2.Environment(loader=jinja2.PackageLoader("lossmatch.comparison", "templates"),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
-    html = environment.get_template("report.html.j2").render(result=result, sections=sections, opening=_opening(result))
+    html = environment.get_template("report.html.j2").render(result=result, sections=sections, opening=_opening(result),
+                                                             sweep=sweep)
     atomic_write_text(out / "report.html", html)
     return out / "report.html"
+
+
+def _section(result: CompareResult, dataset: dict[str, Any], setting: str, figures_dir: Path) -> dict[str, Any]:
+    name = dataset["name"]
+    figures = _figures(result, dataset, setting)
+    stem = _slug(f"{name}_{setting}" if setting else name)
+    for key, data in figures.items():
+        atomic_write_bytes(figures_dir / f"{stem}_{key}.png", data)
+    task = "multilabel" if dataset["task"] == "multilabel" else "single"
+    cells = {(s["pairing"], s["metric"]): s for s in result.summary if s["dataset"] == name and s["setting"] == setting}
+    present = {metric for _, metric in cells}
+    metrics = [m for m in HEADLINE[task] if m in present]
+    pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == name and r.setting == setting))
+    mine = [v for v in result.verdicts if v["dataset"] == name and v["setting"] == setting]
+    verdict = {(v["pairing"], v["metric"]): v for v in mine}
+    rows = []
+    for pairing in pairings:
+        row = []
+        for metric in metrics:
+            cell = cells[(pairing, metric)]
+            v = verdict.get((pairing, metric))
+            row.append({"mean": _fmt(cell["mean"]), "low": _fmt(cell["ci_low"]), "high": _fmt(cell["ci_high"]),
+                        "verdict": v["verdict"] if v else "baseline", "title": v["explanation"] if v else ""})
+        rows.append({"pairing": pairing, "cells": row})
+    notes = [v["explanation"] for v in mine if v["metric"] == dataset["main_metric"]]
+    return {"dataset": dataset, "setting": setting, "metrics": metrics, "rows": rows, "notes": notes,
+            "figures": {k: base64.b64encode(v).decode("ascii") for k, v in figures.items()}}

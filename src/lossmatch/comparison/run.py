@@ -22,7 +22,7 @@ from lossmatch._io import atomic_write_text
 from lossmatch._validation import expected
 from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
 from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
-from lossmatch.comparison.stats import summarise, verdicts
+from lossmatch.comparison.stats import summarise, sweep_table, verdicts
 from lossmatch.errors import ConfigError
 
 SCHEMA_VERSION = 1
@@ -65,9 +65,20 @@ class CompareResult:
     summary: list[dict[str, Any]] = field(default_factory=list)
     verdicts: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def settings(self) -> list[str]:
+        """Sweep settings in order (``[""]`` without a grid)."""
+        return [s["setting"] for s in self.config.get("settings", [])] or [""]
+
+    @property
+    def sweep(self) -> list[dict[str, Any]]:
+        """Per setting and mismatched pairing: worse / same / better counts across datasets on the main metric."""
+        return sweep_table(self.verdicts, {d["name"]: d["main_metric"] for d in self.datasets})
+
     def to_dict(self) -> dict[str, Any]:
         return {"schema_version": SCHEMA_VERSION, "config": self.config, "datasets": self.datasets,
-                "runs": [run.to_dict() for run in self.runs], "summary": self.summary, "verdicts": self.verdicts}
+                "runs": [run.to_dict() for run in self.runs], "summary": self.summary, "verdicts": self.verdicts,
+                "sweep": self.sweep}
 
     def to_frame(self):
         """One row per run and metric: dataset, pairing, seed, metric, value (pandas)."""

@@ -134,3 +134,20 @@ def explain(c: _Context, delta: float, low: float, high: float, verdict: str) ->
                    "family; any difference is optimisation noise.")
     why = "" if registry.pairing(c.pairing).is_matched(c.task) else " " + registry.pairing(c.pairing).explanation
     return head + pattern + why
+
+
+def sweep_table(verdict_rows: Sequence[dict[str, Any]], main_metrics: dict[str, str]) -> list[dict[str, Any]]:
+    """Per setting and mismatched pairing: on how many datasets it is worse / same / better than the matched
+    pairing on each dataset's main metric, with the per-dataset differences and their intervals."""
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in verdict_rows:
+        if row["metric"] == main_metrics.get(row["dataset"]):
+            grouped[(row["setting"], row["pairing"])].append(row)
+    out = []
+    for (setting, pairing), rows in grouped.items():
+        counts = {v: sum(r["verdict"] == v for r in rows) for v in ("worse", "same", "better")}
+        out.append({"setting": setting, "pairing": pairing, **counts, "datasets": len(rows),
+                    "deltas": [{"dataset": r["dataset"], "baseline": r["baseline"], "metric": r["metric"],
+                                "delta": r["delta"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                                "verdict": r["verdict"]} for r in rows]})
+    return out
