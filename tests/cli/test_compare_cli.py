@@ -41,6 +41,15 @@ def test_text_table_and_no_report(tmp_path):
     (["breast_cancer", "--seeds", "1"], "two seeds"),
     (["breast_cancer", "--hidden", "a,b"], "--hidden"),
     (["breast_cancer", "--early-stopping", "-1"], "patience"),
+    (["breast_cancer", "--grid", "lr"], "KEY=V1,V2"),
+    (["breast_cancer", "--grid", "momentum=0.9"], "hidden, epochs, batch_size, lr, label_smoothing, patience"),
+    (["breast_cancer", "--grid", "epochs=a,b"], "list integers"),
+    (["breast_cancer", "--grid", "lr=0.1", "--grid", "lr=0.2"], "each key once"),
+    (["breast_cancer", "--grid", "lr=0,1e-3"], "learning rate"),
+    (["--suite", "uci"], "one of mulan"),
+    (["breast_cancer", "--executor", "spark"], "one of local, ray"),
+    (["breast_cancer", "--executor", "ray", "--ray-address", "127.0.0.1:1"], "reach a running Ray cluster"),
+    (["breast_cancer", "--executor", "ray", "--ray-address", "nonsense"], "HOST:PORT"),
     (["breast_cancer", "--validation-split", "1.5"], "validation_split"),
     (["missing.csv"], "no such file"),
 ])
@@ -49,3 +58,32 @@ def test_bad_input_exits_2_with_one_line(tmp_path, args, words):
     assert done.returncode == 2
     assert words in done.stderr and "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "r").exists()
+
+
+def test_grid_sweep_text_and_results(tmp_path):
+    done = _run("breast_cancer", "emotions", *FAST, "--pairings", "softmax+cce,sigmoid+bce", "--grid", "lr=1e-3,3e-3",
+                "--grid", "hidden=8,4x4", "--out", str(tmp_path / "r"))
+    assert done.returncode == 0, done.stderr
+    for setting in ("lr=0.001 hidden=8", "lr=0.001 hidden=4x4", "lr=0.003 hidden=8", "lr=0.003 hidden=4x4"):
+        assert f"== {setting}" in done.stdout
+    results = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert [s["hidden"] for s in results["config"]["settings"]] == [[8], [4, 4], [8], [4, 4]]
+    assert len(results["runs"]) == 2 * 2 * 2 * 4 and len(list((tmp_path / "r" / "runs").glob("*.json"))) == 32
+    sweep = results["sweep"]
+    assert {row["setting"] for row in sweep} == {s["setting"] for s in results["config"]["settings"]}
+    assert all(row["worse"] + row["same"] + row["better"] == row["datasets"] == len(row["deltas"]) for row in sweep)
+    # the matched pairing differs by task: sigmoid+bce is the mismatch on breast_cancer, softmax+cce on emotions
+    assert {(row["pairing"], row["deltas"][0]["dataset"]) for row in sweep} == {("sigmoid+bce", "breast_cancer"),
+                                                                                ("softmax+cce", "emotions")}
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert "Sweep: mismatched vs matched" in html and "lr=0.003 hidden=4x4" in html
+    assert (tmp_path / "r" / "figures" / "sweep_effects.png").exists()
+
+
+def test_ray_executor_without_ray_names_the_extra(monkeypatch):
+    from lossmatch.comparison.distributed import make_executor
+    from lossmatch.errors import ConfigError
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if ray were not installed
+    with pytest.raises(ConfigError, match=r"pip install 'lossmatch\[ray\]'"):
+        make_executor("ray")

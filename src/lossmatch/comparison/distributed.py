@@ -7,6 +7,8 @@ Ray is the distributed engine (scheduling, retries, the object store); this modu
   a dataset once and its workers read it from shared memory;
 - one Ray task trains one dataset x one setting x a block of ``(pairing, seed)`` models with the batched engine
   and returns the run records, stamped with the node id it ran on;
+- tasks are submitted longest first (a rough cost: rows x layer widths x epochs x models), so that no long task
+  runs alone at the end;
 - the driver waits for tasks as they finish (``ray.wait``) and hands each result to compare, which writes the
   runs atomically under ``DIR/runs/``: the same layout as local runs, so ``--resume`` works across executors;
 - a task whose worker dies is retried by Ray (``max_retries``); a result is recorded once per run key.
@@ -61,6 +63,14 @@ def _check_reachable(address: str) -> None:
         raise ConfigError(expected("--ray-address", "reach a running Ray cluster", f"{address}: {exc.strerror or exc}")) from None
 
 
+def _cost(task: Task) -> float:
+    """Rough multiply-adds of a task: rows x layer widths x epochs x models (to start the longest tasks first)."""
+    dataset, config = task.dataset, task.config
+    widths = [dataset.x_train.shape[1], *config.hidden, dataset.n_classes]
+    per_row = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+    return float(len(dataset.x_train) * per_row * config.epochs * len(task.jobs))
+
+
 class RayExecutor:
     """Runs compare's tasks as Ray tasks.
 
@@ -108,7 +118,7 @@ class RayExecutor:
             remote = ray.remote(num_cpus=self.cpus_per_task, max_retries=self.max_retries)(train_block)
             stored: dict[int, Any] = {}  # id(dataset) -> ObjectRef: each dataset enters the object store once
             pending = []
-            for task in tasks:
+            for task in sorted(tasks, key=_cost, reverse=True):  # longest first: no long task left alone at the end
                 if id(task.dataset) not in stored:
                     stored[id(task.dataset)] = ray.put(task.dataset)
                 pending.append(remote.remote(stored[id(task.dataset)], list(task.jobs), task.config, task.engine,
