@@ -84,6 +84,7 @@ class Interpreter:
         self._defined: list[Function] = []
         self._active: set[int] = set()
         self._frames: list[_Frame] = []
+        self._no_arg_results: dict[int, Any] = {}  # what functions called with no arguments returned
 
     # ------------------------------------------------------------------------------------ driver
     def run(self, tree: ast.Module) -> None:
@@ -104,7 +105,8 @@ class Interpreter:
         out: dict[str, Any] = {}
         for name, value in self.module.vars.items():
             if isinstance(value, Function):
-                result = self.inline(value, [], {})
+                key = id(value.node)
+                result = self._no_arg_results[key] if key in self._no_arg_results else self.inline(value, [], {})
                 if isinstance(result, (Model, Tensor, LossValue, Labels)):
                     out[name] = Returns(result)
             elif isinstance(value, Klass):
@@ -121,10 +123,11 @@ class Interpreter:
         if key not in self.findings:
             self.findings[key] = make_finding(rule, self.path, line, col, detail, evidence)
 
-    def describe(self, value: Tensor | Layer | ast.AST) -> str:
+    def describe(self, value: Tensor | Layer | LossValue | ast.AST) -> str:
         node = value if isinstance(value, ast.AST) else value.node
         line = getattr(node, "lineno", 0)
-        if isinstance(value, Tensor) and value.path and value.path != self.path:
+        path = getattr(value, "path", "")  # made in another audited module
+        if path and path != self.path:
             return f"{value.path}:{line}: {_source(node)}"
         return f"{self.line_label(line)}: {_source(node)}"
 
@@ -330,11 +333,11 @@ class Interpreter:
         finally:
             self._frames.pop()
             self._active.discard(id(node))
-        if not frame.returns:
-            return None
-        result = frame.returns[0]
+        result = frame.returns[0] if frame.returns else None
         for other in frame.returns[1:]:
             result = join(result, other)
+        if not args and not kwargs and function.bound_self is None:
+            self._no_arg_results[id(node)] = result
         return result
 
     def ref(self, dotted: str) -> Any:
@@ -431,7 +434,7 @@ class Interpreter:
         if isinstance(callee, Returns):
             return callee.value
         if isinstance(callee, LossValue):
-            self.loss_call(node, callee.entry, callee.node, args, kwargs)
+            self.loss_call(node, callee.entry, callee, args, kwargs)
         return None
 
     def method(self, node: ast.Call, func: ast.Attribute, receiver: Any, args: list[Any], kwargs: dict[str, Any],
@@ -462,6 +465,9 @@ class Interpreter:
             method = receiver.attrs.get(name)
             if name == "forward" and receiver.model is not None:
                 return receiver.model.out
+            if isinstance(method, LossValue):  # self.criterion(...) with the criterion made in __init__
+                self.loss_call(node, method.entry, method, args, kwargs)
+                return None
             if isinstance(method, (Layer, Model)):
                 return self.call_value(method, node, args, kwargs)
             return None
@@ -485,7 +491,7 @@ class Interpreter:
             if name in cat.SELF_RETURNING:
                 return receiver
             if name == "forward":
-                self.loss_call(node, receiver.entry, receiver.node, args, kwargs)
+                self.loss_call(node, receiver.entry, receiver, args, kwargs)
             return None
         if isinstance(receiver, Dataset) and name == "load_data":
             return receiver
@@ -504,7 +510,7 @@ class Interpreter:
             if entry is None:
                 return None
             if is_class:
-                return LossValue(entry, node)
+                return LossValue(entry, node, self.path)
             self.loss_call(node, entry, node, args, kwargs)
             return None
         layer = cat.keras_layer(name) or cat.torch_layer(name)
@@ -666,7 +672,7 @@ class Interpreter:
             return found[0] if found else None
         return None
 
-    def loss_call(self, node: ast.Call, entry: cat.LossEntry, loss_node: ast.AST, args: list[Any],
+    def loss_call(self, node: ast.Call, entry: cat.LossEntry, loss_node: ast.AST | LossValue, args: list[Any],
                   kwargs: dict[str, Any]) -> None:
         pred = _arg(args, kwargs, *entry.pred_arg)
         labels = _arg(args, kwargs, *entry.target_arg)

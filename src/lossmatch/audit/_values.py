@@ -57,7 +57,7 @@ class Site:
     labels: Labels | None
     metrics: tuple[str, ...] | None
     node: ast.AST
-    loss_node: ast.AST
+    loss_node: Any  # the loss argument, or the loss object called
     scope_key: str = ""
 
 
@@ -75,6 +75,7 @@ class LossValue:
 
     entry: LossEntry
     node: ast.AST = field(compare=False, repr=False)
+    path: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ Names are compared after :func:`canonical` has resolved import aliases, so ``tf.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -47,6 +48,7 @@ DEFAULT_ALIASES = {"tf": "tensorflow", "nn": "torch.nn", "F": "torch.nn.function
                    "K": "keras.backend"}
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical(dotted: str) -> str:
     """``tensorflow.keras.layers.Dense`` -> ``keras.layers.Dense``; ``tensorflow.compat.v1.nn.x`` -> ``tensorflow.nn.x``."""
     name = dotted + "."

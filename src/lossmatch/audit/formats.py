@@ -75,7 +75,7 @@ def sarif(result: AuditResult, version: str) -> dict[str, Any]:
 def summary(result: AuditResult) -> str:
     """``3 findings (2 errors, 1 warning) in 12 files``: for stderr."""
     counts = {level: sum(f.severity == level for f in result.findings) for level in ("error", "warning", "info")}
-    parts = [f"{n} {level}{'' if n == 1 else 's'}" for level, n in counts.items() if n]
+    parts = [f"{n} {level}{'' if n == 1 or level == 'info' else 's'}" for level, n in counts.items() if n]
     total = len(result.findings)
     detail = f" ({', '.join(parts)})" if parts else ""
     text = f"{total} finding{'' if total == 1 else 's'}{detail}"

@@ -8,6 +8,7 @@ those exports, so a model defined in ``models.py`` and trained in ``train.py`` i
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -64,7 +65,10 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, P
 
 
 def _module_names(file: Path, root: Path) -> list[str]:
-    """Names other files may import ``file`` by: every dotted suffix of its path below ``root``."""
+    """Names other files may import ``file`` by: every dotted suffix of its path below ``root``, or below the
+    top of the package ``root`` is in (so ``proj/models.py`` is ``proj.models`` when ``proj`` is audited)."""
+    while (root / "__init__.py").is_file() and root.parent != root:
+        root = root.parent
     try:
         parts = list(file.relative_to(root).with_suffix("").parts)
     except ValueError:
@@ -116,7 +120,10 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
         raise DataError(expected("jobs", "be at least 1", str(jobs)))
     files = collect_files(paths)
     names_of = {os.fspath(f): _module_names(f, root) for f, root in files}
-    tasks = [(os.fspath(f), None, len(files) > 1) for f, _ in files]
+    # Files that import an audited module, and that no audited file imports, are read once, in the second
+    # pass, when the exports they need are known.
+    deferred = _importers_only(names_of) if len(files) > 1 else {}
+    tasks = [(name, None, len(files) > 1) for name in names_of if name not in deferred]
     results: dict[str, Analysis] = {}
     errors: list[str] = []
     for name, outcome in _analyze_many(tasks, jobs):
@@ -132,20 +139,72 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
             for module in names_of[name]:
                 owners.setdefault(module, []).append(name)
     redo = []
-    for name, analysis in results.items():
-        resolver: dict[str, Mapping[str, Any]] = {}
-        for imported in analysis.imports:
-            module = imported.lstrip(".")
-            candidates = [o for o in owners.get(module, []) if o != name]
-            if len(candidates) > 1:  # same module name in several folders: prefer the importer's own folder
-                candidates = [o for o in candidates if Path(o).parent == Path(name).parent]
-            if len(candidates) == 1:
-                resolver[module] = results[candidates[0]].exports
-        if resolver:
-            redo.append((name, resolver, False))
+    for name in names_of:
+        if name in deferred:
+            redo.append((name, _resolver(name, deferred[name], owners, results) or None, False))
+        elif name in results:
+            resolver = _resolver(name, (imported.lstrip(".") for imported in results[name].imports), owners, results)
+            if resolver:
+                redo.append((name, resolver, False))
     for name, outcome in _analyze_many(redo, jobs):
-        if isinstance(outcome, Analysis):
+        if isinstance(outcome, str):
+            errors.append(outcome)
+        else:
             results[name] = outcome
 
     findings = [f for name in sorted(results) for f in results[name].findings if select is None or f.rule in select]
-    return AuditResult(tuple(findings), len(files), tuple(errors), select)
+    return AuditResult(tuple(findings), len(files), tuple(sorted(errors)), select)
+
+
+def _resolver(name: str, modules: Iterable[str], owners: Mapping[str, list[str]],
+              results: Mapping[str, Analysis]) -> dict[str, Mapping[str, Any]]:
+    """The exports of the audited modules ``name`` imports, by module name."""
+    resolver: dict[str, Mapping[str, Any]] = {}
+    for module in modules:
+        candidates = [o for o in owners.get(module, []) if o != name]
+        if len(candidates) > 1:  # same module name in several folders: prefer the importer's own folder
+            candidates = [o for o in candidates if Path(o).parent == Path(name).parent]
+        if len(candidates) == 1:
+            resolver[module] = results[candidates[0]].exports
+    return resolver
+
+
+# Lines with `import` (and a parenthesised name list after it), found by text: a superset of the names a file
+# imports. A literal first, so the search is fast.
+_IMPORT_TEXT = re.compile(r"import(?:[^\n(]*\([^)]*\)|[^\n]*)")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _import_words(text: str) -> frozenset[str]:
+    lines = (text[text.rfind("\n", 0, m.start()) + 1:m.end()] for m in _IMPORT_TEXT.finditer(text))
+    return frozenset(_WORD.findall(" ".join(lines)))
+
+
+def _importers_only(names_of: Mapping[str, list[str]]) -> dict[str, set[str]]:
+    """Files whose import statements name another audited module, and whose own module names appear in no
+    other file's import statements, with the audited modules they may import."""
+    words: dict[str, frozenset[str]] = {}
+    for name in names_of:
+        try:
+            text = Path(name).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        words[name] = _import_words(text)
+    files_naming: dict[str, int] = {}
+    for found in words.values():
+        for word in found:
+            files_naming[word] = files_naming.get(word, 0) + 1
+    by_last_part: dict[str, set[str]] = {}
+    for modules in names_of.values():
+        for module in modules:
+            by_last_part.setdefault(module.rsplit(".", 1)[-1], set()).add(module)
+    out: dict[str, set[str]] = {}
+    for name, found in words.items():
+        own = {module.rsplit(".", 1)[-1] for module in names_of[name]}
+        if any(files_naming.get(part, 0) > (part in found) for part in own):
+            continue  # another file may import this one: it needs its exports in the first pass
+        imported = {module for word in found for module in by_last_part.get(word, ())
+                    if module not in names_of[name] and all(part in found for part in module.split("."))}
+        if imported:
+            out[name] = imported
+    return out

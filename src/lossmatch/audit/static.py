@@ -84,10 +84,11 @@ def _run(tree: ast.Module, path: str, resolver: Mapping[str, Mapping[str, Any]] 
          line_label: Callable[[int], str] | None = None) -> Analysis:
     interp = Interpreter(path, resolver, line_label)
     interp.run(tree)
-    exports = interp.exports() if want_exports else {}
     for site in interp.sites:
         judge(interp, site)
     findings = sorted(interp.findings.values(), key=lambda f: (f.line, f.col, f.rule))
+    # Exports last: reading functions for them must not add findings a single-file audit would not have.
+    exports = interp.exports() if want_exports else {}
     return Analysis(tuple(findings), exports, frozenset(interp.imported_modules))
 
 

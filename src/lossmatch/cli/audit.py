@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes to use."),
         show_evidence: bool = typer.Option(False, "--show-evidence", help="Text format: print evidence and fix under each finding."),
         list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and exit."),
-    ) -> int:
+    ) -> None:
         """Find loss/activation/label mismatches in source code, without running it.
 
         Exit 0: nothing at warning or error level; 1: findings; 2: usage error or unreadable input.
@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"{rule.id}  {rule.severity:<7}  {rule.title}")
             else:
                 emit_json({"rules": [rule.to_dict() for rule in RULES.values()]})
-            return 0
+            return
         if not paths:
             raise typer.BadParameter("give at least one file or directory (or --list-rules)", param_hint="PATHS")
         chosen = select_rules(select, ignore)
@@ -60,6 +60,8 @@ def register(app: typer.Typer) -> None:
         for error in result.errors:
             hint(f"lossmatch: error: cannot read {error}")
         hint(summary(result))
+        # typer.Exit rather than a return value, so the code holds when the app runs standalone (CliRunner) too.
         if result.errors:
-            return 2
-        return 1 if result.failed and not exit_zero else 0
+            raise typer.Exit(2)
+        if result.failed and not exit_zero:
+            raise typer.Exit(1)

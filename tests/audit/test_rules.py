@@ -1,0 +1,896 @@
+"""Every rule: realistic training scripts that must fire it (on the line marked ``# <-``), and look-alikes that
+must not. The scripts are parsed only, never run, so they may name data and helpers that do not exist."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from lossmatch.audit import RULES, audit_source
+
+MARK = "# <-"
+
+
+def marked_line(code: str) -> int:
+    lines = [n for n, text in enumerate(code.splitlines(), start=1) if text.rstrip().endswith(MARK)]
+    assert len(lines) == 1, "mark exactly one line with '# <-'"
+    return lines[0]
+
+
+def audit(code: str, path: str = "train.py"):
+    return audit_source(textwrap.dedent(code), path)
+
+
+FIRES = [
+    # ------------------------------------------------------------------ LM001 softmax into a logits loss
+    pytest.param("LM001", """
+        import tensorflow as tf
+        from tensorflow import keras
+        from tensorflow.keras import layers
+
+        IMG_SIZE = 160
+        num_classes = 10
+
+        train_ds = keras.utils.image_dataset_from_directory("flowers/train", image_size=(IMG_SIZE, IMG_SIZE))
+        inputs = keras.Input(shape=(IMG_SIZE, IMG_SIZE, 3))
+        x = layers.Rescaling(1.0 / 255)(inputs)
+        for filters in (32, 64, 128):
+            x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+            x = layers.MaxPooling2D()(x)
+        x = layers.GlobalAveragePooling2D()(x)
+        outputs = layers.Dense(num_classes, activation="softmax", name="predictions")(x)
+        model = keras.Model(inputs=inputs, outputs=outputs)
+        model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),  # <-
+                      metrics=["accuracy"])
+        model.fit(train_ds, epochs=10)
+    """, id="LM001-keras-functional-instance-from_logits"),
+    pytest.param("LM001", """
+        import numpy as np
+        import tensorflow as tf
+
+        NUM_CLASSES = 4
+        loss_fn = tf.keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)
+
+
+        def build_model(input_dim, num_classes=NUM_CLASSES):
+            model = tf.keras.Sequential([
+                tf.keras.layers.Dense(64, activation="relu", input_shape=(input_dim,)),
+                tf.keras.layers.Dropout(0.3),
+                tf.keras.layers.Dense(num_classes, activation="softmax"),
+            ])
+            model.compile(optimizer="adam", loss=loss_fn)  # <-
+            return model
+
+
+        x_train = np.load("features.npy")
+        y_train = tf.keras.utils.to_categorical(np.load("labels.npy"), NUM_CLASSES)
+        model = build_model(x_train.shape[1])
+        model.fit(x_train, y_train, epochs=20, batch_size=32)
+    """, id="LM001-keras-sequential-list-loss-variable"),
+    pytest.param("LM001", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+        from torchvision import datasets, transforms
+
+        num_classes = 10
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super(Net, self).__init__()
+                self.conv1 = nn.Conv2d(1, 32, 3, 1)
+                self.conv2 = nn.Conv2d(32, 64, 3, 1)
+                self.fc1 = nn.Linear(9216, 128)
+                self.fc2 = nn.Linear(128, num_classes)
+
+            def forward(self, x):
+                x = F.relu(self.conv1(x))
+                x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+                x = torch.flatten(x, 1)
+                x = F.relu(self.fc1(x))
+                x = self.fc2(x)
+                output = F.softmax(x, dim=1)
+                return output
+
+
+        def train(model, device, train_loader, optimizer, criterion, epoch):
+            model.train()
+            for batch_idx, (data, target) in enumerate(train_loader):
+                data, target = data.to(device), target.to(device)
+                optimizer.zero_grad()
+                output = model(data)
+                loss = criterion(output, target)  # <-
+                loss.backward()
+                optimizer.step()
+
+
+        device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        loader = torch.utils.data.DataLoader(datasets.MNIST("../data", train=True, download=True,
+                                                            transform=transforms.ToTensor()), batch_size=64)
+        model = Net().to(device)
+        criterion = nn.CrossEntropyLoss()
+        optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0)
+        for epoch in range(1, 15):
+            train(model, device, loader, optimizer, criterion, epoch)
+    """, id="LM001-torch-forward-F.softmax-criterion-passed-in"),
+    pytest.param("LM001", """
+        import torch
+        from torch import nn
+
+        class Head(nn.Module):
+            def __init__(self, dim, n_classes):
+                super().__init__()
+                self.norm = nn.LayerNorm(dim)
+                self.proj = nn.Linear(dim, n_classes)
+
+            def forward(self, features):
+                return self.proj(self.norm(features)).softmax(dim=-1)
+
+
+        head = Head(768, 3)
+        criterion = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 2.0]))
+        for batch in dataloader:
+            probs = head(batch["features"])
+            loss = criterion(  # <-
+                probs,
+                batch["label"],
+            )
+            loss.backward()
+    """, id="LM001-torch-tensor-method-softmax-multiline-call"),
+    pytest.param("LM001", """
+        import torch
+        import torch.nn as nn
+        from collections import OrderedDict
+
+        n_in, n_hidden, n_out = 784, 100, 10
+        model = nn.Sequential(OrderedDict([
+            ("fc1", nn.Linear(n_in, n_hidden)),
+            ("relu", nn.ReLU()),
+            ("fc2", nn.Linear(n_hidden, n_out)),
+            ("softmax", nn.Softmax(dim=1)),
+        ]))
+        loss_fn = nn.CrossEntropyLoss()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        for epoch in range(5):
+            for xb, yb in train_dl:
+                pred = model(xb.view(-1, n_in))
+                loss = loss_fn(pred, yb)  # <-
+                loss.backward()
+                opt.step()
+                opt.zero_grad()
+    """, id="LM001-torch-sequential-ordereddict-softmax"),
+    pytest.param("LM001", """
+        import tensorflow as tf
+
+        n_input, n_classes = 784, 10
+        x = tf.placeholder("float", [None, n_input])
+        y = tf.placeholder("float", [None, n_classes])
+        weights = {"h1": tf.Variable(tf.random_normal([n_input, 256])), "out": tf.Variable(tf.random_normal([256, n_classes]))}
+        biases = {"b1": tf.Variable(tf.random_normal([256])), "out": tf.Variable(tf.random_normal([n_classes]))}
+
+
+        def multilayer_perceptron(x):
+            layer_1 = tf.nn.relu(tf.add(tf.matmul(x, weights["h1"]), biases["b1"]))
+            out_layer = tf.matmul(layer_1, weights["out"]) + biases["out"]
+            return tf.nn.softmax(out_layer)
+
+
+        pred = multilayer_perceptron(x)
+        cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=pred, labels=y))  # <-
+        optimizer = tf.train.AdamOptimizer(learning_rate=0.001).minimize(cost)
+    """, id="LM001-tf1-softmax_cross_entropy_with_logits-on-softmax"),
+    pytest.param("LM001", """
+        import torch
+        import torch.nn.functional as F
+        import pytorch_lightning as pl
+        from torch import nn
+
+
+        class LitClassifier(pl.LightningModule):
+            def __init__(self, n_classes=10, lr=1e-3):
+                super().__init__()
+                self.save_hyperparameters()
+                self.backbone = nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 128), nn.ReLU())
+                self.head = nn.Linear(128, n_classes)
+                self.loss_fn = nn.CrossEntropyLoss()
+
+            def forward(self, x):
+                return torch.softmax(self.head(self.backbone(x)), dim=1)
+
+            def training_step(self, batch, batch_idx):
+                x, y = batch
+                y_hat = self(x)
+                loss = self.loss_fn(y_hat, y)  # <-
+                self.log("train_loss", loss)
+                return loss
+
+            def configure_optimizers(self):
+                return torch.optim.Adam(self.parameters(), lr=self.hparams.lr)
+    """, id="LM001-lightning-criterion-attribute"),
+    # ------------------------------------------------------------------ LM002 sigmoid into a logits loss
+    pytest.param("LM002", """
+        import torch
+        import torch.nn as nn
+
+        class Discriminator(nn.Module):
+            def __init__(self, ndf=64):
+                super().__init__()
+                self.main = nn.Sequential(
+                    nn.Conv2d(3, ndf, 4, 2, 1, bias=False),
+                    nn.LeakyReLU(0.2, inplace=True),
+                    nn.Conv2d(ndf, 1, 4, 1, 0, bias=False),
+                    nn.Flatten(),
+                )
+                self.fc = nn.Linear(169, 1)
+
+            def forward(self, x):
+                return torch.sigmoid(self.fc(self.main(x)))
+
+
+        netD = Discriminator().cuda()
+        criterion = nn.BCEWithLogitsLoss()
+        for real, _ in dataloader:
+            output = netD(real.cuda()).view(-1)
+            errD_real = criterion(output, torch.ones_like(output))  # <-
+            errD_real.backward()
+    """, id="LM002-torch-sigmoid-forward-BCEWithLogitsLoss"),
+    pytest.param("LM002", """
+        from tensorflow import keras
+
+        model = keras.Sequential()
+        model.add(keras.layers.Embedding(10000, 16))
+        model.add(keras.layers.GlobalAveragePooling1D())
+        model.add(keras.layers.Dense(16, activation="relu"))
+        model.add(keras.layers.Dense(1, activation="sigmoid"))
+        model.compile(optimizer="adam",
+                      loss=keras.losses.BinaryCrossentropy(from_logits=True),  # <-
+                      metrics=["accuracy"])
+    """, id="LM002-keras-add-sigmoid-from_logits-True"),
+    # ------------------------------------------------------------------ LM003 raw scores into a probability loss
+    pytest.param("LM003", """
+        import tensorflow as tf
+
+        num_classes = 10
+        (x_train, y_train), (x_test, y_test) = tf.keras.datasets.cifar10.load_data()
+        y_train = tf.keras.utils.to_categorical(y_train, num_classes)
+
+        model = tf.keras.models.Sequential([
+            tf.keras.layers.Conv2D(32, (3, 3), activation="relu", input_shape=(32, 32, 3)),
+            tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(num_classes),
+        ])
+        model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])  # <-
+        model.fit(x_train, y_train, epochs=3)
+    """, id="LM003-keras-linear-output-string-loss"),
+    pytest.param("LM003", """
+        import torch
+        import torch.nn.functional as F
+
+        class LogReg(torch.nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.linear = torch.nn.Linear(n, 1)
+
+            def forward(self, x):
+                return self.linear(x)
+
+
+        model = LogReg(8)
+        for x, y in loader:
+            loss = F.binary_cross_entropy(model(x), y)  # <-
+    """, id="LM003-torch-linear-F.binary_cross_entropy"),
+    # ------------------------------------------------------------------ LM004 NLLLoss on non-log-probabilities
+    pytest.param("LM004", """
+        import torch.nn as nn
+
+        classes = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+        net = nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 512), nn.ReLU(), nn.Linear(512, len(classes)),
+                            nn.Softmax(dim=1))
+        criterion = nn.NLLLoss()
+        for inputs, labels in trainloader:
+            outputs = net(inputs)
+            loss = criterion(outputs, labels)  # <-
+    """, id="LM004-torch-softmax-NLLLoss"),
+    # ------------------------------------------------------------------ LM010 softmax + binary CE over > 2 units
+    pytest.param("LM010", """
+        from tensorflow.keras.datasets import reuters
+        from tensorflow.keras.preprocessing.text import Tokenizer
+        from tensorflow.keras import models, layers, utils
+
+        max_words = 1000
+        (x_train, y_train), (x_test, y_test) = reuters.load_data(num_words=max_words, test_split=0.2)
+        num_classes = max(y_train) + 1
+        tokenizer = Tokenizer(num_words=max_words)
+        x_train = tokenizer.sequences_to_matrix(x_train, mode="binary")
+        y_train = utils.to_categorical(y_train, 46)
+
+        model = models.Sequential()
+        model.add(layers.Dense(512, input_shape=(max_words,), activation="relu"))
+        model.add(layers.Dropout(0.5))
+        model.add(layers.Dense(46, activation="softmax"))
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["categorical_accuracy"])  # <-
+        model.fit(x_train, y_train, batch_size=32, epochs=5, validation_split=0.1)
+    """, id="LM010-keras-reuters-softmax-bce"),
+    # ------------------------------------------------------------------ LM011 sigmoid + categorical CE
+    pytest.param("LM011", """
+        import keras
+        from keras.layers import Dense, Activation
+
+        n_features = 20
+        n_classes = 5
+        model = keras.models.Sequential()
+        model.add(Dense(64, input_dim=n_features))
+        model.add(Activation("relu"))
+        model.add(Dense(n_classes))
+        model.add(Activation("sigmoid"))
+        model.compile(loss=keras.losses.categorical_crossentropy,  # <-
+                      optimizer=keras.optimizers.SGD(learning_rate=0.01),
+                      metrics=["categorical_accuracy"])
+    """, id="LM011-keras-activation-layer-loss-function-ref"),
+    pytest.param("LM011", """
+        import tensorflow as tf
+
+        NUM_INTENTS = 7
+        model = tf.keras.Sequential([
+            tf.keras.layers.Embedding(8000, 64),
+            tf.keras.layers.GlobalMaxPooling1D(),
+            tf.keras.layers.Dense(NUM_INTENTS, activation=tf.nn.sigmoid),
+        ])
+        model.compile(optimizer="adam",
+                      loss=tf.keras.losses.CategoricalCrossentropy,  # <-
+                      metrics=["accuracy"])
+    """, id="LM011-keras-loss-class-not-instance-activation-ref"),
+    # ------------------------------------------------------------------ LM012 multi-unit sigmoid BCE, single-label data
+    pytest.param("LM012", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+        import torchvision
+        import torchvision.transforms as T
+
+        NUM_CLASSES = 10
+        trainset = torchvision.datasets.CIFAR10(root="./data", train=True, download=True, transform=T.ToTensor())
+        trainloader = torch.utils.data.DataLoader(trainset, batch_size=128, shuffle=True, num_workers=2)
+        model = torchvision.models.resnet18(num_classes=NUM_CLASSES)
+        head = nn.Linear(512, NUM_CLASSES)
+        criterion = nn.BCEWithLogitsLoss()
+        for images, labels in trainloader:
+            logits = head(model(images))
+            targets = F.one_hot(labels, num_classes=NUM_CLASSES).float()
+            loss = criterion(logits, targets)  # <-
+            loss.backward()
+    """, id="LM012-torch-cifar10-one_hot-BCEWithLogits"),
+    # ------------------------------------------------------------------ LM013 categorical CE on one unit
+    pytest.param("LM013", """
+        import torch
+        import torch.nn as nn
+
+        class SpamClassifier(nn.Module):
+            def __init__(self, vocab_size, embed_dim=64):
+                super().__init__()
+                self.embedding = nn.EmbeddingBag(vocab_size, embed_dim)
+                self.out = nn.Linear(embed_dim, 1)
+
+            def forward(self, tokens, offsets):
+                return self.out(self.embedding(tokens, offsets))
+
+
+        model = SpamClassifier(20000)
+        loss_fn = nn.CrossEntropyLoss()
+        for tokens, offsets, is_spam in loader:
+            loss = loss_fn(model(tokens, offsets), is_spam)  # <-
+            loss.backward()
+    """, id="LM013-torch-one-unit-CrossEntropyLoss"),
+    # ------------------------------------------------------------------ LM014 softmax over one unit
+    pytest.param("LM014", """
+        from keras.models import Sequential
+        from keras.layers import Dense, Dropout
+
+        model = Sequential()
+        model.add(Dense(12, input_dim=8, activation="relu"))
+        model.add(Dropout(0.2))
+        model.add(Dense(1, activation="softmax"))  # <-
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+        model.fit(X, Y, epochs=150, batch_size=10)
+    """, id="LM014-keras-dense-1-softmax"),
+    pytest.param("LM014", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Fraud(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc1 = nn.Linear(30, 16)
+                self.fc2 = nn.Linear(16, 1)
+
+            def forward(self, x):
+                x = F.relu(self.fc1(x))
+                return F.softmax(self.fc2(x), dim=1)  # <-
+
+
+        model = Fraud()
+        criterion = nn.BCELoss()
+        for x, y in loader:
+            loss = criterion(model(x), y.unsqueeze(1))
+    """, id="LM014-torch-softmax-dim1-one-unit-into-loss"),
+    # ------------------------------------------------------------------ LM015 softmax on multi-hot targets
+    pytest.param("LM015", """
+        import pandas as pd
+        from sklearn.preprocessing import MultiLabelBinarizer
+        from tensorflow import keras
+
+        posters = pd.read_csv("posters.csv")
+        mlb = MultiLabelBinarizer()
+        y = mlb.fit_transform(posters["genres"].str.split(","))
+
+        model = keras.Sequential([
+            keras.layers.Dense(256, activation="relu", input_shape=(2048,)),
+            keras.layers.Dense(25, activation="softmax"),
+        ])
+        model.compile(optimizer="adam", loss="categorical_crossentropy")  # <-
+        model.fit(features, y, epochs=10)
+    """, id="LM015-keras-multilabelbinarizer-softmax"),
+    # ------------------------------------------------------------------ LM016 two-unit softmax + BCE (info)
+    pytest.param("LM016", """
+        import keras
+        from keras.datasets import imdb
+
+        (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=10000)
+        y_train = keras.utils.to_categorical(y_train, 2)
+        model = keras.Sequential([
+            keras.layers.Embedding(10000, 32),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(2, activation="softmax"),
+        ])
+        model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])  # <-
+        model.fit(x_train, y_train, epochs=4)
+    """, id="LM016-keras-two-unit-softmax-bce"),
+    # ------------------------------------------------------------------ LM020 'accuracy' -> binary accuracy
+    pytest.param("LM020", """
+        import numpy as np
+        import keras
+        from keras.models import Sequential
+        from keras.layers import Dense
+        from keras.utils import to_categorical
+
+        num_classes = 3
+        data = np.loadtxt("seeds.csv", delimiter=",")
+        X, labels = data[:, :7], data[:, 7].astype(int) - 1
+        y = to_categorical(labels, num_classes=num_classes)
+
+        model = Sequential()
+        model.add(Dense(16, activation="relu", input_dim=7))
+        model.add(Dense(num_classes, activation="sigmoid"))
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])  # <-
+        model.fit(X, y, epochs=100)
+    """, id="LM020-standalone-keras-sigmoid-bce-accuracy"),
+    # ------------------------------------------------------------------ LM021 'accuracy' -> categorical accuracy
+    pytest.param("LM021", """
+        import keras
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        mlb = MultiLabelBinarizer()
+        y_train = mlb.fit_transform(train_tags)
+        n_tags = 30
+        model = keras.Sequential([
+            keras.Input(shape=(128,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(n_tags, activation="sigmoid"),
+        ])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])  # <-
+        model.fit(x_train, y_train, epochs=10)
+    """, id="LM021-keras3-multilabel-accuracy"),
+    # ------------------------------------------------------------------ LM030 sparse loss, one-hot labels
+    pytest.param("LM030", """
+        import tensorflow as tf
+
+        n_classes = 10
+        images = tf.placeholder(tf.float32, [None, 784])
+        labels = tf.placeholder(tf.int64, [None])
+        onehot = tf.one_hot(labels, depth=n_classes)
+        logits = tf.layers.dense(images, n_classes)
+        loss = tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=onehot, logits=logits))  # <-
+    """, id="LM030-tf1-sparse-with-tf.one_hot"),
+    # ------------------------------------------------------------------ LM031 one-hot loss, index labels
+    pytest.param("LM031", """
+        from tensorflow import keras
+
+        (train_images, train_labels), (test_images, test_labels) = keras.datasets.fashion_mnist.load_data()
+        train_images = train_images.reshape((60000, 28 * 28)).astype("float32") / 255
+        network = keras.models.Sequential()
+        network.add(keras.layers.Dense(512, activation="relu", input_shape=(28 * 28,)))
+        network.add(keras.layers.Dense(10, activation="softmax"))
+        network.compile(optimizer="rmsprop",
+                        loss=keras.losses.CategoricalCrossentropy(),  # <-
+                        metrics=["accuracy"])
+        network.fit(train_images, train_labels, epochs=5, batch_size=128)
+    """, id="LM031-keras-class-instance-index-labels"),
+    # ------------------------------------------------------------------ LM040 / LM041 logs by hand
+    pytest.param("LM040", """
+        import torch
+        import torch.nn.functional as F
+
+        def soft_target_loss(student_logits, teacher_logits, T=4.0):
+            student = F.softmax(student_logits / T, dim=-1)
+            teacher = F.softmax(teacher_logits / T, dim=-1)
+            return -(teacher * torch.log(student)).sum(dim=-1).mean()  # <-
+    """, id="LM040-torch-log-of-softmax-in-helper"),
+    pytest.param("LM041", """
+        import numpy as np
+        import torch
+
+        def focal_loss(logits, targets, gamma=2.0):
+            p = torch.sigmoid(logits)
+            log_p = torch.log(p)  # <-
+            return -(targets * (1 - p) ** gamma * log_p).mean()
+    """, id="LM041-torch-log-of-sigmoid"),
+    # ------------------------------------------------------------------ LM050 log_softmax into CrossEntropyLoss
+    pytest.param("LM050", """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Tagger(nn.Module):
+            def __init__(self, n_tags=17):
+                super().__init__()
+                self.lstm = nn.LSTM(100, 128, batch_first=True)
+                self.fc = nn.Linear(128, n_tags)
+
+            def forward(self, x):
+                out, _ = self.lstm(x)
+                return F.log_softmax(self.fc(out[:, -1]), dim=1)
+
+
+        model = Tagger()
+        criterion = nn.CrossEntropyLoss()
+        for x, y in loader:
+            loss = criterion(model(x), y)  # <-
+    """, id="LM050-torch-log_softmax-CrossEntropyLoss"),
+    # ------------------------------------------------------------------ LM090 unparsable file
+    pytest.param("LM090", """
+        import numpy as np
+
+        def load(path):
+            print "loading", path  # <-
+            return np.load(path)
+    """, id="LM090-python2-print"),
+]
+
+QUIET = [
+    pytest.param("LM001", """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        num_classes = 10
+        inputs = keras.Input(shape=(784,))
+        x = keras.layers.Dense(128, activation="relu")(inputs)
+        logits = keras.layers.Dense(num_classes)(x)
+        model = keras.Model(inputs, logits)
+        model.compile(optimizer="adam",
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      metrics=["accuracy"])
+        probability_model = keras.Sequential([model, keras.layers.Softmax()])
+        predictions = probability_model.predict(x_test)
+    """, (), id="LM001-quiet-keras-logits-from_logits-True"),
+    pytest.param("LM001", """
+        from tensorflow import keras
+
+        num_classes = 10
+        model = keras.Sequential([keras.layers.Dense(num_classes, activation="softmax")])
+        model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False))
+    """, (), id="LM001-quiet-keras-softmax-from_logits-False"),
+    pytest.param("LM001", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class AttentionPool(nn.Module):
+            def __init__(self, hidden=256, n_classes=5):
+                super().__init__()
+                self.rnn = nn.GRU(300, hidden, batch_first=True)
+                self.score = nn.Linear(hidden, 1)
+                self.classifier = nn.Linear(hidden, n_classes)
+
+            def forward(self, x):
+                h, _ = self.rnn(x)
+                weights = torch.softmax(self.score(h), dim=1)
+                pooled = (weights * h).sum(dim=1)
+                return self.classifier(pooled)
+
+
+        model = AttentionPool()
+        criterion = nn.CrossEntropyLoss()
+        for x, y in loader:
+            logits = model(x)
+            loss = criterion(logits, y)
+            accuracy = (F.softmax(logits, dim=1).argmax(1) == y).float().mean()
+    """, (), id="LM001-LM014-quiet-torch-attention-softmax-inside-model"),
+    pytest.param("LM001", """
+        import tensorflow as tf
+
+        num_classes = 10
+        x = tf.placeholder(tf.float32, [None, 784])
+        y_ = tf.placeholder(tf.float32, [None, num_classes])
+        logits = tf.layers.dense(tf.layers.dense(x, 128, activation=tf.nn.relu), num_classes)
+        y = tf.nn.softmax(logits)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y_, logits=logits))
+        accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(y, 1), tf.argmax(y_, 1)), tf.float32))
+    """, (), id="LM001-quiet-tf1-logits-into-with_logits"),
+    pytest.param("LM002", """
+        import torch
+        import torch.nn as nn
+
+        model = nn.Sequential(nn.Linear(30, 16), nn.ReLU(), nn.Linear(16, 1))
+        criterion = nn.BCEWithLogitsLoss()
+        for x, y in loader:
+            logits = model(x)
+            loss = criterion(logits, y)
+            predicted = (torch.sigmoid(logits) > 0.5).long()
+    """, (), id="LM002-quiet-torch-logits-BCEWithLogits-sigmoid-for-metrics"),
+    pytest.param("LM003", """
+        from tensorflow import keras
+
+        model = keras.Sequential()
+        model.add(keras.layers.Dense(64, activation="relu", input_shape=(20,)))
+        model.add(keras.layers.Dense(10))
+        model.add(keras.layers.Activation("softmax"))
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+    """, (), id="LM003-quiet-keras-separate-activation-layer"),
+    pytest.param("LM004", """
+        import torch.nn as nn
+
+        net = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.LogSoftmax(dim=1))
+        criterion = nn.NLLLoss()
+        for images, labels in trainloader:
+            loss = criterion(net(images.view(images.shape[0], -1)), labels)
+    """, (), id="LM004-quiet-torch-LogSoftmax-NLLLoss"),
+    pytest.param("LM010", """
+        import keras
+        from keras.datasets import mnist
+
+        (x_train, y_train), _ = mnist.load_data()
+        y_train = keras.utils.to_categorical(y_train, 10)
+        model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+        model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+        model.fit(x_train, y_train)
+    """, (), id="LM010-quiet-softmax-categorical"),
+    pytest.param("LM011", """
+        from tensorflow import keras
+
+        model = keras.Sequential([keras.layers.Dense(64, activation="relu"), keras.layers.Dense(20, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=[keras.metrics.AUC(multi_label=True)])
+    """, (), id="LM011-quiet-sigmoid-binary"),
+    pytest.param("LM012", """
+        import torch
+        import torch.nn as nn
+
+        NUM_LABELS = 20
+        model = nn.Sequential(nn.Linear(2048, 512), nn.ReLU(), nn.Linear(512, NUM_LABELS), nn.Sigmoid())
+        criterion = nn.BCELoss()
+        for features, multi_hot in voc_loader:
+            loss = criterion(model(features), multi_hot.float())
+    """, (), id="LM012-quiet-torch-multi-unit-sigmoid-BCE-unknown-labels"),
+    pytest.param("LM012", """
+        import numpy as np
+        import torch
+        import torch.nn as nn
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        mlb = MultiLabelBinarizer()
+        targets = torch.tensor(mlb.fit_transform(tag_lists), dtype=torch.float32)
+        model = nn.Sequential(nn.Linear(300, 128), nn.ReLU(), nn.Linear(128, 40))
+        criterion = nn.BCEWithLogitsLoss()
+        loss = criterion(model(features), targets)
+    """, (), id="LM012-quiet-torch-multilabel-evidence"),
+    pytest.param("LM013", """
+        import torch.nn as nn
+
+        model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 2))
+        loss_fn = nn.CrossEntropyLoss()
+        loss = loss_fn(model(x), y)
+    """, (), id="LM013-quiet-torch-two-units"),
+    pytest.param("LM014", """
+        from keras.models import Sequential
+        from keras.layers import Dense
+
+        model = Sequential()
+        model.add(Dense(12, input_dim=8, activation="relu"))
+        model.add(Dense(1, activation="sigmoid"))
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    """, (), id="LM014-quiet-keras-dense-1-sigmoid"),
+    pytest.param("LM015", """
+        from sklearn.preprocessing import MultiLabelBinarizer
+        from tensorflow import keras
+
+        y = MultiLabelBinarizer().fit_transform(genres)
+        model = keras.Sequential([keras.layers.Dense(256, activation="relu"), keras.layers.Dense(25, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["binary_accuracy"])
+        model.fit(features, y, epochs=10)
+    """, (), id="LM015-quiet-multilabel-sigmoid"),
+    pytest.param("LM016", """
+        from tensorflow import keras
+
+        model = keras.Sequential([keras.layers.Dense(32, activation="relu"), keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    """, (), id="LM016-quiet-two-unit-softmax-categorical"),
+    pytest.param("LM020", """
+        import tensorflow as tf
+        from tensorflow.keras.datasets import mnist
+
+        (x_train, y_train), _ = mnist.load_data()
+        y_train = tf.keras.utils.to_categorical(y_train, 10)
+        model = tf.keras.Sequential([tf.keras.layers.Flatten(), tf.keras.layers.Dense(10, activation="softmax")])
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    """, ("LM010",), id="LM020-quiet-tf.keras-picks-accuracy-by-shape"),
+    pytest.param("LM020", """
+        import keras
+        from keras.datasets import mnist
+
+        (x_train, y_train), _ = mnist.load_data()
+        y_train = keras.utils.to_categorical(y_train, 10)
+        model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["categorical_accuracy"])
+    """, ("LM010",), id="LM020-quiet-named-categorical_accuracy"),
+    pytest.param("LM020", """
+        import keras
+
+        model = keras.Sequential([keras.layers.Dense(32, activation="relu"), keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    """, ("LM016",), id="LM020-quiet-two-unit-softmax-accuracy-is-exact"),
+    pytest.param("LM021", """
+        import keras
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        y_train = MultiLabelBinarizer().fit_transform(train_tags)
+        model = keras.Sequential([keras.Input(shape=(128,)), keras.layers.Dense(30, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["binary_accuracy"])
+        model.fit(x_train, y_train, epochs=10)
+    """, (), id="LM021-quiet-binary_accuracy"),
+    pytest.param("LM030", """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        criterion = nn.CrossEntropyLoss()
+        model = nn.Linear(100, 10)
+        targets = F.one_hot(labels, num_classes=10).float()
+        loss = criterion(model(x), targets)
+    """, (), id="LM030-quiet-torch-CrossEntropyLoss-takes-probabilities"),
+    pytest.param("LM031", """
+        from tensorflow import keras
+
+        (x, y), _ = keras.datasets.fashion_mnist.load_data()
+        model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(x, y, epochs=5)
+    """, (), id="LM031-quiet-sparse-with-index-labels"),
+    pytest.param("LM031", """
+        from tensorflow import keras
+
+        (x, y), _ = keras.datasets.imdb.load_data(num_words=5000)
+        model = keras.Sequential([keras.layers.Embedding(5000, 16), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        model.fit(x, y)
+    """, ("LM013",), id="LM031-quiet-one-unit-is-LM013"),
+    pytest.param("LM040", """
+        import torch
+        import torch.nn.functional as F
+
+        def kd_loss(student_logits, teacher_logits, T=4.0):
+            log_student = F.log_softmax(student_logits / T, dim=-1)
+            teacher = F.softmax(teacher_logits / T, dim=-1)
+            return F.kl_div(log_student, teacher, reduction="batchmean") * T * T
+    """, (), id="LM040-quiet-log_softmax"),
+    pytest.param("LM041", """
+        import torch
+        import torch.nn.functional as F
+
+        def bce(logits, y):
+            return -(y * F.logsigmoid(logits) + (1 - y) * F.logsigmoid(-logits)).mean()
+
+        def log_odds(p):
+            return torch.log(p) - torch.log1p(-p)
+    """, (), id="LM041-quiet-logsigmoid"),
+    pytest.param("LM050", """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Tagger(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(128, 17)
+
+            def forward(self, x):
+                return F.log_softmax(self.fc(x), dim=1)
+
+
+        model = Tagger()
+        criterion = nn.NLLLoss()
+        loss = criterion(model(x), y)
+    """, (), id="LM050-quiet-log_softmax-NLLLoss"),
+    pytest.param("LM090", """
+        from __future__ import print_function
+        import sys
+
+        def load(path):
+            print("loading", path, file=sys.stderr)
+            return open(path).read()
+    """, (), id="LM090-quiet-python3-print"),
+]
+
+
+@pytest.mark.parametrize(("rule", "code"), FIRES)
+def test_fires(rule, code):
+    code = textwrap.dedent(code)
+    findings = audit(code)
+    hits = [f for f in findings if f.rule == rule]
+    assert hits, [(f.rule, f.line, f.message) for f in findings]
+    assert marked_line(code) in {f.line for f in hits}, [(f.rule, f.line) for f in hits]
+    for finding in hits:
+        assert finding.evidence and all(isinstance(e, str) and e for e in finding.evidence)
+        assert finding.severity == RULES[rule].severity
+        assert finding.message.startswith(RULES[rule].title)
+        assert finding.path == "train.py" and finding.col >= 1
+
+
+@pytest.mark.parametrize(("rule", "code", "allowed"), QUIET)
+def test_look_alike_is_quiet(rule, code, allowed):
+    findings = audit(code)
+    assert rule not in {f.rule for f in findings}
+    loud = [(f.rule, f.line, f.message) for f in findings if f.severity != "info" and f.rule not in allowed]
+    assert loud == []
+    assert set(allowed) <= {f.rule for f in findings}
+
+
+def test_every_rule_has_a_firing_case_and_a_look_alike():
+    def rules_of(params):
+        return {p.values[0] for p in params}
+
+    assert rules_of(FIRES) == set(RULES)
+    assert rules_of(QUIET) == set(RULES)
+
+
+def test_redundant_log_softmax_is_info_only():
+    code = next(p.values[1] for p in FIRES if p.values[0] == "LM050")
+    assert {(f.rule, f.severity) for f in audit(code)} == {("LM050", "info")}
+
+
+def test_variable_loss_resolved_through_branches():
+    """A loss bound in both branches of an ``if`` to the same string is known; different strings are not."""
+    code = """
+        from tensorflow import keras
+        loss = "binary_crossentropy"
+        if use_focal:
+            loss = "binary_crossentropy"
+        model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss=loss)
+    """
+    assert [f.rule for f in audit(code)] == ["LM010"]
+    assert audit(code.replace('loss = "binary_crossentropy"\n        if', 'loss = "categorical_crossentropy"\n        if')) == []
+
+
+def test_non_constant_from_logits_is_unknown():
+    code = """
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=args.logits))
+    """
+    assert audit(code) == []
+
+
+def test_findings_sorted_and_deduplicated():
+    code = textwrap.dedent("""
+        import torch
+        import torch.nn.functional as F
+        p = F.softmax(logits, dim=-1)
+        q = torch.sigmoid(scores)
+        a = torch.log(p)
+        b = torch.log(q)
+        for _ in range(3):
+            c = torch.log(p)
+    """)
+    findings = audit(code)
+    assert [(f.rule, f.line) for f in findings] == [("LM040", 6), ("LM041", 7), ("LM040", 9)]
