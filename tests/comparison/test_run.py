@@ -43,7 +43,7 @@ def test_compare_writes_results_runs_and_report(tmp_path):
     result = lossmatch.compare(["breast_cancer", "emotions"], out=tmp_path, **FAST)
     document = json.loads((tmp_path / "results.json").read_text())
     assert document["schema_version"] == 1
-    assert set(document) == {"schema_version", "config", "datasets", "runs", "summary", "verdicts"}
+    assert set(document) == {"schema_version", "config", "datasets", "runs", "summary", "verdicts", "sweep"}
     assert len(document["runs"]) == 2 * 4 * 2 == len(list((tmp_path / "runs").glob("*.json")))
     run = document["runs"][0]
     assert {"dataset", "pairing", "seed", "metrics", "history"} <= set(run) and len(run["history"]["loss"]) == 2
@@ -102,3 +102,26 @@ def test_bad_configuration_is_one_line(kwargs, words):
     arguments.update(kwargs)
     with pytest.raises(ConfigError, match=words):
         lossmatch.compare(arguments.pop("datasets"), **arguments)
+
+
+def test_grid_expands_to_the_cartesian_product_in_order():
+    from lossmatch.cli.compare import parse_grid
+    from lossmatch.comparison.run import expand_grid, setting_label
+
+    grid = parse_grid(["lr=1e-3,3e-3", "hidden=64,128x128", "label-smoothing=0,0.1"])
+    assert grid == {"lr": [1e-3, 3e-3], "hidden": [(64,), (128, 128)], "label_smoothing": [0.0, 0.1]}
+    settings = expand_grid(grid)
+    assert len(settings) == 8 and settings[0] == {"lr": 1e-3, "hidden": (64,), "label_smoothing": 0.0}
+    assert setting_label(settings[-1]) == "lr=0.003 hidden=128x128 label_smoothing=0.1"
+    assert expand_grid(None) == [{}] and expand_grid({"lr": [0.1, 0.1]}) == [{"lr": 0.1}]
+
+
+def test_resume_keeps_settings_apart(tmp_path):
+    options = dict(pairings=["sigmoid+bce", "softmax+cce"], seeds=2, epochs=1, hidden=(4,), report=False, out=tmp_path)
+    first = lossmatch.compare(["emotions"], grid={"lr": [1e-3]}, **options)
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")}
+    second = lossmatch.compare(["emotions"], grid={"lr": [1e-3, 3e-3]}, resume=True, **options)
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")}
+    assert len(first.runs) == 4 and len(second.runs) == 8 and len(after) == 8
+    assert all(after[name] == stamp for name, stamp in stamps.items())  # lr=0.001 runs were reused, not retrained
+    assert [r.metrics for r in second.runs if r.setting == "lr=0.001"] == [r.metrics for r in first.runs]
