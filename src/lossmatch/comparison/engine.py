@@ -98,12 +98,12 @@ def output_units(pairing: str, dataset: Dataset) -> int:
 
 
 # ------------------------------------------------------------------------------------------- pieces
-def standardise(dataset: Dataset) -> tuple[torch.Tensor, torch.Tensor]:
+def standardise(dataset: Dataset, *others: np.ndarray) -> tuple[torch.Tensor, ...]:
+    """``x_train``, ``x_test`` and any ``others`` scaled by ``x_train``'s mean and standard deviation."""
     mean = dataset.x_train.mean(axis=0, dtype=np.float64)
     std = dataset.x_train.std(axis=0, dtype=np.float64)
     std[std == 0] = 1.0
-    scale = lambda x: torch.as_tensor(((x - mean) / std).astype(np.float32))  # noqa: E731
-    return scale(dataset.x_train), scale(dataset.x_test)
+    return tuple(torch.as_tensor(((x - mean) / std).astype(np.float32)) for x in (dataset.x_train, dataset.x_test, *others))
 
 
 def split_validation(dataset: Dataset, fraction: float) -> tuple[Dataset, np.ndarray, np.ndarray]:
@@ -125,16 +125,11 @@ def split_validation(dataset: Dataset, fraction: float) -> tuple[Dataset, np.nda
 
 def _prepare(dataset: Dataset, config: TrainConfig):
     """Standardised tensors (statistics from the rows trained on): train, test and validation (None when off)."""
-    validation = None
-    if config.patience > 0:
-        dataset, x_val, y_val = split_validation(dataset, config.validation_split)
-    x_train, x_test = standardise(dataset)
-    if config.patience > 0:
-        mean = dataset.x_train.mean(axis=0, dtype=np.float64)
-        std = dataset.x_train.std(axis=0, dtype=np.float64)
-        std[std == 0] = 1.0
-        validation = (torch.as_tensor(((x_val - mean) / std).astype(np.float32)), targets(dataset, y_val))
-    return dataset, x_train, x_test, validation
+    if config.patience == 0:
+        return (dataset, *standardise(dataset), None)
+    dataset, x_val, y_val = split_validation(dataset, config.validation_split)
+    x_train, x_test, x_val_scaled = standardise(dataset, x_val)
+    return dataset, x_train, x_test, (x_val_scaled, targets(dataset, y_val))
 
 
 class _EarlyStopping:
