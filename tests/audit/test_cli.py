@@ -168,9 +168,11 @@ def test_sarif_log(capsys, buggy):
     assert driver["name"] == "lossmatch"
     assert [rule["id"] for rule in driver["rules"]] == list(RULES)
     for rule in driver["rules"]:
-        assert rule["shortDescription"]["text"] and rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        assert rule["shortDescription"]["text"]
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
     results = run_["results"]
-    assert [(r["ruleId"], r["level"]) for r in results] == [("LM010", "error"), ("LM020", "warning"), ("LM030", "error")]
+    assert [(r["ruleId"], r["level"]) for r in results] == [
+        ("LM010", "error"), ("LM020", "warning"), ("LM030", "error")]
     for result in results:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["message"]["text"]

@@ -121,7 +121,8 @@ def test_audited_code_is_never_executed(tmp_path):
     assert not marker.exists() and not shell_marker.exists()
     assert (tmp_path / "evil.py").exists()
     assert result.files_scanned == 2
-    assert sorted((Path(f.path).name, f.rule) for f in result.findings) == [("evil.ipynb", "LM010"), ("evil.py", "LM010")]
+    assert sorted((Path(f.path).name, f.rule) for f in result.findings) == [
+        ("evil.ipynb", "LM010"), ("evil.py", "LM010")]
 
 
 # ---------------------------------------------------------------------------------------- unparsable files
@@ -291,3 +292,53 @@ def test_same_module_name_in_two_folders_prefers_the_importers_folder(tmp_path):
 def test_audit_source_default_path():
     findings = audit_source(BUGGY_KERAS)
     assert [(f.path, f.rule) for f in findings] == [("<string>", "LM001")]
+
+
+def test_import_chains_and_first_pass_shortcut_agree(tmp_path, monkeypatch):
+    """Files that only import are read once, after the modules they import; the result is the same as reading
+    every file twice."""
+    from lossmatch.audit import paths
+
+    write(tmp_path / "blocks.py", """\
+        import torch.nn as nn
+
+        criterion = nn.CrossEntropyLoss()
+    """)
+    write(tmp_path / "models.py", textwrap.dedent(MODELS) + "\nfrom blocks import criterion\n")  # both ways
+    write(tmp_path / "utils.py", """\
+        import os
+
+        def seed_everything(seed):
+            os.environ["PYTHONHASHSEED"] = str(seed)
+    """)
+    write(tmp_path / "train.py", """\
+        from models import Net
+        from blocks import criterion
+        from utils import seed_everything
+
+        seed_everything(0)
+        net = Net()
+        loss = criterion(net(x), y)
+    """)
+    write(tmp_path / "train_multiline.py", """\
+        from models import (
+            Net,
+            build_keras,
+        )
+        model = build_keras(3)
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """)
+    write(tmp_path / "probe.py", """\
+        import torch
+        from utils import seed_everything
+
+        p = torch.softmax(scores, dim=-1)
+        log_p = torch.log(p)
+    """)
+    assert set(paths._importers_only({str(p): [p.stem] for p in tmp_path.glob("*.py")})) == {
+        str(tmp_path / name) for name in ("train.py", "train_multiline.py", "probe.py")}
+    shortcut = audit_paths(tmp_path)
+    assert sorted((Path(f.path).name, f.rule, f.line) for f in shortcut.findings) == [
+        ("probe.py", "LM040", 5), ("train.py", "LM001", 7), ("train_multiline.py", "LM010", 6)]
+    monkeypatch.setattr(paths, "_importers_only", lambda names_of: {})
+    assert audit_paths(tmp_path) == shortcut

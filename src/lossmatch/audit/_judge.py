@@ -33,7 +33,8 @@ def judge(interp: Reporter, site: Site) -> None:
     units = pred.units if pred is not None else None
     report = interp.report
     loss_ev = f"loss: {entry.describe()} ({interp.describe(site.loss_node)})"
-    pred_ev = [f"output: {interp.describe(pred)} ({act}{f', {units} unit{_s(units)}' if units else ''})"] if pred else []
+    size = f", {units} unit{'' if units == 1 else 's'}" if units else ""
+    pred_ev = [f"output: {interp.describe(pred)} ({act}{size})"] if pred else []
     label_ev = [f"labels: {labels.evidence}"] if labels is not None else []
     facts = interp.facts
 
@@ -112,7 +113,3 @@ def _what(act: str) -> str:
     if act in PROBABILITIES:
         return f"probabilities ({act}), not log-probabilities"
     return "raw scores (linear)" if act == "linear" else f"raw scores ({act} activation)"
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"

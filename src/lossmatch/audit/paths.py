@@ -2,7 +2,8 @@
 
 Two passes: every file is analysed on its own (in ``jobs`` processes); files that import another audited
 module whose exports matter (a model class, a builder function, a loss object) are analysed once more with
-those exports, so a model defined in ``models.py`` and trained in ``train.py`` is checked as one.
+those exports, so a model defined in ``models.py`` and trained in ``train.py`` is checked as one. Files whose
+import lines name an audited module, and that no file's import lines name, skip the first pass.
 """
 
 from __future__ import annotations
