@@ -895,3 +895,29 @@ def test_findings_sorted_and_deduplicated():
     """)
     findings = audit(code)
     assert [(f.rule, f.line) for f in findings] == [("LM040", 6), ("LM041", 7), ("LM040", 9)]
+
+
+KERAS3_ACCURACY = '''
+import numpy as np
+import keras
+from keras import layers, ops
+from keras.utils import to_categorical
+
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+y_train = to_categorical(y_train, 10)
+model = keras.Sequential([layers.Input((784,)), layers.Dense(128, activation="relu"),
+                          layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+model.fit(ops.reshape(x_train, (-1, 784)), y_train, epochs=2)
+'''
+
+
+def test_keras3_import_means_accuracy_is_chosen_by_shape():
+    """Keras 3 resolves 'accuracy' by the output shape, so LM020 (Keras <= 2.3) must not fire; the loss still does."""
+    from lossmatch.audit import audit_source
+
+    rules = {f.rule for f in audit_source(KERAS3_ACCURACY)}
+    assert "LM020" not in rules and rules  # the softmax + binary_crossentropy mismatch itself is still reported
+    legacy = {f.rule for f in audit_source(KERAS3_ACCURACY.replace("from keras import layers, ops", "from keras import layers")
+                                           .replace("ops.reshape(x_train, (-1, 784))", "x_train.reshape(-1, 784)"))}
+    assert "LM020" in legacy

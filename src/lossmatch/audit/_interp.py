@@ -51,6 +51,10 @@ class Scope:
         return False, None
 
 
+# Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
+_KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
+
+
 @dataclass
 class FileFacts:
     """What the whole file says about its labels, for rules that need evidence beyond one loss site."""
@@ -58,6 +62,7 @@ class FileFacts:
     single_label: list[str] = field(default_factory=list)
     multi_label: list[str] = field(default_factory=list)
     standalone_keras: bool = False
+    keras3: str | None = None  # the import that shows Keras 3 (which picks 'accuracy' by output shape)
 
 
 class _Frame:
@@ -200,6 +205,9 @@ class Interpreter:
             else:
                 self.imported_modules.add(module)
                 self._note_import(module)
+                if module == "keras":
+                    for alias in node.names:
+                        self._note_import(f"keras.{alias.name}")
             for alias in node.names:
                 if alias.name != "*":  # `from . import models`: the name may be a module
                     self.imported_modules.add(f"{module}.{alias.name}".lstrip("."))
@@ -222,6 +230,8 @@ class Interpreter:
     def _note_import(self, module: str) -> None:
         if module == "keras" or module.startswith("keras."):
             self.facts.standalone_keras = True
+        if module.split(".")[0] == "keras_core" or module in _KERAS3_MODULES or module.startswith("keras.src"):
+            self.facts.keras3 = self.facts.keras3 or module
 
     def branches(self, body: list[ast.stmt], orelse: list[ast.stmt], scope: Scope) -> None:
         before = dict(scope.vars)

@@ -91,7 +91,8 @@ def judge(interp: Reporter, site: Site) -> None:
         multi_unit = (units is not None and units > 1) or (labels is not None and (labels.classes or 0) > 1)
         # Two softmax units threshold to complementary outputs, so binary accuracy equals categorical there.
         two_softmax = act == "softmax" and (units == 2 or units is None and labels is not None and labels.classes == 2)
-        if facts.standalone_keras and multi_unit and not two_softmax and (act == "softmax" or single):
+        # Keras 3 picks categorical_accuracy by shape: only standalone Keras without a Keras 3 import is flagged.
+        if facts.standalone_keras and not facts.keras3 and multi_unit and not two_softmax and (act == "softmax" or single):
             report("LM020", node, "binary_accuracy counts the correct zeros, so it reads high",
                    pred_ev + [loss_ev, "metrics: 'accuracy'", "imports standalone keras (<= 2.3 picks the metric from the loss)"]
                    + context_ev)
