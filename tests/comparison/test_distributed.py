@@ -40,11 +40,18 @@ def local():
 
 
 def test_local_ray_instance_gives_the_local_numbers(local, tmp_path):
+    trained: list[int] = []
     result = lossmatch.compare(["emotions", "breast_cancer"], **SMALL, executor=RayExecutor(num_cpus=2), out=tmp_path)
     _assert_same(result, local)
     assert all(r.node for r in result.runs) and not ray.is_initialized()  # it started Ray, so it shut it down
     files = sorted(p.name for p in (tmp_path / "runs").glob("*.json"))
     assert len(files) == len(result.runs) == 16 and all("__lr-0.00" in name for name in files)
+    # the same runs/ layout: a local resume of the Ray sweep retrains nothing
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")}
+    resumed = lossmatch.compare(["emotions", "breast_cancer"], **SMALL, out=tmp_path, resume=True,
+                                progress=lambda done, total, message: trained.append(total))
+    assert trained == [0] and {p.name: p.stat().st_mtime_ns for p in (tmp_path / "runs").glob("*.json")} == stamps
+    _assert_same(resumed, local)
 
 
 def test_two_node_cluster_runs_tasks_on_both_nodes(local):
