@@ -2,9 +2,10 @@
 
 Named ``comparison`` because ``lossmatch.compare`` is the function. Datasets -> engines (batched or
 sequential, behind an executor) -> ``lossmatch.metrics`` -> stats (paired t intervals, verdicts) ->
-``results.json`` + ``report.html``.
+``results.json`` + ``report.html``. Sweeps (``grid``) run every setting; ``RayExecutor`` runs the tasks on Ray.
 """
 
-from lossmatch.comparison.run import CompareResult, Executor, LocalExecutor, Task, compare
+from lossmatch.comparison.distributed import RayExecutor
+from lossmatch.comparison.run import GRID_KEYS, CompareResult, Executor, LocalExecutor, Task, compare, expand_grid
 
-__all__ = ["CompareResult", "Executor", "LocalExecutor", "Task", "compare"]
+__all__ = ["GRID_KEYS", "CompareResult", "Executor", "LocalExecutor", "RayExecutor", "Task", "compare", "expand_grid"]

@@ -208,7 +208,7 @@ def compare(
             when None.
         resume: reuse the finished runs in ``out/runs`` that have the same training configuration.
         report: also write ``report.html`` and the figures.
-        executor: where tasks run (default: this process; see :class:`lossmatch.comparison.ray.RayExecutor`).
+        executor: where tasks run (default: this process; see :class:`lossmatch.comparison.distributed.RayExecutor`).
         progress: ``callback(done_models, total_models, message)``.
     """
     pairings = list(dict.fromkeys(pairings))
@@ -216,7 +216,8 @@ def compare(
                 patience=patience, validation_split=validation_split)
     configs: dict[str, TrainConfig] = {}
     for values in expand_grid(grid):
-        merged = {**base, **values, "hidden": tuple(values.get("hidden", base["hidden"]))}
+        hidden_value = values.get("hidden", base["hidden"])
+        merged = {**base, **values, "hidden": (hidden_value,) if isinstance(hidden_value, int) else tuple(hidden_value)}
         _check(pairings, seeds, merged["epochs"], merged["hidden"], merged["batch_size"], merged["lr"], engine,
                merged["label_smoothing"], merged["patience"], merged["validation_split"])
         configs[setting_label(values)] = TrainConfig(**{**merged, "lr": float(merged["lr"]),
