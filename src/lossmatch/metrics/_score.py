@@ -102,10 +102,10 @@ def _warnings(target: np.ndarray, scores: np.ndarray, probs: np.ndarray, task: s
                          "with binary cross-entropy")
     if stated_kind == "logits" and scores.min() >= 0.0 and scores.max() <= 1.0:
         sums = " and rows sum to 1" if n_outputs > 1 and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3) else ""
-        found.append(f"--input-kind logits, but every value lies in [0, 1]{sums}: these look like probabilities "
-                     "passed as logits (the activation would be applied twice)")
+        found.append(f"input kind 'logits' was given, but every value lies in [0, 1]{sums}: these look like "
+                     "probabilities passed as logits (the activation would be applied twice)")
     elif stated_kind == "auto" and kind.ambiguous:
-        found.append(f"input kind read as {kind.kind}, but it is ambiguous ({kind.evidence}); pass --input-kind")
+        found.append(f"input kind read as {kind.kind}, but it is ambiguous ({kind.evidence}); state it (--input-kind)")
     return found
 
 
