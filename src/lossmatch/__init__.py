@@ -1,7 +1,8 @@
 """lossmatch: match the cross-entropy loss to the structure of the labels, and measure what a mismatch costs.
 
-Import is cheap: the loss functions and the registry load torch; advise, audit, compare and metrics load their
-heavy dependencies (scikit-learn, pyarrow, matplotlib, keras) only when first used.
+Import is cheap: every public name is resolved on first use, so torch loads with the first loss function and
+advise, audit, compare and metrics load their heavy dependencies (scikit-learn, pyarrow, matplotlib, keras) only
+when used; ``lossmatch audit`` never imports torch.
 """
 
 from __future__ import annotations
@@ -18,23 +19,16 @@ from lossmatch.errors import (
     LossmatchValueError,
     TargetFormatError,
 )
-from lossmatch.losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    categorical_cross_entropy,
-    categorical_cross_entropy_with_logits,
-    sigmoid_focal_loss,
-    smooth_labels,
-    softmax_focal_loss,
-    sparse_categorical_cross_entropy,
-    sparse_categorical_cross_entropy_with_logits,
-)
 from lossmatch.registry import PAIRINGS, REGISTRY, LossSpec, Pairing
 
 __version__ = "0.1.0"
 
 # Public names whose modules pull in heavy dependencies: resolved on first attribute access.
 _LAZY = {
+    **dict.fromkeys(("binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_cross_entropy",
+                     "categorical_cross_entropy_with_logits", "sparse_categorical_cross_entropy",
+                     "sparse_categorical_cross_entropy_with_logits", "sigmoid_focal_loss", "softmax_focal_loss",
+                     "smooth_labels"), "lossmatch.losses"),
     "linear_cross_entropy": "lossmatch.losses",
     "advise": "lossmatch.labels",
     "LabelReport": "lossmatch.labels",

@@ -1,4 +1,4 @@
-"""Validation helpers shared by losses, metrics, labels and compare: one message template.
+"""Tensor validation helpers of the losses, with the message template of :mod:`lossmatch._messages`.
 
 Every message reads ``Expected `<name>` to <rule>, but got <what>.`` and may end with a hint. Shapes are
 shown in full and at most ten offending values. Helpers raise the classes in :mod:`lossmatch.errors`:
@@ -9,50 +9,14 @@ shown in full and at most ten offending values. Helpers raise the classes in :mo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import torch
 
+from lossmatch._messages import MAX_SHOWN, count, expected, show_shape, show_values  # noqa: F401 (re-exported)
 from lossmatch.errors import ConfigError, LossmatchTypeError, LossmatchValueError, TargetFormatError
 
-MAX_SHOWN = 10
 REDUCTIONS = ("mean", "sum", "none")
-
-
-def expected(name: str, rule: str, got: str, hint: str | None = None) -> str:
-    """The one message template: ``Expected `name` to rule, but got got.`` plus an optional hint."""
-    message = f"Expected `{name}` to {rule}, but got {got}."
-    return f"{message} {hint}" if hint else message
-
-
-def show_values(values: Iterable[Any]) -> str:
-    """Render at most ``MAX_SHOWN`` distinct values, sorted where possible, with a count of the rest."""
-    if isinstance(values, torch.Tensor):
-        values = values.detach().flatten().unique().tolist()
-    items = list({_short(v): v for v in values}.values())
-    try:
-        items.sort()
-    except TypeError:
-        pass
-    shown = ", ".join(_short(v) for v in items[:MAX_SHOWN])
-    extra = len(items) - MAX_SHOWN
-    return f"[{shown}{f', ... ({extra} more)' if extra > 0 else ''}]"
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return repr(value) if isinstance(value, str) else str(value)
-
-
-def count(n: int, noun: str) -> str:
-    """``1 value``, ``3 values``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def show_shape(shape: Sequence[int]) -> str:
-    return f"shape ({', '.join(str(int(s)) for s in shape)}{',' if len(shape) == 1 else ''})"
 
 
 # ----------------------------------------------------------------------------------------- options

@@ -248,3 +248,17 @@ def test_pre_commit_hook_definition():
     assert fields["entry"] == "lossmatch audit"
     assert fields["language"] == "python"
     assert fields["types_or"] == "[python, jupyter]"
+
+
+def test_audit_never_imports_torch(tmp_path):
+    """A pre-commit hook runs on every commit: `lossmatch audit` must not pay for importing torch."""
+    import subprocess
+    import sys as _sys
+
+    (tmp_path / "train.py").write_text("import torch\ncriterion = torch.nn.CrossEntropyLoss()\n")
+    code = ("import sys\nfrom lossmatch.cli import build_app\nfrom typer.testing import CliRunner\n"
+            f"CliRunner().invoke(build_app(), ['audit', {str(tmp_path)!r}])\n"
+            "print('torch' in sys.modules)")
+    done = subprocess.run([_sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

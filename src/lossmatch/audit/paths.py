@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lossmatch._validation import expected
+from lossmatch._messages import expected
 from lossmatch.audit.rules import Finding
 from lossmatch.audit.static import Analysis, analyze
 from lossmatch.errors import DataError

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from lossmatch._validation import expected
+from lossmatch._messages import expected
 from lossmatch.errors import ConfigError
 
 __all__ = ["RULES", "SEVERITIES", "Finding", "Rule", "make_finding", "select_rules"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from lossmatch._validation import expected, show_shape
+from lossmatch._messages import expected, show_shape
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._judge import judge
 from lossmatch.audit._values import Labels, Site, Tensor

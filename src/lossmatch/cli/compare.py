@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from lossmatch._validation import expected
+from lossmatch._messages import expected
 from lossmatch.cli._output import Format, emit_json, resolve_format, stderr_console
 from lossmatch.errors import ConfigError
 

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
 
 
 def read_scores(path: Path, *, column: list[str] | None = None) -> np.ndarray:
-    from lossmatch._validation import expected
+    from lossmatch._messages import expected
     from lossmatch.errors import DataError
     from lossmatch.labels import load_array
 
@@ -80,7 +80,7 @@ def read_target(path: Path, *, column: list[str] | None = None, label_sep: str |
     Numeric labels are used as they are (class ``k`` is score column ``k``); strings and label sets are mapped
     to sorted classes through :mod:`lossmatch.labels`, so score column ``k`` must be the ``k``-th sorted class.
     """
-    from lossmatch._validation import expected
+    from lossmatch._messages import expected
     from lossmatch.errors import DataError
     from lossmatch.labels import encode, infer, read_labels
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from lossmatch._validation import expected, show_shape
+from lossmatch._messages import expected, show_shape
 from lossmatch.errors import ConfigError, DataError
 
 __all__ = ["BUNDLED", "DEFAULT", "SUITES", "Dataset", "citation", "load_dataset"]

@@ -25,7 +25,7 @@ import socket
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from lossmatch._validation import expected
+from lossmatch._messages import expected
 from lossmatch.comparison.engine import RunResult
 from lossmatch.comparison.run import Task
 from lossmatch.errors import ConfigError

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from lossmatch import registry
 from lossmatch._io import atomic_write_text
-from lossmatch._validation import expected
+from lossmatch._messages import expected
 from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
 from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
 from lossmatch.comparison.stats import summarise, sweep_table, verdicts

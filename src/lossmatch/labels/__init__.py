@@ -47,7 +47,7 @@ def advise(
     rec = recommend(report)
     check = None
     if (model_units is None) != (model_activation is None):
-        from lossmatch._validation import expected
+        from lossmatch._messages import expected
         from lossmatch.errors import ConfigError
 
         raise ConfigError(expected("model", "be given as both --model-units and --model-activation",

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from lossmatch._validation import expected, show_shape, show_values
+from lossmatch._messages import expected, show_shape, show_values
 from lossmatch.errors import DataError, TargetFormatError
 
 __all__ = ["LabelReport", "encode", "infer", "to_numpy"]

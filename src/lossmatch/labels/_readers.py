@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from lossmatch._validation import expected
+from lossmatch._messages import expected
 from lossmatch.errors import DataError
 
 __all__ = ["LABEL_FORMATS", "load_array", "read_arff", "read_labels", "read_labels_named"]

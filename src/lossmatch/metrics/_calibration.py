@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from lossmatch._validation import expected
+from lossmatch._messages import expected
 from lossmatch.errors import ConfigError
 
 STRATEGIES = ("uniform", "quantile")

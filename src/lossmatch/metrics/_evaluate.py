@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from lossmatch._validation import expected, show_shape
+from lossmatch._messages import expected, show_shape
 from lossmatch.errors import ConfigError, DataError
 from lossmatch.metrics._calibration import expected_calibration_error
 from lossmatch.metrics._kind import detect_input_kind

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from lossmatch._validation import expected, show_shape
+from lossmatch._messages import expected, show_shape
 from lossmatch.errors import DataError
 from lossmatch.metrics._calibration import brier_score, expected_calibration_error, reliability_curve
 from lossmatch.metrics._evaluate import _check, evaluate, infer_task, to_probabilities
