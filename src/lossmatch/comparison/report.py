@@ -125,7 +125,8 @@ def _sweep_figure(result: CompareResult) -> bytes:
         ax.set_yticks(range(len(names)), names, fontsize=8)
         ax.invert_yaxis()
         ax.set(title=setting or "difference vs matched", xlabel="main metric, pairing - matched")
-    axes[0][-1].legend(fontsize=7, loc="lower right")
+    fig.legend(*axes[0][-1].get_legend_handles_labels(), fontsize=7, loc="upper center", ncol=len(pairings),
+               bbox_to_anchor=(0.5, 0.0))
     data = _png(fig)
     plt.close(fig)
     return data
