@@ -205,6 +205,7 @@ def _bad_files(tmp: Path) -> dict[str, Path]:
     (tmp / "empty.csv").write_text("")
     (tmp / "garbage.csv").write_bytes(b"\x00\xff" * 50)
     (tmp / "folder.csv").mkdir()
+    np.save(tmp / "pickled.npy", np.array([{"x": 1}] * 5, dtype=object), allow_pickle=True)
     return {}
 
 
@@ -214,7 +215,8 @@ BAD = [
     ("missing.csv", {}, DataError, "no such file"),
     ("folder.csv", {}, DataError, "directory"),
     ("empty.csv", {}, DataError, "empty file"),
-    ("garbage.csv", {}, DataError, "readable CSV"),
+    ("garbage.csv", {}, DataError, "`dataset` to be a readable CSV"),
+    ("pickled.npy", {"labels": "y5.npy"}, DataError, "`features` to be a numeric NPY array \\(no pickles\\)"),
     ("x.npy", {"labels": "y4.npy"}, DataError, "one row per feature row \\(5\\)"),
     ("x.npy", {}, DataError, "labels=FILE"),
     ("x.npy", {"labels": "nope.npy"}, DataError, "no such path"),

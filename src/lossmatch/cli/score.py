@@ -65,10 +65,7 @@ def read_scores(path: Path, *, column: list[str] | None = None) -> np.ndarray:
     from lossmatch.errors import DataError
     from lossmatch.labels import load_array
 
-    try:
-        scores = load_array(path, column=(column[0] if column and len(column) == 1 else column))
-    except DataError as exc:  # the shared readers name their input `labels`; here it is the predictions file
-        raise DataError(str(exc).replace("`labels`", "`predictions`", 1)) from None
+    scores = load_array(path, column=(column[0] if column and len(column) == 1 else column), what="predictions")
     if scores.dtype.kind not in "biuf":
         raise DataError(expected("predictions", "be numeric scores", f"dtype {scores.dtype} in '{path.name}'"))
     return scores.astype(np.float64)

@@ -214,7 +214,7 @@ def _read_features(path: Path) -> tuple[np.ndarray, tuple[str, ...]]:
     if suffix in _ARRAYS:
         from lossmatch.labels import load_array
 
-        x = load_array(path)
+        x = load_array(path, what="features")
         if x.dtype.kind not in "biuf":
             raise DataError(expected("features", "be numeric", f"dtype {x.dtype} in '{path.name}'"))
         return x, ()
@@ -232,7 +232,7 @@ def _table_columns(path: Path) -> dict[str, Any]:
 
     names: list[str] = []
     parts: list[list[Any]] = []
-    for names, batch in _batches(path, path.suffix.lower(), None):
+    for names, batch in _batches(path, path.suffix.lower(), None, what="dataset"):
         parts = parts or [[] for _ in names]
         for i in range(batch.num_columns):
             column = batch.column(i)  # an Array (CSV batches) or a ChunkedArray (Parquet row groups)

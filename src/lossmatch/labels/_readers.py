@@ -27,14 +27,14 @@ LABEL_FORMATS = (".csv", ".tsv", ".parquet", ".pq", ".npy", ".npz", ".arff", ".j
 _BLOCK_SIZE = 1 << 20  # 1 MiB blocks: measured fastest for the streaming reader (bench/advise.py)
 
 
-def _check_file(path: str | os.PathLike[str]) -> Path:
+def _check_file(path: str | os.PathLike[str], what: str = "labels") -> Path:
     file = Path(path)
     if not file.exists():
-        raise DataError(expected("labels", "be an existing file", f"no such path '{file}'"))
+        raise DataError(expected(what, "be an existing file", f"no such path '{file}'"))
     if file.is_dir():
-        raise DataError(expected("labels", "be a file", f"a directory '{file}'"))
+        raise DataError(expected(what, "be a file", f"a directory '{file}'"))
     if file.stat().st_size == 0:
-        raise DataError(expected("labels", "be a non-empty file", f"an empty file '{file}'"))
+        raise DataError(expected(what, "be a non-empty file", f"an empty file '{file}'"))
     return file
 
 
@@ -65,7 +65,7 @@ def _column_to_numpy(column: Any, name: str, file: Path) -> np.ndarray:
     raise DataError(expected(f"column '{name}'", "hold numbers or strings", f"type {kind} in '{file.name}'"))
 
 
-def _batches(file: Path, suffix: str, columns: Sequence[str] | None, narrow: bool = False):
+def _batches(file: Path, suffix: str, columns: Sequence[str] | None, narrow: bool = False, what: str = "labels"):
     """Yield ``(names, record batch)`` without materialising the whole table as Python objects.
 
     With ``narrow``, a CSV whose first block holds only 0/1 integer columns is re-opened with every column parsed
@@ -116,7 +116,7 @@ def _batches(file: Path, suffix: str, columns: Sequence[str] | None, narrow: boo
         return
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, OSError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(expected("labels", f"be a readable {suffix.lstrip('.').upper()} table",
+        raise DataError(expected(what, f"be a readable {suffix.lstrip('.').upper()} table",
                                  f"'{file.name}': {first_line}")) from None
 
 
@@ -131,23 +131,25 @@ def _check_columns(columns: Sequence[str] | None, names: Sequence[str], file: Pa
                                  ", ".join(repr(m) for m in missing)))
 
 
-def _read_table(file: Path, suffix: str, columns: Sequence[str] | None) -> tuple[list[str], list[list[np.ndarray]]]:
-    """Column names and, per batch, one numpy array per column."""
+def _read_table(file: Path, suffix: str, columns: Sequence[str] | None,
+                what: str = "labels") -> tuple[list[str], list[list[np.ndarray]]]:
+    """Column names and, per batch, one numpy array per column; errors name the input ``what``."""
     try:
-        return _read_chunks(file, suffix, columns, narrow=True)
+        return _read_chunks(file, suffix, columns, True, what)
     except _NotNarrow:
-        return _read_chunks(file, suffix, columns, narrow=False)
+        return _read_chunks(file, suffix, columns, False, what)
 
 
-def _read_chunks(file: Path, suffix: str, columns: Sequence[str] | None, narrow: bool) -> tuple[list[str], list[list[np.ndarray]]]:
+def _read_chunks(file: Path, suffix: str, columns: Sequence[str] | None, narrow: bool,
+                 what: str) -> tuple[list[str], list[list[np.ndarray]]]:
     chunks: list[list[np.ndarray]] = []
     names: list[str] = []
-    for batch_names, batch in _batches(file, suffix, columns, narrow):
+    for batch_names, batch in _batches(file, suffix, columns, narrow, what):
         names = list(columns) if columns else list(batch_names)
         if batch.num_rows:
             chunks.append([_column_to_numpy(batch.column(i), names[i], file) for i in range(batch.num_columns)])
     if not chunks:
-        raise DataError(expected("labels", "hold at least one row", f"a header only in '{file.name}'"))
+        raise DataError(expected(what, "hold at least one row", f"a header only in '{file.name}'"))
     return names, chunks
 
 
@@ -179,39 +181,41 @@ def _stack(chunks: list[list[np.ndarray]]) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------------------- public
-def load_array(path: str | os.PathLike[str], *, column: str | Sequence[str] | None = None) -> np.ndarray:
+def load_array(path: str | os.PathLike[str], *, column: str | Sequence[str] | None = None,
+               what: str = "labels") -> np.ndarray:
     """Read NPY/NPZ, CSV/TSV (with a header row) or Parquet into a 1-D or 2-D numeric (or string) array.
 
     ``column`` picks one column (1-D result) or several (2-D); without it a one-column table is 1-D and a
-    table of numeric columns is 2-D. NPZ files with several arrays need ``column`` to name one.
+    table of numeric columns is 2-D. NPZ files with several arrays need ``column`` to name one. Errors name the
+    input ``what`` (``labels``, ``predictions``, ``features``).
     """
-    file = _check_file(path)
+    file = _check_file(path, what)
     suffix = _suffix(file)
     columns = [column] if isinstance(column, str) else (list(column) if column else None)
     if suffix == ".npy":
-        return _load_npy(file)
+        return _load_npy(file, what)
     if suffix == ".npz":
-        return _load_npz(file, column if isinstance(column, str) else None)
+        return _load_npz(file, column if isinstance(column, str) else None, what)
     if suffix not in (".csv", ".tsv", ".parquet", ".pq"):
-        raise DataError(expected("labels", "be a .npy, .npz, .csv, .tsv or .parquet file for load_array", f"'{file.name}'"))
-    names, chunks = _read_table(file, suffix, columns)
+        raise DataError(expected(what, "be a .npy, .npz, .csv, .tsv or .parquet file for load_array", f"'{file.name}'"))
+    names, chunks = _read_table(file, suffix, columns, what)
     if len(names) > 1 and any(_is_text(chunks)):
         raise DataError(expected("column", "pick the label column", f"{len(names)} candidate columns in '{file.name}' "
                                  f"({', '.join(names[:10])})", "Pass --column NAME."))
     return _stack(chunks)
 
 
-def _load_npy(file: Path) -> np.ndarray:
+def _load_npy(file: Path, what: str) -> np.ndarray:
     try:
         array = np.load(file, allow_pickle=False)
     except ValueError as exc:
-        raise DataError(expected("labels", "be a numeric NPY array (no pickles)", f"'{file.name}': {exc}")) from None
+        raise DataError(expected(what, "be a numeric NPY array (no pickles)", f"'{file.name}': {exc}")) from None
     except (OSError, EOFError) as exc:
-        raise DataError(expected("labels", "be a valid NPY file", f"'{file.name}': {exc}")) from None
-    return _check_loaded(array, file)
+        raise DataError(expected(what, "be a valid NPY file", f"'{file.name}': {exc}")) from None
+    return _check_loaded(array, file, what)
 
 
-def _load_npz(file: Path, key: str | None) -> np.ndarray:
+def _load_npz(file: Path, key: str | None, what: str) -> np.ndarray:
     try:
         with np.load(file, allow_pickle=False) as archive:
             keys = list(archive.files)
@@ -224,15 +228,15 @@ def _load_npz(file: Path, key: str | None) -> np.ndarray:
     except DataError:
         raise
     except (ValueError, OSError, EOFError) as exc:
-        raise DataError(expected("labels", "be a valid NPZ archive of numeric arrays (no pickles)", f"'{file.name}': {exc}")) from None
-    return _check_loaded(array, file)
+        raise DataError(expected(what, "be a valid NPZ archive of numeric arrays (no pickles)", f"'{file.name}': {exc}")) from None
+    return _check_loaded(array, file, what)
 
 
-def _check_loaded(array: np.ndarray, file: Path) -> np.ndarray:
+def _check_loaded(array: np.ndarray, file: Path, what: str) -> np.ndarray:
     if array.dtype.kind not in "biufU":
-        raise DataError(expected("labels", "be a numeric or string array", f"dtype {array.dtype} in '{file.name}'"))
+        raise DataError(expected(what, "be a numeric or string array", f"dtype {array.dtype} in '{file.name}'"))
     if array.ndim not in (1, 2) or array.shape[0] == 0:
-        raise DataError(expected("labels", "be a non-empty 1-D or 2-D array", f"shape {array.shape} in '{file.name}'"))
+        raise DataError(expected(what, "be a non-empty 1-D or 2-D array", f"shape {array.shape} in '{file.name}'"))
     return array
 
 
