@@ -161,6 +161,10 @@ class _EarlyStopping:
     def done(self) -> bool:
         return bool((self.stopped_epoch >= 0).all())
 
+    def reorder(self, index: torch.Tensor) -> None:
+        """Models in the order ``index`` (the per-model records; the saved weights are already restored)."""
+        self.best, self.best_epoch, self.stopped_epoch = self.best[index], self.best_epoch[index], self.stopped_epoch[index]
+
     def epochs_run(self, epochs: int) -> list[int]:
         return [int(e) + 1 if e >= 0 else epochs for e in self.stopped_epoch]
 
@@ -336,10 +340,8 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
     at_position = [(pairing, u) for (pairing, _, u), c in zip(groups, counts) for _ in range(c)]
     for position, (pairing, u) in enumerate(at_position):
         probs[layout[position]] = activate(pairing, logits[position, :, :u])
-    if stopping is not None:  # back to jobs order
-        back = torch.as_tensor(np.argsort(layout))
-        for name in ("best", "best_epoch", "stopped_epoch"):
-            setattr(stopping, name, getattr(stopping, name)[back])
+    if stopping is not None:
+        stopping.reorder(torch.as_tensor(np.argsort(layout)))  # back to jobs order
     return _finish(dataset, jobs, probs, history, config, "batched", time.perf_counter() - start, stopping)
 
 
