@@ -118,18 +118,22 @@ def _sweep_figure(result: CompareResult) -> bytes:
         for k, row in enumerate(r for r in table if r["setting"] == setting):
             for d in row["deltas"]:
                 y = names.index(d["dataset"]) + (k - (len(pairings) - 1) / 2) * 0.18
-                low = d["ci_low"] if d["ci_low"] is not None and not math.isnan(d["ci_low"]) else d["delta"]
-                high = d["ci_high"] if d["ci_high"] is not None and not math.isnan(d["ci_high"]) else d["delta"]
+                low, high = _or(d["ci_low"], d["delta"]), _or(d["ci_high"], d["delta"])
                 ax.errorbar(d["delta"], y, xerr=[[d["delta"] - low], [high - d["delta"]]], fmt="o", markersize=3,
                             color=colours[row["pairing"]], label=row["pairing"] if d is row["deltas"][0] else None)
         ax.set_yticks(range(len(names)), names, fontsize=8)
-        ax.invert_yaxis()
         ax.set(title=setting or "difference vs matched", xlabel="main metric, pairing - matched")
+    axes[0][0].invert_yaxis()  # first dataset on top; the panels share the y axis, so invert it once
     fig.legend(*axes[0][-1].get_legend_handles_labels(), fontsize=7, loc="upper center", ncol=len(pairings),
-               bbox_to_anchor=(0.5, 0.0))
+               bbox_to_anchor=(0.5, -0.12))  # below the x labels (saved with bbox_inches="tight")
     data = _png(fig)
     plt.close(fig)
     return data
+
+
+def _or(value: float | None, default: float) -> float:
+    """``value``, or ``default`` where it is missing (None in results.json, NaN before)."""
+    return default if value is None or math.isnan(value) else value
 
 
 def _sweep(result: CompareResult) -> dict[str, Any] | None:
