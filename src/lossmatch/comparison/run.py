@@ -118,8 +118,8 @@ def resolve_datasets(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _check(pairings: Sequence[str], seeds: int, epochs: int, hidden: Sequence[int], batch_size: int, lr: float,
-           engine: str, label_smoothing: float, patience: int, validation_split: float) -> None:
+def _check(pairings: Sequence[str], seeds: int, engine: str, *, epochs: int, hidden: Sequence[int], batch_size: int,
+           lr: float, label_smoothing: float, patience: int, validation_split: float) -> None:
     for name in pairings:
         registry.pairing(name)
     if not pairings:
@@ -218,11 +218,9 @@ def compare(
     for values in expand_grid(grid):
         hidden_value = values.get("hidden", base["hidden"])
         merged = {**base, **values, "hidden": (hidden_value,) if isinstance(hidden_value, int) else tuple(hidden_value)}
-        _check(pairings, seeds, merged["epochs"], merged["hidden"], merged["batch_size"], merged["lr"], engine,
-               merged["label_smoothing"], merged["patience"], merged["validation_split"])
-        configs[setting_label(values)] = TrainConfig(**{**merged, "lr": float(merged["lr"]),
-                                                        "label_smoothing": float(merged["label_smoothing"]),
-                                                        "validation_split": float(merged["validation_split"])})
+        _check(pairings, seeds, engine, **merged)
+        floats = {key: float(merged[key]) for key in ("lr", "label_smoothing", "validation_split")}
+        configs[setting_label(values)] = TrainConfig(**{**merged, **floats})
     if models_per_task is not None and (not isinstance(models_per_task, int) or models_per_task < 1):
         raise ConfigError(expected("models_per_task", "be a positive integer", repr(models_per_task)))
     loaded = [load_dataset(spec, labels=labels) for spec in resolve_datasets(datasets)]
