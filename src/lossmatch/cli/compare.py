@@ -26,7 +26,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return tuple(w for w in widths if w > 0)
 
 
-_INT_KEYS, _FLOAT_KEYS = ("epochs", "batch_size", "patience"), ("lr", "label_smoothing", "validation_split")
+_INT_KEYS = ("epochs", "batch_size", "patience")  # grid values parsed as integers; the rest are floats
 
 
 def parse_grid(items: list[str]) -> dict[str, list]:
