@@ -15,7 +15,6 @@ from lossmatch._validation import (
 )
 from lossmatch.errors import ConfigError, LossmatchValueError
 from lossmatch.losses._common import (
-    LOG_CLAMP,
     check_common_options,
     reduce,
     scale_temperature,
@@ -173,13 +172,10 @@ def binary_cross_entropy(
             raise ConfigError(expected("epsilon", "be None or a float in (0, 0.5)", repr(epsilon)))
     p = upcast(probs)
     y = _smooth_binary(target.to(p.dtype), label_smoothing)
-    if epsilon is None:
-        log_p = torch.log(p).clamp_min(LOG_CLAMP)
-        log_not_p = torch.log1p(-p).clamp_min(LOG_CLAMP)
-    else:
-        p = p.clamp(epsilon, 1.0 - epsilon)
-        log_p, log_not_p = torch.log(p), torch.log1p(-p)
-    loss = -(y * log_p + (1.0 - y) * log_not_p)
+    if epsilon is not None:
+        p = p.clamp(epsilon, 1.0 - epsilon)  # Keras' clip; the logs below then never reach the -100 clamp
+    # torch's kernel: -(y max(log p, -100) + (1 - y) max(log1p(-p), -100)), with a closed-form backward
+    loss = F.binary_cross_entropy(p, y, reduction="none")
     if weight is not None:
         loss = loss * weight.to(loss.dtype)
     return reduce(loss, reduction)
