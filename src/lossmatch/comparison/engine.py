@@ -321,7 +321,7 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossInputWarning)  # the mismatches are deliberate
         for epoch in range(config.epochs):
-            epoch_loss = torch.zeros(models)
+            epoch_terms = []  # each step's unreduced losses, averaged once at the end of the epoch
             for begin in range(0, n, config.batch_size):
                 rows = model_orders[:, epoch, begin:begin + config.batch_size]  # (M, B)
                 flat_rows = rows.reshape(-1)
@@ -332,9 +332,9 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
                 (grad,) = torch.autograd.grad(terms, logits, grad_outputs=[scale(t) for t in terms])
                 mlp.backward(grad)
                 optimizer.step()
-                with torch.no_grad():
-                    epoch_loss += torch.cat([_per_model(t, 1) for t in terms]) * rows.shape[1]
-            history["loss"][layout, epoch] = (epoch_loss / n).numpy()
+                epoch_terms.append([t.detach() for t in terms])
+            # Keras' epoch loss: the mean of the batch losses weighted by batch size = the mean over the epoch's rows
+            history["loss"][layout, epoch] = torch.cat([_per_model(torch.cat(steps, dim=1), 1) for steps in zip(*epoch_terms)]).numpy()
             with torch.no_grad():
                 history["main"][layout, epoch] = _test_metric(mlp.forward(everyone(x_test)), groups, y_test, dataset.task).numpy()
                 if stopping is not None:
