@@ -35,6 +35,16 @@ def test_multiclass_metrics_equal_sklearn():
     assert evaluate(y, p, input_kind="probs") == pytest.approx(got)
 
 
+def test_one_sigmoid_unit_metrics_equal_sklearn():
+    p1 = RNG.random(200)
+    y = (RNG.random(200) < p1).astype(int)
+    got = evaluate(y, p1[:, None], task="binary", input_kind="probs")
+    assert got["top1_accuracy"] == pytest.approx(skm.accuracy_score(y, p1 >= 0.5))
+    assert got["binary_accuracy"] == pytest.approx(skm.accuracy_score(y, p1 >= 0.5))
+    assert got["log_loss"] == pytest.approx(skm.log_loss(y, np.column_stack([1 - p1, p1])))
+    assert got["roc_auc"] == pytest.approx(skm.roc_auc_score(y, p1))
+
+
 def test_binary_accuracy_exposes_inflation():
     y = RNG.integers(0, 10, 500)
     p = np.full((500, 10), 0.05)  # predicts nothing: top-1 is chance, binary accuracy counts 9 zeros per row
