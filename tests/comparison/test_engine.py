@@ -8,8 +8,8 @@ import torch
 from sklearn import metrics as skm
 
 from lossmatch.comparison.datasets import load_dataset
-from lossmatch.comparison.engine import (TrainConfig, _history_metric, batch_order, initial_parameters, pairing_loss,
-                                         train_batched, train_sequential)
+from lossmatch.comparison.engine import (TrainConfig, _history_metric, _StackedMLP, batch_order, initial_parameters,
+                                         pairing_loss, train_batched, train_sequential)
 from lossmatch import registry
 
 PAIRINGS = ("softmax+cce", "sigmoid+bce", "softmax+bce", "sigmoid+cce")
@@ -26,6 +26,34 @@ def test_batched_and_sequential_engines_agree(name):
         np.testing.assert_allclose(a.history["loss"], b.history["loss"], rtol=1e-4)
         for key, value in a.metrics.items():
             assert value == pytest.approx(b.metrics[key], abs=1e-4, nan_ok=True), key
+
+
+def test_stacked_mlp_backward_equals_autograd_of_each_model():
+    """The hand-written backward (feature-major bmm, ReLU mask) against autograd through nn.Linear layers."""
+    torch.set_default_dtype(torch.float64)
+    try:
+        sizes = [5, 7, 4, 3]
+        models = [initial_parameters(seed, sizes) for seed in range(3)]
+        mlp = _StackedMLP(models)
+        x = torch.randn(3, 6, 5)
+        logits = mlp.forward(x, keep=True).requires_grad_()
+        target = torch.randn(3, 6, 3)
+        loss = ((logits - target) ** 2).sum()
+        (grad,) = torch.autograd.grad(loss, logits)
+        mlp.backward(grad)
+        for m, layers in enumerate(models):
+            params = [p.clone().requires_grad_() for layer in layers for p in layer]
+            h = x[m]
+            for i in range(0, len(params), 2):
+                h = h @ params[i] + params[i + 1]
+                h = torch.relu(h) if i + 2 < len(params) else h
+            torch.testing.assert_close(h, logits[m].detach())
+            want = torch.autograd.grad(((h - target[m]) ** 2).sum(), params)
+            for i, (w, b) in enumerate(mlp.grads):
+                torch.testing.assert_close(w[m], want[2 * i].T)
+                torch.testing.assert_close(b[m, :, 0], want[2 * i + 1])
+    finally:
+        torch.set_default_dtype(torch.float32)
 
 
 def test_paired_design_shares_initial_weights_and_order_per_seed():

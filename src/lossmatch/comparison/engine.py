@@ -275,7 +275,7 @@ def _history(models: int, epochs: int) -> dict[str, np.ndarray]:
 
 # ------------------------------------------------------------------------------------------- engines
 def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainConfig) -> list[RunResult]:
-    """All ``(pairing, seed)`` models as one :class:`_StackedMLP` (weights ``(M, in, out)``, ``baddbmm``).
+    """All ``(pairing, seed)`` models as one :class:`_StackedMLP` (weights ``(M, out, in)``, ``baddbmm``).
 
     Models are laid out grouped by pairing (and output width), so each group's loss reads a contiguous block
     of the stacked logits; results come back in ``jobs`` order. A step is one forward pass, one autograd call
@@ -362,7 +362,8 @@ class _StackedMLP:
     and biases ``(M, out, 1)``.
 
     Every parameter is a view of one flat vector (``flat``, whose ``grad`` holds the gradients in the same
-    layout), so one fused optimiser step updates all models. Activations run feature-major, ``(M, features,
+    layout; :meth:`backward` overwrites it, so there is no ``zero_grad``), so one fused optimiser step updates
+    all models. Activations run feature-major, ``(M, features,
     B)``: each matmul then has the batch as its wide dimension instead of the layer width, which matters for
     the last layer (a 10-column ``bmm`` is ~4x slower than a 10-row one on CPU). The backward pass is written
     out as batched matmuls; autograd is used only from the loss to the logits. The sequential engine, plain
