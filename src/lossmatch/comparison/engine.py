@@ -302,7 +302,7 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
     scales: dict[tuple[int, ...], torch.Tensor] = {}
 
     def group_terms(logits: torch.Tensor, target: torch.Tensor) -> list[torch.Tensor]:
-        return [pairing_terms(pairing, block[..., :u], _unit_target(y_block, u), config.label_smoothing)
+        return [pairing_terms(pairing, _units(block, u), _unit_target(y_block, u), config.label_smoothing)
                 for (pairing, _, u), block, y_block in zip(groups, logits.split(counts), target.split(counts))]
 
     def losses(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -322,8 +322,9 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
         warnings.simplefilter("ignore", LossInputWarning)  # the mismatches are deliberate
         for epoch in range(config.epochs):
             epoch_terms = []  # each step's unreduced losses, averaged once at the end of the epoch
+            epoch_rows = model_orders[:, epoch]
             for begin in range(0, n, config.batch_size):
-                rows = model_orders[:, epoch, begin:begin + config.batch_size]  # (M, B)
+                rows = epoch_rows[:, begin:begin + config.batch_size]  # (M, B)
                 flat_rows = rows.reshape(-1)
                 x = x_train.index_select(0, flat_rows).view(models, rows.shape[1], -1)
                 y = y_train.index_select(0, flat_rows).view(models, rows.shape[1], -1)
@@ -332,10 +333,10 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
                 (grad,) = torch.autograd.grad(terms, logits, grad_outputs=[scale(t) for t in terms])
                 mlp.backward(grad)
                 optimizer.step()
-                epoch_terms.append([t.detach() for t in terms])
-            # Keras' epoch loss: the mean of the batch losses weighted by batch size = the mean over the epoch's rows
-            history["loss"][layout, epoch] = torch.cat([_per_model(torch.cat(steps, dim=1), 1) for steps in zip(*epoch_terms)]).numpy()
+                epoch_terms.append(terms)
             with torch.no_grad():
+                # Keras' epoch loss: the mean of the batch losses weighted by batch size = the mean over the epoch's rows
+                history["loss"][layout, epoch] = torch.cat([_per_model(torch.cat(steps, dim=1), 1) for steps in zip(*epoch_terms)]).numpy()
                 history["main"][layout, epoch] = _test_metric(mlp.forward(everyone(x_test)), groups, y_test, dataset.task).numpy()
                 if stopping is not None:
                     val_loss = losses(mlp.forward(everyone(validation[0])), everyone(validation[1]))
@@ -387,6 +388,7 @@ class _StackedMLP:
                 self.tensors[2 * layer].copy_(torch.stack([m[layer][0].T for m in models]))
                 self.tensors[2 * layer + 1].copy_(torch.stack([m[layer][1] for m in models]).unsqueeze(2))
         self.layers = list(zip(self.tensors[0::2], self.tensors[1::2]))
+        self.transposed = [w.transpose(1, 2) for w in self.tensors[0::2]]  # views: they follow the in-place updates
         self.grads = list(zip(grads[0::2], grads[1::2]))
         self.inputs: list[torch.Tensor] = []
 
@@ -412,7 +414,7 @@ class _StackedMLP:
             torch.sum(grad, dim=2, keepdim=True, out=grad_b)
             if i:
                 # ReLU's backward, as autograd computes it from the layer's output: zero where it is <= 0
-                grad = torch.ops.aten.threshold_backward(torch.bmm(self.layers[i][0].transpose(1, 2), grad), self.inputs[i], 0)
+                grad = torch.ops.aten.threshold_backward(torch.bmm(self.transposed[i], grad), self.inputs[i], 0)
 
 
 def _adam(params: list[torch.Tensor], lr: float) -> torch.optim.Adam:
@@ -435,6 +437,12 @@ def _groups(ordered: list[tuple[str, int]], dataset: Dataset) -> list[tuple[regi
     return [(registry.pairing(p), torch.tensor(ms), u) for (p, u), ms in grouped.items()]
 
 
+def _units(logits: torch.Tensor, units: int) -> torch.Tensor:
+    """The first ``units`` outputs (a one-unit binary model's only output); no view when that is all of them,
+    which would cost an autograd node per step."""
+    return logits if logits.shape[-1] == units else logits[..., :units]
+
+
 def _unit_target(target: torch.Tensor, units: int) -> torch.Tensor:
     """One-hot ``(..., 2)`` -> the positive column ``(..., 1)`` for a one-unit binary model."""
     return target[..., 1:2] if units == 1 and target.shape[-1] == 2 else target
@@ -443,7 +451,7 @@ def _unit_target(target: torch.Tensor, units: int) -> torch.Tensor:
 def _test_metric(logits: torch.Tensor, groups, y_test: torch.Tensor, task: str) -> torch.Tensor:
     out = torch.zeros(logits.shape[0])
     for pairing, members, u in groups:
-        out[members] = _history_metric(activate(pairing, logits[members, :, :u]), y_test, task)
+        out[members] = _history_metric(activate(pairing, _units(logits[members], u)), y_test, task)
     return out
 
 
