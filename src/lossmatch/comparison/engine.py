@@ -364,9 +364,9 @@ class _StackedMLP:
 
     Every parameter is a view of one flat vector (``flat``, whose ``grad`` holds the gradients in the same
     layout; :meth:`backward` overwrites it, so there is no ``zero_grad``), so one fused optimiser step updates
-    all models. Activations run feature-major, ``(M, features,
-    B)``: each matmul then has the batch as its wide dimension instead of the layer width, which matters for
-    the last layer (a 10-column ``bmm`` is ~4x slower than a 10-row one on CPU). The backward pass is written
+    all models. Activations run feature-major, ``(M, features, B)``: each matmul then has the batch as its wide
+    dimension instead of the layer width, which matters for the last layer (a 10-column ``bmm`` is ~4x slower
+    than a 10-row one on CPU). The backward pass is written
     out as batched matmuls; autograd is used only from the loss to the logits. The sequential engine, plain
     ``nn.Linear`` + autograd, is the reference it is tested against.
     """
