@@ -20,7 +20,7 @@ class Trainer:
         for i, (images, targets) in enumerate(loader):
             images, targets = images.to(self.device), targets.to(self.device)
             outputs = self.model(images)
-    loss = self.criterion(outputs, targets)
+            loss = self.criterion(outputs, targets)
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()

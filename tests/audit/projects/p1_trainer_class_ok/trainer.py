@@ -20,7 +20,7 @@ class Trainer:
         for i, (images, targets) in enumerate(loader):
             images, targets = images.to(self.device), targets.to(self.device)
             probs = self.model(images)  # raw scores despite the name
-    loss = self.criterion(probs, targets)
+            loss = self.criterion(probs, targets)
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
