@@ -35,6 +35,7 @@ class Tensor:
     node: ast.AST = field(compare=False, repr=False)
     line: int = 0
     path: str = field(default="", compare=False, repr=False)
+    name: str | None = field(default=None, compare=False)  # a Keras layer's name= (keys a per-output loss dict)
 
 
 @dataclass(frozen=True)
@@ -45,28 +46,66 @@ class Layer:
     units: int | None
     act: str | None
     node: ast.AST = field(compare=False, repr=False)
+    name: str | None = field(default=None, compare=False)
+
+
+Hole = tuple[str, int, str]
+"""A parameter of a function defined in the audited code: (path, line of the ``def``, parameter name)."""
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value the file does not pin down that may be a model or a loss: a parameter (``hole``), an
+    attribute set from one, or the result of a factory; ``candidates`` are the models it may be when the
+    source lists them (branches of a factory, a registry dict)."""
+
+    origin: str
+    hole: Hole | None = None
+    candidates: tuple[Any, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class OpaqueOut:
+    """The output of calling an :class:`Opaque` value; ``steps`` replay what the code did to it since
+    (``("item", i)`` for ``out[i]`` or unpacking, ``("shape",)`` for a reshape)."""
+
+    source: Opaque
+    steps: tuple[tuple[Any, ...], ...] = ()
+    node: ast.AST | None = field(default=None, compare=False, repr=False)
+
+    def then(self, *step: Any) -> OpaqueOut:
+        return OpaqueOut(self.source, (*self.steps, step), self.node)
 
 
 @dataclass(eq=False)
 class Site:
     """Where a loss meets a prediction: a Keras ``compile`` or a loss call. Judged after the whole file is
-    read, when ``fit`` may have attached the labels."""
+    read, when ``fit`` may have attached the labels. An open site (``open_pred`` or ``open_loss`` set) is
+    judged by the project pass, once the models and losses its holes may hold are known."""
 
-    loss: LossEntry
+    loss: LossEntry | None
     pred: Tensor | None
     labels: Labels | None
     metrics: tuple[str, ...] | None
     node: ast.AST
-    loss_node: Any  # the loss argument, or the loss object called
+    loss_node: Any  # the loss argument, or the loss object called (a description string once rendered)
     scope_key: str = ""
+    open_pred: OpaqueOut | None = None
+    open_loss: Opaque | None = None
+    args: tuple[Any, ...] = ()  # an open loss: the call's positional arguments
+    kwargs: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
 class Model:
-    """A model: calling it gives ``out``."""
+    """A model: calling it gives ``out`` (a :class:`Tensor`, a :class:`Pack` of outputs, an
+    :class:`OpaqueOut` when it returns what a parameter gives, or ``None``)."""
 
-    out: Tensor | None
+    out: Any
     name: str
+    node: ast.AST | None = field(default=None, compare=False, repr=False)
+    path: str = field(default="", compare=False, repr=False)
+    methods: Any = field(default=None, compare=False, repr=False)  # name -> (params, (path, line)) for bindings
 
 
 @dataclass(frozen=True)
@@ -85,6 +124,13 @@ class Labels:
     fmt: str
     classes: int | None
     evidence: str
+
+
+@dataclass(frozen=True)
+class Batches:
+    """A data generator or ``tf.data`` dataset that yields ``(x, y)`` with ``labels`` in a known format."""
+
+    labels: Labels
 
 
 @dataclass(frozen=True)
@@ -115,18 +161,36 @@ class Function:
 
 @dataclass(frozen=True)
 class Returns:
-    """A function imported from another audited module: its result when called."""
+    """A function imported from another audited module: its result when called; ``params`` and ``hole``
+    (path and line of its ``def``) let a call bind models and losses to its parameters; ``loss`` when it
+    applies a library loss to its own parameters."""
 
     value: Any
+    params: tuple[str, ...] = ()
+    hole: tuple[str, int] | None = None
+    loss: Any = None
 
 
 @dataclass(frozen=True)
 class Klass:
-    """A class defined in the audited code; instances of model classes are :class:`Model`."""
+    """A class defined in the audited code; instances of model classes are :class:`Model`, of loss classes
+    (a ``forward``/``call`` that applies a library loss to its parameters) :class:`LossValue`."""
 
     name: str
     model: Model | None
     attrs: Any = field(default=None, compare=False, repr=False)
+    params: tuple[str, ...] = ()  # of __init__, after self
+    hole: tuple[str, int] | None = None  # (path, line of __init__)
+    loss: LossValue | None = None
+    methods: Any = field(default=None, compare=False, repr=False)  # name -> (params, hole) for bindings
+
+
+@dataclass(frozen=True)
+class Obj:
+    """An instance of a non-model class defined in the audited code (a Trainer): its methods bind
+    arguments to their parameters."""
+
+    klass: Klass
 
 
 @dataclass(frozen=True)
@@ -136,10 +200,49 @@ class Pack:
     items: tuple[Any, ...]
 
 
+class Instance:
+    """``self`` inside a class body: attributes set in its methods, the model it is once known, and its
+    methods (so ``self.helper(x)`` is evaluated with its arguments)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        self.attrs: dict[str, Any] = dict(attrs or {})
+        self.model: Model | None = None
+        self.methods: dict[str, Function] = {}
+        self.missed: set[str] = set()  # attributes read before any method had set them
+
+
+class Scope:
+    def __init__(self, parent: Scope | None = None) -> None:
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+
+    def lookup(self, name: str) -> tuple[bool, Any]:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.vars:
+                return True, scope.vars[name]
+            scope = scope.parent
+        return False, None
+
+
+def models_in(value: Any) -> tuple[Any, ...]:
+    """The models a value may be: itself, or an :class:`Opaque` value's listed candidates."""
+    if isinstance(value, Model):
+        return (value,)
+    if isinstance(value, Opaque):
+        return value.candidates
+    return ()
+
+
 def join(a: Any, b: Any) -> Any:
-    """The value of a name after two branches: equal values stay, anything else becomes unknown."""
+    """The value of a name after two branches: equal values stay, two tensors with one activation stay a
+    tensor of it, models become an :class:`Opaque` listing both; anything else becomes unknown."""
     if a == b:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.act == b.act:
         return Tensor(a.act, a.units if a.units == b.units else None, a.node, a.line, a.path)
+    left, right = models_in(a), models_in(b)
+    if left and right:
+        merged = left + tuple(m for m in right if m not in left)
+        return Opaque("one of several models", None, merged)
     return None

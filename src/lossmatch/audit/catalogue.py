@@ -11,6 +11,7 @@ Names are compared after :func:`canonical` has resolved import aliases, so ``tf.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -107,6 +108,10 @@ class LossEntry:
             return self
         return LossEntry(f"{self.name}(from_logits=True)", self.logits_spec, self.pred_arg, self.target_arg,
                          target_override=self.target_override)
+
+    def at(self, pred_arg: tuple[int, str], target_arg: tuple[int, str]) -> LossEntry:
+        """The same loss called through a wrapper whose prediction and target are at other positions."""
+        return dataclasses.replace(self, pred_arg=pred_arg, target_arg=target_arg)
 
     def describe(self) -> str:
         equivalent = f" (lossmatch: {self.spec})" if self.spec else ""
@@ -252,6 +257,8 @@ ACTIVATION_METHODS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmo
 # Calls that compute a natural log of their first argument.
 LOG_FUNCTIONS = frozenset({"torch.log", "tensorflow.log", "tensorflow.math.log", "numpy.log", "keras.backend.log",
                            "keras.ops.log", "math.log"})
+# Calls that compute exp of their first argument: exp(log_softmax(x)) is softmax(x).
+EXP_FUNCTIONS = frozenset({"torch.exp", "tensorflow.exp", "tensorflow.math.exp", "keras.ops.exp", "keras.backend.exp"})
 # torch.nn activation modules.
 ACTIVATION_MODULES = {
     "torch.nn.Softmax": "softmax", "torch.nn.LogSoftmax": "log_softmax", "torch.nn.Sigmoid": "sigmoid",
@@ -271,6 +278,8 @@ class LayerKind:
     passthrough: bool = False  # keeps units and activation (Dropout)
     keeps_units: bool = True  # False: the size changes in an unknown way (Flatten, Reshape)
     softmax_axis_kw: str | None = None
+    activation_kw: str = "activation"
+    default_activation: str = "linear"  # when no activation is given (tf.contrib's fully_connected: relu)
 
 
 _KERAS_LAYERS = {
@@ -329,6 +338,28 @@ FUNCTIONAL_MODEL = frozenset({"keras.Model", "keras.models.Model", "Model"})
 MODULE_BASES = frozenset({"torch.nn.Module", "keras.Model", "keras.models.Model", "keras.layers.Layer",
                           "Model", "Module", "pytorch_lightning.LightningModule", "lightning.LightningModule",
                           "lightning.pytorch.LightningModule"})
+# Base classes of user-defined losses (a subclass of nn.Module may be a loss too: its forward says).
+LOSS_BASES = frozenset({"keras.losses.Loss", "torch.nn.modules.loss._Loss", "torch.nn._Loss",
+                        "torch.nn.modules.loss._WeightedLoss"})
+# Calls that wrap a model and behave as it: nn.DataParallel(model), torch.compile(model).
+MODEL_WRAPPERS = frozenset({"torch.nn.DataParallel", "torch.nn.parallel.DataParallel",
+                            "torch.nn.parallel.DistributedDataParallel", "torch.compile",
+                            "torch.jit.script", "torch.nn.SyncBatchNorm.convert_sync_batchnorm"})
+# Keras layers that wrap another layer and keep its activation: TimeDistributed(Dense(10, activation="softmax")).
+LAYER_WRAPPERS = frozenset({"keras.layers.TimeDistributed", "TimeDistributed", "keras.layers.Bidirectional"})
+# TF1 layer functions, applied to their first argument at once: tf.layers.dense(x, 10, activation=tf.nn.softmax).
+FUNCTIONAL_LAYERS = {
+    "tensorflow.layers.dense": LayerKind(units_arg=(0, "units"), activation_arg=True),
+    "tensorflow.contrib.layers.fully_connected": LayerKind(units_arg=(0, "num_outputs"), activation_arg=True,
+                                                           activation_kw="activation_fn", default_activation="relu"),
+    "tensorflow.contrib.slim.fully_connected": LayerKind(units_arg=(0, "num_outputs"), activation_arg=True,
+                                                         activation_kw="activation_fn", default_activation="relu"),
+    "tensorflow.contrib.layers.linear": LayerKind(units_arg=(0, "num_outputs")),
+    "tflearn.fully_connected": LayerKind(units_arg=(0, "n_units"), activation_arg=True),
+    "tflearn.layers.core.fully_connected": LayerKind(units_arg=(0, "n_units"), activation_arg=True),
+}
+# Wrappers that train a model class with a criterion (skorch): NeuralNet(Module, criterion=nn.CrossEntropyLoss).
+CRITERION_WRAPPERS = ("NeuralNet", "NeuralNetClassifier", "NeuralNetBinaryClassifier")
 # Methods that return the model itself (torch) so `Net().to(device)` is still a Net.
 SELF_RETURNING = frozenset({"to", "cuda", "cpu", "float", "double", "half", "train", "eval", "requires_grad_"})
 
@@ -361,3 +392,12 @@ DATASETS = {
     "ImageFolder": None, "load_iris": 3, "load_digits": 10, "load_wine": 3, "load_breast_cancer": 2,
 }
 DATASET_ROOTS = ("keras.datasets.", "torchvision.datasets.", "sklearn.datasets.")
+# Loaders that read labels from folder names: (keyword of the label mode, its default, mode -> label format).
+DIRECTORY_LOADERS = {
+    "flow_from_directory": ("class_mode", "categorical", {"categorical": "one_hot", "sparse": "index"}),
+    "flow_from_dataframe": ("class_mode", "categorical", {"categorical": "one_hot", "sparse": "index"}),
+    "image_dataset_from_directory": ("label_mode", "int", {"int": "index", "categorical": "one_hot"}),
+    "text_dataset_from_directory": ("label_mode", "int", {"int": "index", "categorical": "one_hot"}),
+    "audio_dataset_from_directory": ("label_mode", "int", {"int": "index", "categorical": "one_hot"}),
+}
+FORMAT_WORDS = {"index": "integer", "one_hot": "one-hot", "multi_hot": "multi-hot"}

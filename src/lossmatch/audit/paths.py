@@ -18,6 +18,7 @@ from typing import Any
 
 from lossmatch._messages import expected
 from lossmatch.audit.rules import Finding
+from lossmatch.audit._project import resolve
 from lossmatch.audit.static import Analysis, analyze
 from lossmatch.errors import DataError
 
@@ -121,6 +122,7 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
         raise DataError(expected("jobs", "be at least 1", str(jobs)))
     files = collect_files(paths)
     names_of = {os.fspath(f): _module_names(f, root) for f, root in files}
+    modules = _ModuleIndex(files)
     # Files that import an audited module, and that no audited file imports, are read once, in the second
     # pass, when the exports they need are known.
     deferred = _importers_only(names_of) if len(files) > 1 else {}
@@ -133,41 +135,90 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
         else:
             results[name] = outcome
 
-    # Second pass: files importing audited modules that export models, builders or losses.
-    owners: dict[str, list[str]] = {}
-    for name, analysis in results.items():
-        if analysis.exports:
-            for module in names_of[name]:
-                owners.setdefault(module, []).append(name)
+    # Second pass: files importing audited modules that export models, builders, losses or functions whose
+    # parameters a call may bind.
     redo = []
     for name in names_of:
-        if name in deferred:
-            redo.append((name, _resolver(name, deferred[name], owners, results) or None, False))
-        elif name in results:
-            resolver = _resolver(name, (imported.lstrip(".") for imported in results[name].imports), owners, results)
-            if resolver:
-                redo.append((name, resolver, False))
+        imported = deferred[name] if name in deferred else (results[name].imports if name in results else ())
+        resolver = {module: results[target].exports for module, target in modules.resolve(name, imported).items()
+                    if target in results and results[target].exports}
+        if name in deferred or resolver:
+            redo.append((name, resolver or None, False))
     for name, outcome in _analyze_many(redo, jobs):
         if isinstance(outcome, str):
             errors.append(outcome)
         else:
             results[name] = outcome
 
-    findings = [f for name in sorted(results) for f in results[name].findings if select is None or f.rule in select]
+    # Project pass: close the sites a file left open, from every file's summary.
+    links: dict[str, set[str]] = {name: set() for name in results}
+    for name, analysis in results.items():
+        for target in modules.resolve(name, analysis.imports).values():
+            if target in links:
+                links[name].add(target)
+                links[target].add(name)
+    closed = resolve(results, links, {name: modules.project_root(name) for name in results})
+    findings = [f for name in sorted(results)
+                for f in sorted(results[name].findings + tuple(closed.get(name, ())), key=_order)
+                if select is None or f.rule in select]
     return AuditResult(tuple(findings), len(files), tuple(sorted(errors)), select)
 
 
-def _resolver(name: str, modules: Iterable[str], owners: Mapping[str, list[str]],
-              results: Mapping[str, Analysis]) -> dict[str, Mapping[str, Any]]:
-    """The exports of the audited modules ``name`` imports, by module name."""
-    resolver: dict[str, Mapping[str, Any]] = {}
-    for module in modules:
-        candidates = [o for o in owners.get(module, []) if o != name]
-        if len(candidates) > 1:  # same module name in several folders: prefer the importer's own folder
-            candidates = [o for o in candidates if Path(o).parent == Path(name).parent]
-        if len(candidates) == 1:
-            resolver[module] = results[candidates[0]].exports
-    return resolver
+def _order(finding: Finding) -> tuple[int, int, int, str]:
+    return (finding.cell or 0, finding.line, finding.col, finding.rule)
+
+
+class _ModuleIndex:
+    """Which audited file an import names. An import resolves from the importing file's own folders: its
+    folder, then each folder above it (and a ``src/`` beside each) up to the audited root, nearest first; so
+    ``models`` imported by ``v2/train.py`` is ``v2/models.py`` or ``models.py`` at the top, never
+    ``old/models.py``."""
+
+    def __init__(self, files: Sequence[tuple[Path, Path]]) -> None:
+        self._by_folder: dict[tuple[str, str], str] = {}
+        self._ancestors: dict[str, list[str]] = {}
+        self._roots: dict[str, str] = {}
+        for file, root in files:
+            name = os.fspath(file)
+            top = root if root.is_dir() else file.parent
+            folders = [file.parent]
+            while folders[-1] != top and top in folders[-1].parents:
+                folders.append(folders[-1].parent)
+            while (folders[-1] / "__init__.py").is_file() and folders[-1].parent != folders[-1]:
+                folders.append(folders[-1].parent)  # an audited package is imported by its full name
+            self._ancestors[name] = [os.fspath(f) for f in folders]
+            parts = list(file.with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            for folder in folders:
+                dotted = ".".join(parts[len(folder.parts):])
+                if dotted:
+                    self._by_folder.setdefault((os.fspath(folder), dotted), name)
+            package = file.parent
+            while (package / "__init__.py").is_file() and package.parent != package:
+                package = package.parent
+            self._roots[name] = os.fspath(package)
+
+    def resolve(self, importer: str, imported: Iterable[str]) -> dict[str, str]:
+        """``{module name as imported: audited file}`` for the imports that name an audited module."""
+        out: dict[str, str] = {}
+        folders = self._ancestors.get(importer, [])
+        for module in imported:
+            dotted = module.lstrip(".")
+            if not dotted:
+                continue
+            for folder in folders:
+                found = self._by_folder.get((folder, dotted)) or self._by_folder.get(
+                    (os.path.join(folder, "src"), dotted))
+                if found is not None:
+                    if found != importer:
+                        out[dotted] = found
+                    break
+        return out
+
+    def project_root(self, name: str) -> str:
+        """The folder holding the file's top package (or the file itself, for a script)."""
+        return self._roots.get(name, os.fspath(Path(name).parent))
 
 
 # Lines with `import` (and a parenthesised name list after it), found by text: a superset of the names a file

@@ -80,6 +80,9 @@ _RULES = (
          "Drop the log_softmax (CrossEntropyLoss applies it), or keep it and use nn.NLLLoss."),
     Rule("LM090", "info", "file could not be parsed; it was skipped",
          "Check that it is Python 3 source (or a valid .ipynb notebook)."),
+    Rule("LM091", "info", "file was recovered from Python 2 syntax and audited",
+         "Port the file to Python 3 (print(), `except E as e`, 0o777, ...; `2to3` or `pyupgrade` do most of it): "
+         "the audit read a token-level rewrite that keeps the original line numbers."),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

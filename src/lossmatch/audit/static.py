@@ -9,12 +9,14 @@ import ast
 import bisect
 import json
 import warnings
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lossmatch.audit import _py2
 from lossmatch.audit._interp import Interpreter
 from lossmatch.audit._judge import judge
+from lossmatch.audit._project import Summary, resolve, summarize
 from lossmatch.audit.rules import Finding, make_finding
 
 __all__ = ["Analysis", "analyze", "audit_source", "notebook_source"]
@@ -22,11 +24,13 @@ __all__ = ["Analysis", "analyze", "audit_source", "notebook_source"]
 
 @dataclass(frozen=True)
 class Analysis:
-    """One file's result: its findings, what it exports to other audited modules and what it imports."""
+    """One file's result: its findings, what it exports to other audited modules and what it imports, and
+    the summary the project pass reads (:class:`lossmatch.audit._project.Summary`)."""
 
     findings: tuple[Finding, ...]
     exports: Mapping[str, Any] = field(default_factory=dict)
     imports: frozenset[str] = frozenset()
+    summary: Summary | None = None
 
 
 def audit_source(code: str | bytes, path: str | None = None) -> list[Finding]:
@@ -48,7 +52,13 @@ def audit_source(code: str | bytes, path: str | None = None) -> list[Finding]:
         >>> [f.rule for f in audit_source(code)]
         ['LM001']
     """
-    return list(analyze(code, path or "<string>").findings)
+    name = path or "<string>"
+    analysis = analyze(code, name)
+    return sorted(analysis.findings + tuple(resolve({name: analysis}).get(name, ())), key=_order)
+
+
+def _order(finding: Finding) -> tuple[Any, ...]:
+    return (finding.cell or 0, finding.line, finding.col, finding.rule)
 
 
 def analyze(code: str | bytes, path: str, resolver: Mapping[str, Mapping[str, Any]] | None = None,
@@ -56,23 +66,34 @@ def analyze(code: str | bytes, path: str, resolver: Mapping[str, Mapping[str, An
     """Parse, interpret and judge one file. ``resolver`` maps local module names to their exports."""
     if path.endswith(".ipynb"):
         return _analyze_notebook(code, path, resolver, want_exports)
-    tree = _parse(code, path)
-    if isinstance(tree, Finding):
-        return Analysis((tree,))
-    return _run(tree, path, resolver, want_exports)
+    tree, notes = _parse(code, path)
+    if tree is None:
+        return Analysis(notes)
+    analysis = _run(tree, path, resolver, want_exports)
+    return replace(analysis, findings=notes + analysis.findings) if notes else analysis
 
 
-def _parse(code: str | bytes, path: str) -> ast.Module | Finding:
+def _parse(code: str | bytes, path: str) -> tuple[ast.Module | None, tuple[Finding, ...]]:
+    """The tree (``None`` when the file is skipped) and the findings about reading it: LM090 when it is
+    skipped, LM091 when it parsed only after the Python 2 rewrite (whose tree keeps the original lines)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences in the audited code are not ours
-            return ast.parse(code, filename=path)
-    except SyntaxError as exc:
+            return ast.parse(code, filename=path), ()
+    except SyntaxError as exc:  # TabError and IndentationError too; only now is the Python 2 rewrite tried
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            recovered = _py2.parse(code, path)
+        if recovered is not None:
+            tree, rewrite = recovered
+            detail, evidence = rewrite.summary()
+            return tree, (make_finding("LM091", path, 1, 1, detail, evidence),)
         hint = " (Python 2 code?)" if _looks_python2(exc) else ""
         line = exc.lineno or 1
-        return make_finding("LM090", path, line, (exc.offset or 1), f"{exc.msg}{hint}", [f"line {line}: syntax error"])
+        return None, (make_finding("LM090", path, line, (exc.offset or 1), f"{exc.msg}{hint}",
+                                   [f"line {line}: syntax error"]),)
     except (ValueError, UnicodeDecodeError) as exc:  # null bytes, undecodable bytes
-        return make_finding("LM090", path, 1, 1, str(exc).splitlines()[0], ["the file is not Python source text"])
+        return None, (make_finding("LM090", path, 1, 1, str(exc).splitlines()[0], ["the file is not Python source text"]),)
 
 
 def _looks_python2(exc: SyntaxError) -> bool:
@@ -81,15 +102,20 @@ def _looks_python2(exc: SyntaxError) -> bool:
 
 
 def _run(tree: ast.Module, path: str, resolver: Mapping[str, Mapping[str, Any]] | None, want_exports: bool,
-         line_label: Callable[[int], str] | None = None) -> Analysis:
-    interp = Interpreter(path, resolver, line_label)
+         cells: CellMap | None = None) -> Analysis:
+    interp = Interpreter(path, resolver, cells.label if cells else None)
     interp.run(tree)
+    open_sites = []
     for site in interp.sites:
-        judge(interp, site)
+        if site.open_pred is None and site.open_loss is None:
+            judge(interp, site)
+        else:
+            open_sites.append(site)
     findings = sorted(interp.findings.values(), key=lambda f: (f.line, f.col, f.rule))
+    summary = summarize(interp, open_sites, cells)
     # Exports last: reading functions for them must not add findings a single-file audit would not have.
     exports = interp.exports() if want_exports else {}
-    return Analysis(tuple(findings), exports, frozenset(interp.imported_modules))
+    return Analysis(tuple(findings), exports, frozenset(interp.imported_modules), summary)
 
 
 # ---------------------------------------------------------------------------------------- notebooks
@@ -123,34 +149,42 @@ def _analyze_notebook(code: str | bytes, path: str, resolver: Mapping[str, Mappi
         return Analysis((make_finding("LM090", path, 1, 1, f"not a notebook: {str(exc).splitlines()[0]}",
                                       ["the .ipynb file is not notebook JSON"]),))
     # Cells run in order in one namespace: audit them as one module, then map lines back to cells.
-    skipped: list[Finding] = []
+    skipped: list[Finding] = []  # LM090 for the cells skipped; LM091 for those read through the Python 2 rewrite
     body: list[ast.stmt] = []
     starts: list[tuple[int, int]] = []  # (first line in the joined module, cell number)
     line = 1
     for source, number in zip(sources, numbers):
-        tree = _parse(source, path)
-        if isinstance(tree, Finding):
-            skipped.append(tree.with_location(cell=number))
+        tree, notes = _parse(source, path)
+        skipped.extend(note.with_location(cell=number) for note in notes)
+        if tree is None:
             continue
         ast.increment_lineno(tree, line - 1)
         body.extend(tree.body)
         starts.append((line, number))
         line += source.count("\n") + 1
+    cells = CellMap(tuple(starts))
+    analysis = _run(ast.Module(body=body, type_ignores=[]), path, resolver, want_exports, cells)
+    mapped = [cells.place(finding) for finding in analysis.findings]
+    return Analysis(tuple(skipped + mapped), analysis.exports, analysis.imports, analysis.summary)
 
-    def locate(absolute: int) -> tuple[int, int | None]:
-        index = bisect.bisect_right([start for start, _ in starts], absolute) - 1
+
+@dataclass(frozen=True)
+class CellMap:
+    """Where each cell of a notebook starts in the module its cells were joined into."""
+
+    starts: tuple[tuple[int, int], ...]  # (first line in the joined module, cell number)
+
+    def locate(self, absolute: int) -> tuple[int, int | None]:
+        index = bisect.bisect_right([start for start, _ in self.starts], absolute) - 1
         if index < 0:
             return absolute, None
-        start, number = starts[index]
+        start, number = self.starts[index]
         return absolute - start + 1, number
 
-    def label(absolute: int) -> str:
-        relative, number = locate(absolute)
+    def label(self, absolute: int) -> str:
+        relative, number = self.locate(absolute)
         return f"cell {number}, line {relative}"
 
-    analysis = _run(ast.Module(body=body, type_ignores=[]), path, resolver, want_exports, label)
-    mapped = []
-    for finding in analysis.findings:
-        relative, number = locate(finding.line)
-        mapped.append(finding.with_location(line=relative, cell=number))
-    return Analysis(tuple(skipped + mapped), analysis.exports, analysis.imports)
+    def place(self, finding: Finding) -> Finding:
+        relative, number = self.locate(finding.line)
+        return finding.with_location(line=relative, cell=number)

@@ -1,0 +1,452 @@
+"""Calls: functions and classes defined in the audited code, methods, imported names, and the parameters
+that hold a model or a loss the file does not pin down.
+
+A mixin of :class:`lossmatch.audit._interp.Interpreter`. A parameter with no known argument is an
+:class:`Opaque` value named by its hole (path, line of the ``def``, name); calling it gives an
+:class:`OpaqueOut`, and a loss applied to that is an open site. Each call that passes a model or a loss to
+a parameter records a binding for that hole, so the project pass can close the site, in this file or
+another one.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from lossmatch.audit import catalogue as cat
+from lossmatch.audit._frameworks import _arg, _key
+from lossmatch.audit._values import (
+    Batches, Const, Dataset, Encoder, Function, Hole, Instance, Klass, Labels, Layer, LossValue, Model, Obj,
+    Opaque, OpaqueOut, Pack, Ref, Returns, Scope, Site, Tensor, join, models_in,
+)
+
+MAX_DEPTH = 6
+_SHAPE_KEEPING = frozenset({"float", "double", "half", "cpu", "cuda", "to", "detach", "clone", "contiguous", "type"})
+_SHAPE_CHANGING = frozenset({"squeeze", "view", "reshape", "flatten", "unsqueeze", "view_as", "reshape_as"})
+_LABEL_KEEPING = frozenset({"astype", "reshape", "float", "long", "int", "to", "numpy", "copy", "squeeze", "flatten",
+                            "ravel", "cuda", "cpu", "values", "to_numpy", "type"})
+_BATCHES_KEEPING = frozenset({"prefetch", "cache", "shuffle", "repeat", "batch", "take", "skip"})
+_FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch", "evaluate"})
+_SPECIAL_METHODS = ("__init__", "build", "forward", "call", "__call__")
+
+
+class _Frame:
+    def __init__(self, function: Function) -> None:
+        self.function = function
+        self.returns: list[Any] = []
+
+
+def _signatures(path: str, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+                ) -> dict[str, tuple[tuple[str, ...], tuple[str, int]]]:
+    """Each ordinary method's parameters (after ``self``) and where it is defined, to bind calls to it."""
+    return {name: (tuple(a.arg for a in (m.args.posonlyargs + m.args.args)[1:]), (path, m.lineno))
+            for name, m in methods.items() if name not in _SPECIAL_METHODS}
+
+
+def _bindable(value: Any) -> bool:
+    """Values worth recording when passed to a parameter: models, losses and Keras loss names."""
+    return isinstance(value, (Model, LossValue, Klass)) or bool(models_in(value)) or (
+        isinstance(value, Const) and isinstance(value.value, str) and cat.loss_for_keras_name(value.value) is not None)
+
+
+class Calls:
+    """Function and class evaluation, method dispatch and bindings (mixed into the interpreter)."""
+
+    path: str
+    sites: list[Site]
+    compile_sites: dict[str, list[Site]]
+
+    # ------------------------------------------------------------------------------------ classes
+    def class_def(self, node: ast.ClassDef, scope: Scope) -> Klass:
+        bases = [self.expr(base, scope) for base in node.bases]
+        parent = next((b for b in bases if isinstance(b, Klass)), None)
+        is_model = parent is not None and parent.model is not None or any(
+            isinstance(b, Ref) and (b.name in cat.MODULE_BASES or b.name.endswith(("nn.Module", "LightningModule")))
+            for b in bases)
+        is_loss_base = any(isinstance(b, Ref) and b.name in cat.LOSS_BASES for b in bases)
+        methods = {item.name: item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for item in node.body:
+            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.stmt(item, Scope(scope))
+        instance = Instance(parent.attrs if parent is not None and isinstance(parent.attrs, dict) else None)
+        instance.methods = {name: Function(method, scope, instance) for name, method in methods.items()}
+        self._class_stack.append((node.name, is_model))
+        try:
+            for name in ("__init__", "build"):
+                if name in methods:
+                    self.inline(instance.methods[name], [], {})
+            out = None
+            for name in ("forward", "call", "__call__"):
+                if name in methods:
+                    out = self.inline(instance.methods[name], [], {})
+                    out = out if isinstance(out, (Tensor, Pack, OpaqueOut, dict)) else None
+                    break
+            else:
+                if parent is not None and parent.model is not None:
+                    out = parent.model.out
+            loss = self._class_loss(node, instance, is_loss_base or is_model)
+            signatures = _signatures(self.path, methods)
+            model = Model(out, node.name, node, self.path, signatures) if is_model and loss is None else None
+            instance.model = model
+            others = [name for name in methods if name not in _SPECIAL_METHODS]
+            for name in others:
+                self.inline(instance.methods[name], [], {})
+            if instance.missed & instance.attrs.keys():  # a later method set what an earlier one read
+                instance.missed.clear()
+                for name in others:
+                    self.inline(instance.methods[name], [], {})
+        finally:
+            self._class_stack.pop()
+        init = methods.get("__init__")
+        params = tuple(a.arg for a in (init.args.posonlyargs + init.args.args)[1:]) if init else ()
+        return Klass(node.name, model, instance.attrs, params, (self.path, init.lineno) if init else None, loss,
+                     signatures)
+
+    def _class_loss(self, node: ast.ClassDef, instance: Instance, may_be_loss: bool) -> LossValue | None:
+        """A loss class: its ``forward``/``call`` applies one library loss to its own parameters."""
+        if not may_be_loss:
+            return None
+        for name in ("forward", "call", "__call__"):
+            function = instance.methods.get(name)
+            if function is not None:
+                use = self._loss_uses.get(id(function.node))
+                if use is None:
+                    return None
+                entry, pred_index, target_index = use
+                params = [a.arg for a in function.node.args.posonlyargs + function.node.args.args]
+                if min(pred_index, target_index) < 1:
+                    return None
+                remapped = entry.at((pred_index - 1, params[pred_index]), (target_index - 1, params[target_index]))
+                return LossValue(remapped, node, self.path)
+        return None
+
+    # ------------------------------------------------------------------------------------ functions
+    def inline(self, function: Function, args: list[Any], kwargs: dict[str, Any], where: ast.AST | None = None) -> Any:
+        node = function.node
+        self._called.add(id(node))
+        if id(node) in self._active or len(self._frames) >= MAX_DEPTH:
+            return None
+        scope = Scope(function.env)
+        params = node.args.posonlyargs + node.args.args
+        values = list(args)
+        if function.bound_self is not None:
+            values = [function.bound_self, *values]
+        defaults = node.args.defaults
+        first_default = len(params) - len(defaults)
+        name = node.name
+        for i, param in enumerate(params):
+            if i < len(values):
+                value = values[i]
+            elif param.arg in kwargs:
+                value = kwargs[param.arg]
+            elif i >= first_default:
+                value = self.expr(defaults[i - first_default], function.env)
+            else:
+                value = None
+            scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
+        for param, default in zip(node.args.kwonlyargs, node.args.kw_defaults):
+            if param.arg in kwargs:
+                value = kwargs[param.arg]
+            else:
+                value = self.expr(default, function.env) if default is not None else None
+            scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
+        for extra in (node.args.vararg, node.args.kwarg):
+            if extra is not None:
+                scope.vars[extra.arg] = None
+        self._active.add(id(node))
+        frame = _Frame(function)
+        self._frames.append(frame)
+        try:
+            self.block(node.body, scope)
+        finally:
+            self._frames.pop()
+            self._active.discard(id(node))
+        result = frame.returns[0] if frame.returns else None
+        for other in frame.returns[1:]:
+            result = join(result, other)
+        if not args and not kwargs and function.bound_self is None:
+            self._no_arg_results[id(node)] = result
+        return result
+
+    def _param(self, function: str, node: ast.AST, name: str, value: Any, where: ast.AST | None) -> Any:
+        """A parameter's value: the argument, or an :class:`Opaque` named by the hole when none is known."""
+        hole: Hole = (self.path, node.lineno, name)
+        if value is None and name not in ("self", "cls"):
+            return Opaque(f"parameter `{name}` of {function}()", hole)
+        if where is not None and _bindable(value):
+            self.bind(hole, value, where)
+        return value
+
+    def bind(self, hole: Hole, value: Any, where: ast.AST) -> None:
+        if isinstance(value, Klass):  # a class passed to be instantiated later: its instances
+            value = value.loss or value.model
+            if value is None:
+                return
+        self.bindings.append((hole, value, where))
+
+    def bind_call(self, signature: tuple[tuple[str, ...], tuple[str, int] | None], args: list[Any],
+                  kwargs: dict[str, Any], node: ast.Call) -> None:
+        """Bindings for a call of a function or class from another audited module (or an object's method)."""
+        params, hole = signature
+        if hole is None:
+            return
+        for i, value in enumerate(args):
+            if i < len(params) and _bindable(value):
+                self.bind((hole[0], hole[1], params[i]), value, node)
+        for name, value in kwargs.items():
+            if name in params and _bindable(value):
+                self.bind((hole[0], hole[1], name), value, node)
+
+    def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
+        """Remember that the current function applies ``entry`` to its own parameters (a loss wrapper)."""
+        if not self._frames or not isinstance(pred, Opaque) or pred.hole is None:
+            return
+        node = self._frames[-1].function.node
+        params = [a.arg for a in node.args.posonlyargs + node.args.args]
+        if pred.hole[:2] != (self.path, node.lineno) or pred.hole[2] not in params:
+            return
+        if isinstance(labels, Opaque) and labels.hole is not None and labels.hole[2] in params:
+            target = params.index(labels.hole[2])
+        else:
+            return
+        self._loss_uses.setdefault(id(node), (entry, params.index(pred.hole[2]), target))
+
+    def function_loss(self, value: Any) -> cat.LossEntry | None:
+        if isinstance(value, Function):
+            if id(value.node) not in self._called:
+                self.inline(value, [], {})
+            use = self._loss_uses.get(id(value.node))
+            return use[0] if use is not None else None
+        if isinstance(value, Returns) and value.loss is not None:
+            return value.loss.entry
+        return None
+
+    def ref(self, dotted: str) -> Any:
+        """An imported name: a value exported by another audited module, or a :class:`Ref`."""
+        if self.resolver:
+            parts = dotted.lstrip(".").split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                exports = self.resolver.get(".".join(parts[:cut]))
+                if exports is not None and len(parts) - cut == 1 and parts[-1] in exports:
+                    return exports[parts[-1]]
+        return Ref(cat.canonical(dotted))
+
+    # ------------------------------------------------------------------------------------ calls
+    def call(self, node: ast.Call, scope: Scope) -> Any:
+        func = node.func
+        receiver = self.expr(func.value, scope) if isinstance(func, ast.Attribute) else None
+        args = [self.expr(a.value if isinstance(a, ast.Starred) else a, scope) for a in node.args]
+        kwargs = {k.arg: self.expr(k.value, scope) for k in node.keywords if k.arg is not None}
+        for k in node.keywords:
+            if k.arg is None:
+                self.expr(k.value, scope)
+        if isinstance(func, ast.Attribute) and not isinstance(receiver, Ref):
+            return self.method(node, func, receiver, args, kwargs, scope)
+        if isinstance(func, ast.Attribute):
+            callee = self.ref(f"{receiver.name}.{func.attr}")
+        else:
+            callee = self.expr(func, scope)
+        return self.call_value(callee, node, args, kwargs)
+
+    def call_value(self, callee: Any, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if isinstance(callee, Ref):
+            return self.call_ref(node, callee.name, args, kwargs)
+        if isinstance(callee, Layer):
+            return self.apply(callee, _arg(args, kwargs, 0, "inputs"), node)
+        if isinstance(callee, Model):
+            return callee.out
+        if isinstance(callee, Instance):
+            return callee.model.out if callee.model is not None else None
+        if isinstance(callee, Klass):
+            self._note_construction(callee.name)
+            self.bind_call((callee.params, callee.hole), args, kwargs, node)
+            return callee.loss or callee.model or Obj(callee)
+        if isinstance(callee, Function):
+            return self.inline(callee, args, kwargs, node)
+        if isinstance(callee, Returns):
+            self.bind_call((callee.params, callee.hole), args, kwargs, node)
+            return callee.loss or callee.value
+        if isinstance(callee, LossValue):
+            self.loss_call(node, callee.entry, callee, args, kwargs)
+            return None
+        if isinstance(callee, Opaque):
+            return self.opaque_call(callee, node, args, kwargs)
+        return None
+
+    def opaque_call(self, callee: Opaque, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> OpaqueOut:
+        """Calling a value the file does not pin down: a model's output, or a loss when the hole holds one."""
+        if callee.hole is not None and len(args) + len(kwargs) >= 2:  # may be a loss: open on the loss side
+            self.sites.append(Site(None, None, None, None, node, node, open_loss=callee, args=tuple(args),
+                                   kwargs=tuple(kwargs.items())))
+        return OpaqueOut(callee, (), node)
+
+    def method(self, node: ast.Call, func: ast.Attribute, receiver: Any, args: list[Any], kwargs: dict[str, Any],
+               scope: Scope) -> Any:
+        name = func.attr
+        if name == "compile":
+            self.compile(node, func.value, receiver, args, kwargs)
+            return None
+        if name in cat.DIRECTORY_LOADERS:
+            return self.directory_batches(node, name, kwargs)
+        if name in _FIT_METHODS and not isinstance(receiver, Obj):
+            labels = _arg(args, kwargs, 1, "y")
+            data = _arg(args, kwargs, 0, "x")
+            if labels is None and isinstance(data, Batches):
+                labels = data.labels
+            if isinstance(labels, Labels):
+                for site in self.compile_sites.get(_key(func.value) or "", []):
+                    site.labels = labels
+            return None
+        if isinstance(receiver, Model):
+            if name in ("add", "add_module") and args:  # keras model.add(layer); torch add_module(name, layer)
+                layer = args[-1]
+                out = self.apply(layer, receiver.out, node) if isinstance(layer, Layer) else (
+                    layer.out if isinstance(layer, Model) else None)
+                grown = Model(out, receiver.name, receiver.node, receiver.path, receiver.methods)
+                self.assign(func.value, grown, scope, rebinds=False)
+                return None
+            if name in cat.SELF_RETURNING:
+                return receiver
+            if name in ("forward", "predict", "predict_on_batch", "__call__"):
+                return receiver.out
+            if receiver.methods and name in receiver.methods:  # model.set_loss(nn.NLLLoss())
+                self.bind_call(receiver.methods[name], args, kwargs, node)
+            return None
+        if isinstance(receiver, Layer):
+            return receiver if name in cat.SELF_RETURNING else None
+        if isinstance(receiver, Instance):
+            if name == "forward" and receiver.model is not None:
+                return receiver.model.out
+            if name in receiver.attrs:
+                value = receiver.attrs[name]
+                if isinstance(value, (Ref, LossValue, Layer, Model, Opaque, Function, Returns)):
+                    return self.call_value(value, node, args, kwargs)
+                return None
+            if name in receiver.methods:
+                return self.inline(receiver.methods[name], args, kwargs, node)
+            return None
+        if isinstance(receiver, Obj):
+            signature = (receiver.klass.methods or {}).get(name)
+            if signature is not None:
+                self.bind_call(signature, args, kwargs, node)
+            return None
+        if isinstance(receiver, Opaque):
+            if name in cat.SELF_RETURNING or name == "module":
+                return receiver
+            if name in ("forward", "__call__", "predict"):
+                return self.opaque_call(receiver, node, args, kwargs)
+            return None
+        if isinstance(receiver, OpaqueOut):
+            if name in cat.ACTIVATION_METHODS:
+                return self.activation(node, cat.ACTIVATION_METHODS[name], None, _arg(args, kwargs, 0, "dim"))
+            if name in _SHAPE_KEEPING:
+                return receiver
+            if name in _SHAPE_CHANGING:
+                return receiver.then("shape")
+            return None
+        if isinstance(receiver, Tensor):
+            if name in cat.ACTIVATION_METHODS:
+                return self.activation(node, cat.ACTIVATION_METHODS[name], receiver, _arg(args, kwargs, 0, "dim"))
+            if name == "log":
+                return self.log_of(node, receiver)
+            if name == "exp":
+                return self.exp_of(node, receiver)
+            if name in _SHAPE_KEEPING:
+                return receiver
+            if name in _SHAPE_CHANGING:
+                return Tensor(receiver.act, None, receiver.node, receiver.line, receiver.path)
+            return None
+        if isinstance(receiver, Labels):
+            return receiver if name in _LABEL_KEEPING else None
+        if isinstance(receiver, Batches):
+            return receiver if name in _BATCHES_KEEPING else None
+        if isinstance(receiver, Encoder):
+            if name in ("fit_transform", "transform"):
+                return Labels(receiver.fmt, None, f"{self.describe(node)} ({receiver.evidence})")
+            return receiver if name == "fit" else None
+        if isinstance(receiver, LossValue):
+            if name in cat.SELF_RETURNING:
+                return receiver
+            if name == "forward":
+                self.loss_call(node, receiver.entry, receiver, args, kwargs)
+            return None
+        if isinstance(receiver, Dataset) and name == "load_data":
+            return receiver
+        if isinstance(receiver, dict) and name in ("get", "__getitem__") and args:
+            return self.select(receiver, args[0])
+        return None
+
+    def select(self, table: dict[Any, Any], key: Any) -> Any:
+        """``MODELS[name]`` / ``MODELS.get(name)``: the entry for a constant key, else any of the models."""
+        if isinstance(key, Const) and key.value in table:
+            return table[key.value]
+        models = tuple(m for value in table.values() for m in models_in(value if not isinstance(value, Klass)
+                                                                         else value.model))
+        return Opaque("an entry of a model registry", None, models) if models else None
+
+    def call_ref(self, node: ast.Call, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        loss = cat.loss_for_call(name)
+        if loss is not None:
+            entry, is_class = loss
+            entry = self.from_logits(entry, kwargs)
+            if entry is None:
+                return None
+            if is_class:
+                return LossValue(entry, node, self.path)
+            self.loss_call(node, entry, node, args, kwargs)
+            return None
+        layer = cat.keras_layer(name) or cat.torch_layer(name)
+        if layer is not None:
+            return self.make_layer(node, layer[1], args, kwargs, keras=name not in cat.ACTIVATION_MODULES
+                                   and not name.startswith("torch."))
+        functional = cat.FUNCTIONAL_LAYERS.get(name)
+        if functional is not None:
+            return self.functional_layer(node, functional, args, kwargs)
+        if name in cat.LAYER_WRAPPERS:
+            inner = _arg(args, kwargs, 0, "layer")
+            return inner if isinstance(inner, Layer) else None
+        if name in cat.SEQUENTIAL or name.endswith(".Sequential"):
+            return self.sequential(node, args, kwargs)
+        if name in cat.FUNCTIONAL_MODEL:
+            outputs = _arg(args, kwargs, 1, "outputs")
+            if isinstance(outputs, Pack) and len(outputs.items) == 1:
+                outputs = outputs.items[0]
+            return Model(outputs, "Model", node, self.path) if isinstance(outputs, (Tensor, Pack)) else None
+        if name in cat.ACTIVATION_FUNCTIONS:
+            return self.activation(node, cat.ACTIVATION_FUNCTIONS[name], _arg(args, kwargs, 0, "input"),
+                                   kwargs.get("dim", kwargs.get("axis", args[1] if len(args) > 1 else None)))
+        if name in cat.LOG_FUNCTIONS:
+            return self.log_of(node, _arg(args, kwargs, 0, "x"))
+        if name in cat.EXP_FUNCTIONS:
+            return self.exp_of(node, _arg(args, kwargs, 0, "input"))
+        if name.rsplit(".", 1)[-1].endswith(cat.CRITERION_WRAPPERS) and "criterion" in kwargs:
+            return self.criterion_wrapper(node, args, kwargs)
+        if name == "collections.OrderedDict" and args and isinstance(args[0], Pack):
+            return Pack(tuple(item.items[1] if isinstance(item, Pack) and len(item.items) == 2 else None
+                              for item in args[0].items))
+        if name in cat.MODEL_WRAPPERS:
+            inner = _arg(args, kwargs, 0, "module")
+            return inner if isinstance(inner, (Model, Opaque)) else None
+        if name == "getattr" and len(args) >= 2 and not isinstance(args[1], Const):
+            return Opaque(f"getattr(..., {ast.unparse(node.args[1]) if len(node.args) > 1 else '...'})")
+        if name == "len" and len(args) == 1 and isinstance(args[0], (Pack, dict)):
+            return Const(len(args[0].items if isinstance(args[0], Pack) else args[0]))
+        encoder = cat.LABEL_ENCODERS.get(name) or (cat.LABEL_ENCODERS["to_categorical"]
+                                                   if name.endswith(".to_categorical") else None)
+        if encoder is not None:
+            return self.encode_labels(node, name, encoder, args, kwargs)
+        if name in cat.LABEL_TRANSFORMERS:
+            fmt = cat.LABEL_TRANSFORMERS[name]
+            evidence = f"{self.describe(node)}"
+            (self.facts.multi_label if fmt == "multi_hot" else self.facts.single_label).append(evidence)
+            return Encoder(fmt, evidence)
+        if name == "sklearn.model_selection.train_test_split":
+            return Pack(tuple(a for a in args for _ in range(2)))
+        tail = name.rsplit(".", 1)[-1]
+        if tail[:1].isupper():
+            self._note_construction(tail)
+        return self.dataset(node, name, kwargs)
+
+    def _note_construction(self, name: str) -> None:
+        inside_model = any(is_model for _, is_model in self._class_stack)
+        (self.submodules if inside_model else self.constructed).add(name)

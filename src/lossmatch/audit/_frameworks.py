@@ -1,0 +1,290 @@
+"""What framework calls do to values: layers, models, activations, label encodings and loss sites.
+
+A mixin of :class:`lossmatch.audit._interp.Interpreter`; every framework name it reads comes from
+:mod:`lossmatch.audit.catalogue`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from lossmatch.audit import catalogue as cat
+from lossmatch.audit._values import (
+    Batches, Const, Dataset, Instance, Labels, Layer, LossValue, Model, Opaque, OpaqueOut, Pack, Ref, Site, Tensor,
+)
+
+
+class Frameworks:
+    """Layers, models, activations, labels and loss sites (mixed into the interpreter)."""
+
+    path: str
+    sites: list[Site]
+    compile_sites: dict[str, list[Site]]
+    facts: Any
+
+    # ------------------------------------------------------------------------------------ labels and data
+    def dataset(self, node: ast.Call, name: str, kwargs: dict[str, Any]) -> Dataset | Batches | None:
+        tail = name.rsplit(".", 1)[-1]
+        if tail in cat.DIRECTORY_LOADERS:
+            return self.directory_batches(node, tail, kwargs)
+        parts = name.split(".")
+        if not name.startswith(cat.DATASET_ROOTS):
+            return None
+        key = parts[-2] if parts[-1] == "load_data" and len(parts) > 1 else parts[-1]
+        if key not in cat.DATASETS:
+            return None
+        evidence = f"{self.describe(node)} (single-label dataset {key})"
+        self.facts.single_label.append(evidence)
+        return Dataset(parts[-1], cat.DATASETS[key], evidence)
+
+    def directory_batches(self, node: ast.Call, tail: str, kwargs: dict[str, Any]) -> Batches | None:
+        """``flow_from_directory`` / ``image_dataset_from_directory``: labels as their mode says (by default
+        one-hot and integer respectively)."""
+        keyword, default, formats = cat.DIRECTORY_LOADERS[tail]
+        mode = kwargs.get(keyword, Const(default))
+        if not isinstance(mode, Const) or mode.value not in formats:
+            return None
+        fmt = formats[mode.value]
+        shown = f"{keyword}={mode.value!r}" + ("" if keyword in kwargs else ", the default")
+        evidence = f"{self.describe(node)} ({cat.FORMAT_WORDS[fmt]} labels: {shown})"
+        self.facts.single_label.append(evidence)
+        return Batches(Labels(fmt, None, evidence))
+
+    def encode_labels(self, node: ast.Call, name: str, encoder: tuple[str, tuple[int, str] | None],
+                      args: list[Any], kwargs: dict[str, Any]) -> Labels | None:
+        fmt, classes_arg = encoder
+        source = _arg(args, kwargs, 0, "y")
+        if fmt == "index":  # argmax: labels only when taken of labels (not of predictions)
+            if isinstance(source, Labels):
+                return Labels("index", source.classes, f"{self.describe(node)} (class indices)")
+            return None
+        classes = _int(_arg(args, kwargs, *classes_arg)) if classes_arg else None
+        if classes is None and isinstance(source, Labels):
+            classes = source.classes
+        evidence = f"{self.describe(node)} (one-hot{f', {classes} classes' if classes else ''})"
+        self.facts.single_label.append(evidence)
+        return Labels(fmt, classes, evidence)
+
+    def from_logits(self, entry: cat.LossEntry, kwargs: dict[str, Any]) -> cat.LossEntry | None:
+        """Keras ``from_logits=``: a constant picks the form; a non-constant makes the loss unknown."""
+        if "from_logits" not in kwargs:
+            return entry
+        flag = kwargs["from_logits"]
+        if not isinstance(flag, Const) or not isinstance(flag.value, bool):
+            return None
+        return entry.with_logits(flag.value)
+
+    # ------------------------------------------------------------------------------------ models and layers
+    def make_layer(self, node: ast.Call, kind: cat.LayerKind, args: list[Any], kwargs: dict[str, Any],
+                   keras: bool) -> Layer:
+        units = _int(_arg(args, kwargs, *kind.units_arg)) if kind.units_arg else None
+        act = kind.activation
+        if kind.activation_arg:
+            position = 0 if kind.units_arg is None else 1
+            keyword = kind.activation_kw
+            present = len(args) > position or keyword in kwargs
+            act = _activation(_arg(args, kwargs, position, keyword)) if present else kind.default_activation
+        elif kind.units_arg is not None:
+            act = "linear"
+        name = kwargs.get("name")
+        layer = Layer(kind, units, act, node, name.value if isinstance(name, Const) and isinstance(name.value, str)
+                      else None)
+        if keras and act == "softmax" and units == 1:
+            self.report("LM014", node, "this layer has 1 unit", [self.describe(node)])
+        return layer
+
+    def functional_layer(self, node: ast.Call, kind: cat.LayerKind, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """TF1 ``tf.layers.dense(inputs, units, activation=...)``: a layer applied to its first argument."""
+        shifted = [*args[1:]]
+        layer = self.make_layer(node, kind, shifted, kwargs, keras=True)
+        return self.apply(layer, _arg(args, kwargs, 0, "inputs"), node)
+
+    def apply(self, layer: Layer, value: Any, node: ast.AST) -> Tensor | None:
+        kind = layer.kind
+        if kind.passthrough:
+            return value if isinstance(value, Tensor) else None
+        if not kind.keeps_units or layer.act in (None, "unknown"):
+            return None
+        units = layer.units if kind.units_arg is not None else (value.units if isinstance(value, Tensor) else None)
+        if layer.act == "softmax" and units == 1 and kind.units_arg is None:
+            self.report("LM014", layer.node, "it is applied to a 1-unit output",
+                        [self.describe(layer.node)] + ([self.describe(value)] if isinstance(value, Tensor) else []))
+        return Tensor(layer.act, units, layer.node, getattr(layer.node, "lineno", 0), self.path, layer.name)
+
+    def sequential(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Model:
+        layers: tuple[Any, ...] = ()
+        if args and isinstance(args[0], Pack):
+            layers = args[0].items
+        elif isinstance(kwargs.get("layers"), Pack):
+            layers = kwargs["layers"].items
+        elif args:
+            layers = tuple(args)
+        out: Any = None
+        for layer in layers:
+            if isinstance(layer, Layer):
+                out = self.apply(layer, out, node)
+            elif isinstance(layer, Model):
+                out = layer.out
+            elif isinstance(layer, Opaque):
+                out = OpaqueOut(layer, (), node)
+            else:
+                out = None
+        return Model(out, "Sequential", node, self.path)
+
+    def activation(self, node: ast.Call, act: str, value: Any, dim: Any) -> Tensor:
+        units = value.units if isinstance(value, Tensor) else None
+        # dim=1 is the 1-unit axis only on a 2-D tensor; over (batch, time, 1) attention scores it is the time
+        # axis. Such a softmax is judged where it reaches a loss.
+        if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value == -1)):
+            self.report("LM014", node, "it is applied to a 1-unit output", [self.describe(node), self.describe(value)])
+        return Tensor(act, units, node, node.lineno, self.path)
+
+    def log_of(self, node: ast.Call, value: Any) -> Tensor | None:
+        if not isinstance(value, Tensor):
+            return None
+        if value.act == "softmax":
+            self.report("LM040", node, "use log_softmax", [self.describe(node), f"softmax from {self.describe(value)}"])
+            return Tensor("log_softmax", value.units, node, node.lineno, self.path)
+        if value.act in ("sigmoid", "one_minus_sigmoid"):
+            self.report("LM041", node, "use logsigmoid", [self.describe(node), f"sigmoid from {self.describe(value)}"])
+            return Tensor("logsigmoid", value.units, node, node.lineno, self.path)
+        return None
+
+    def exp_of(self, node: ast.Call, value: Any) -> Tensor | None:
+        """``exp(log_softmax(x))`` is a softmax written out."""
+        if isinstance(value, Tensor) and value.act in ("log_softmax", "logsigmoid"):
+            return Tensor("softmax" if value.act == "log_softmax" else "sigmoid", value.units, node, node.lineno,
+                          self.path)
+        return None
+
+    # ------------------------------------------------------------------------------------ loss sites
+    def criterion_wrapper(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> None:
+        """skorch's ``NeuralNet(Module, criterion=nn.CrossEntropyLoss)``: the library trains the module's
+        output with the criterion."""
+        module = _arg(args, kwargs, 0, "module")
+        criterion = kwargs["criterion"]
+        entry = self.loss_entry(criterion)
+        model = module.model if hasattr(module, "model") else module
+        if entry is None or not isinstance(model, Model) or not isinstance(model.out, Tensor):
+            return None
+        where = next(k.value for k in node.keywords if k.arg == "criterion")
+        self.sites.append(Site(entry, model.out, None, None, where, where))
+        return None
+
+    def compile(self, node: ast.Call, receiver_node: ast.expr, receiver: Any, args: list[Any],
+                kwargs: dict[str, Any]) -> None:
+        loss = _arg(args, kwargs, 1, "loss")
+        loss_node = next((k.value for k in node.keywords if k.arg == "loss"), node.args[1] if len(node.args) > 1 else node)
+        metrics = _arg(args, kwargs, 2, "metrics")
+        names = tuple(m.value if isinstance(m, Const) and isinstance(m.value, str) else "?"
+                      for m in metrics.items) if isinstance(metrics, Pack) else None
+        if isinstance(receiver, Model):
+            out = receiver.out
+        elif isinstance(receiver, Instance):
+            out = receiver.model.out if receiver.model else None
+        elif isinstance(receiver, Opaque):
+            out = OpaqueOut(receiver, (), receiver_node)
+        else:
+            out = None
+        key = _key(receiver_node) or ""
+        for loss_value, pred, where in self.per_output(loss, out, loss_node):
+            entry = self.loss_entry(loss_value)
+            if entry is None and not isinstance(loss_value, Opaque):
+                continue
+            # Findings point at the loss argument.
+            site = Site(entry, pred if isinstance(pred, Tensor) else None, None, names, where, where,
+                        open_pred=pred if isinstance(pred, OpaqueOut) else None,
+                        open_loss=loss_value if entry is None else None)
+            self.sites.append(site)
+            self.compile_sites.setdefault(key, []).append(site)
+
+    def per_output(self, loss: Any, out: Any, loss_node: ast.AST) -> list[tuple[Any, Any, ast.AST]]:
+        """(loss, output) pairs of a compile: one loss for a one-output model; a list or dict of losses paired
+        with a multi-output model's outputs by position or by output layer name."""
+        if isinstance(loss, Pack) and isinstance(out, Pack):
+            return [(item, output, loss_node) for item, output in zip(loss.items, out.items)]
+        if isinstance(loss, dict):
+            outputs = out.items if isinstance(out, Pack) else (out,)
+            by_name = {o.name: o for o in outputs if isinstance(o, Tensor) and o.name}
+            return [(value, by_name.get(name), loss_node) for name, value in loss.items() if name in by_name]
+        if isinstance(out, Pack):
+            return []  # one loss for several outputs: Keras applies it to each; their activations may differ
+        return [(loss, out, loss_node)]
+
+    def loss_entry(self, loss: Any) -> cat.LossEntry | None:
+        if isinstance(loss, Const) and isinstance(loss.value, str):
+            return cat.loss_for_keras_name(loss.value)
+        if isinstance(loss, LossValue):
+            return loss.entry
+        if isinstance(loss, Ref):
+            found = cat.loss_for_call(loss.name)
+            return found[0] if found else None
+        return self.function_loss(loss)
+
+    def function_loss(self, value: Any) -> cat.LossEntry | None:
+        """The library loss a user-defined loss function applies to its parameters, if any."""
+        return None
+
+    def loss_call(self, node: ast.Call, entry: cat.LossEntry, loss_node: ast.AST | LossValue, args: list[Any],
+                  kwargs: dict[str, Any]) -> None:
+        pred = _arg(args, kwargs, *entry.pred_arg)
+        labels = _arg(args, kwargs, *entry.target_arg)
+        if entry.name.startswith("tf.nn.") and not kwargs and isinstance(labels, (Tensor, OpaqueOut)) and not \
+                isinstance(pred, (Tensor, OpaqueOut)):
+            pred, labels = labels, pred  # TensorFlow 0.x took (logits, labels) by position
+        if isinstance(labels, Batches):
+            labels = labels.labels
+        if pred is None and labels is None:
+            return
+        self.note_loss_use(entry, pred, labels)
+        self.sites.append(Site(entry, pred if isinstance(pred, Tensor) else None,
+                               labels if isinstance(labels, Labels) else None, None, node, loss_node,
+                               open_pred=pred if isinstance(pred, OpaqueOut) else None))
+
+    def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
+        """A hook: the interpreter notes losses applied to a function's own parameters."""
+
+
+# ---------------------------------------------------------------------------------------- helpers
+def _arg(args: list[Any], kwargs: dict[str, Any], position: int, keyword: str) -> Any:
+    if keyword in kwargs:
+        return kwargs[keyword]
+    return args[position] if position < len(args) else None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool):
+        return value.value
+    return None
+
+
+def _activation(value: Any) -> str:
+    if isinstance(value, Const):
+        if value.value is None or isinstance(value.value, str):
+            return cat.KERAS_ACTIVATIONS.get(value.value, "unknown")
+        return "unknown"
+    if isinstance(value, Ref):
+        return cat.ACTIVATION_FUNCTIONS.get(value.name, "unknown")
+    return "unknown"
+
+
+def _key(node: ast.expr) -> str | None:
+    """``model`` or ``self.model``: a name to bind a value to."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _source(node: ast.AST, limit: int = 90) -> str:
+    try:
+        text = ast.unparse(node)
+    except Exception:  # unparse of a partial tree; the line number still points at it
+        return type(node).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,292 @@
+"""The project pass: close the loss sites a file left open, from the summaries of every audited file.
+
+A site is open when its loss is applied to what a parameter (or an unresolved factory, ``getattr``, a
+registry) gives, or when the loss itself arrives through a parameter. Each file's :class:`Summary` lists its
+open sites, the models and losses it passes to parameters (bindings), and the model classes and builders it
+defines. A site is closed with, in order of preference:
+
+1. the models the value itself lists (branches of a factory, entries of a registry dict);
+2. the models bound to the parameter by a call anywhere in the audited tree (exact);
+3. the project's own top-level model classes (constructed, or else not used inside another model) in the
+   files connected to the site's file by imports; then in the model-only modules under its project folder.
+
+With exact candidates every finding stands. With the fallback of step 3 a finding stands at its own
+severity when every candidate gives it, and as a warning naming the ones that do when only some do.
+Nothing is re-interpreted: this pass reads summaries only.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lossmatch.audit import catalogue as cat
+from lossmatch.audit._frameworks import _arg, _source
+from lossmatch.audit._judge import judge
+from lossmatch.audit._values import (
+    Const, Function, Hole, Klass, Labels, LossValue, Model, Opaque, OpaqueOut, Pack, Site, Tensor, models_in,
+)
+from lossmatch.audit.rules import RULES, Finding, make_finding
+
+__all__ = ["ModelInfo", "Summary", "resolve", "summarize"]
+
+_MAX_NESTING = 3  # a model whose output is what a model passed to it gives, and so on
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model class or builder function a file defines at module level."""
+
+    name: str
+    model: Model
+    where: str  # "models/nets.py:44"
+
+
+@dataclass(frozen=True)
+class Summary:
+    path: str
+    open_sites: tuple[Site, ...]
+    bindings: tuple[tuple[Hole, Any, ast.AST], ...]  # (parameter, model or loss passed to it, the call)
+    models: tuple[ModelInfo, ...]
+    constructed: frozenset[str]
+    submodules: frozenset[str]
+    has_sites: bool
+    facts: Any
+    cells: Any = None  # a notebook's CellMap
+
+
+def summarize(interp: Any, open_sites: list[Site], cells: Any) -> Summary:
+    """What the project pass needs of one interpreted file."""
+    models = []
+    for name, value in interp.module.vars.items():
+        model = None
+        if isinstance(value, Klass) and value.model is not None:
+            model = value.model
+        elif isinstance(value, Function):
+            result = interp._no_arg_results.get(id(value.node))
+            model = result if isinstance(result, Model) else None
+        if model is not None and model.path == interp.path:
+            line = getattr(model.node, "lineno", 0) if isinstance(value, Klass) else value.node.lineno
+            models.append(ModelInfo(name, model, f"{interp.path}:{cells.label(line) if cells else line}"))
+    return Summary(interp.path, tuple(open_sites), tuple(interp.bindings), tuple(models),
+                   frozenset(interp.constructed), frozenset(interp.submodules), bool(interp.sites), interp.facts,
+                   cells)
+
+
+class _Collector:
+    """A judge's reporter for one site and one candidate: keeps what the judge says."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        self.facts = summary.facts
+        self.said: dict[str, tuple[ast.AST, str, list[str]]] = {}
+
+    def report(self, rule: str, node: Any, detail: str, evidence: list[str]) -> None:
+        self.said.setdefault(rule, (node, detail, evidence))
+
+    def describe(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        node = value if isinstance(value, ast.AST) else value.node
+        line = getattr(node, "lineno", 0)
+        path = getattr(value, "path", "")
+        if path and path != self.summary.path:
+            return f"{path}:{line}: {_source(node)}"
+        label = self.summary.cells.label(line) if self.summary.cells else f"line {line}"
+        return f"{label}: {_source(node)}"
+
+
+class _Project:
+    def __init__(self, summaries: Mapping[str, Summary], links: Mapping[str, Iterable[str]],
+                 roots: Mapping[str, str]) -> None:
+        self.summaries = summaries
+        self.links = links
+        self.roots = roots
+        self._bound: dict[Hole, list[tuple[Any, Summary, ast.AST]]] = defaultdict(list)
+        for summary in summaries.values():
+            for hole, value, node in summary.bindings:
+                self._bound[hole].append((value, summary, node))
+        self._fallback: dict[str, list[tuple[Model, str]]] = {}
+
+    # ------------------------------------------------------------------------------------ candidates
+    def bound(self, hole: Hole | None) -> list[tuple[Any, str]]:
+        """What calls pass to a parameter, with where each call is (``path:line: source``)."""
+        out = []
+        for value, summary, node in self._bound.get(hole, []) if hole else []:
+            where = _Collector(summary).describe(node)
+            out.append((value, where if summary.path == hole[0] and not summary.cells else f"{summary.path}:{where}"))
+        return out
+
+    def exact(self, source: Opaque) -> list[tuple[Model, str]]:
+        """Models the value lists itself, or that calls bind to its parameter."""
+        if source.candidates:
+            return [(m, f"{m.path}:{getattr(m.node, 'lineno', 0)} {m.name}") for m in source.candidates
+                    if isinstance(m, Model)]
+        out = []
+        for value, where in self.bound(source.hole):
+            for model in models_in(value):
+                out.append((model, f"{where} ({model.name})"))
+        return out
+
+    def fallback(self, path: str) -> list[tuple[Model, str]]:
+        if path not in self._fallback:
+            near = self._component(path)
+            found = self._top_models(near)
+            if not found and path in self.roots:
+                root = self.roots[path]
+                found = self._top_models([p for p, s in self.summaries.items()
+                                          if self.roots.get(p) == root and not s.has_sites])
+            self._fallback[path] = found
+        return self._fallback[path]
+
+    def _component(self, path: str) -> list[str]:
+        seen, todo = {path}, [path]
+        while todo:
+            for other in self.links.get(todo.pop(), ()):
+                if other not in seen and other in self.summaries:
+                    seen.add(other)
+                    todo.append(other)
+        return sorted(seen)
+
+    def _top_models(self, paths: list[str]) -> list[tuple[Model, str]]:
+        infos = [info for p in paths for info in self.summaries[p].models]
+        constructed = set().union(*(self.summaries[p].constructed for p in paths))
+        inside = set().union(*(self.summaries[p].submodules for p in paths))
+        chosen = [i for i in infos if i.name in constructed] or [i for i in infos if i.name not in inside]
+        return [(info.model, f"{info.where} {info.name}") for info in chosen]
+
+    # ------------------------------------------------------------------------------------ closing sites
+    def close(self, summary: Summary, site: Site) -> list[Finding]:
+        findings: dict[str, Finding] = {}
+        for entry, loss_desc, pred, labels in self._losses(site):
+            if isinstance(pred, Tensor):
+                self._judge_exact(summary, site, entry, loss_desc, pred, labels, [], findings)
+                continue
+            if not isinstance(pred, OpaqueOut):
+                continue
+            exact = self.exact(pred.source)
+            if exact:
+                for model, where in exact:
+                    tensor = self.replay(model.out, pred.steps)
+                    if tensor is not None:
+                        self._judge_exact(summary, site, entry, loss_desc, tensor, labels, [f"model: {where}"],
+                                          findings)
+            else:
+                self._judge_candidates(summary, site, entry, loss_desc, pred, labels, findings)
+        return list(findings.values())
+
+    def _losses(self, site: Site) -> list[tuple[cat.LossEntry, str, Any, Labels | None]]:
+        if site.loss is not None:
+            return [(site.loss, site.loss_node, site.open_pred or site.pred, site.labels)]
+        out = []
+        hole = site.open_loss.hole if site.open_loss is not None else None
+        for value, where in self.bound(hole):
+            entry = _loss_entry(value)
+            if entry is None:
+                continue
+            if site.args or site.kwargs:  # a call of the parameter: the loss says where its arguments are
+                kwargs = dict(site.kwargs)
+                pred = _arg(list(site.args), kwargs, *entry.pred_arg)
+                labels = _arg(list(site.args), kwargs, *entry.target_arg)
+            else:  # a compile(loss=parameter)
+                pred, labels = site.open_pred or site.pred, site.labels
+            out.append((entry, f"{where}", pred, labels if isinstance(labels, Labels) else None))
+        return out
+
+    def replay(self, out: Any, steps: tuple[tuple[Any, ...], ...], depth: int = 0) -> Tensor | None:
+        """A candidate's output after what the code did to it (unpacking, indexing, reshaping)."""
+        if isinstance(out, OpaqueOut):  # the model returns what a model passed to it returns
+            inner = self.exact(out.source)
+            if depth >= _MAX_NESTING or len({id(m) for m, _ in inner}) != 1:
+                return None
+            return self.replay(inner[0][0].out, out.steps + steps, depth + 1)
+        for step in steps:
+            if step[0] == "item":
+                index = step[1]
+                out = out.items[index] if isinstance(out, Pack) and -len(out.items) <= index < len(out.items) else None
+            elif step[0] == "shape" and isinstance(out, Tensor):
+                out = Tensor(out.act, None, out.node, out.line, out.path, out.name)
+        return out if isinstance(out, Tensor) else None
+
+    def _judge_exact(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str, pred: Tensor,
+                     labels: Labels | None, extra: list[str], findings: dict[str, Finding]) -> None:
+        collector = _Collector(summary)
+        judge(collector, _site(site, entry, loss_desc, pred, labels))
+        for rule, (node, detail, evidence) in collector.said.items():
+            findings.setdefault(rule, _finding(summary, rule, node, detail, evidence + extra))
+
+    def _judge_candidates(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str,
+                          pred: OpaqueOut, labels: Labels | None, findings: dict[str, Finding]) -> None:
+        candidates = self.fallback(summary.path)
+        if not candidates:
+            return
+        said: dict[str, list[tuple[str, tuple[ast.AST, str, list[str]]]]] = defaultdict(list)
+        for model, where in candidates:
+            tensor = self.replay(model.out, pred.steps)
+            if tensor is None:
+                continue
+            collector = _Collector(summary)
+            judge(collector, _site(site, entry, loss_desc, tensor, labels))
+            for rule, report in collector.said.items():
+                said[rule].append((where, report))
+        n = len(candidates)
+        origin = f"{pred.source.origin} is not bound to a model in the audited code"
+        for rule, hits in said.items():
+            if RULES[rule].severity == "info":
+                continue
+            node, detail, evidence = hits[0][1]
+            names = ", ".join(where for where, _ in hits[:3]) + (", ..." if len(hits) > 3 else "")
+            if len(hits) == n:
+                which = "the only candidate model" if n == 1 else f"all {n} candidate models"
+                evidence = evidence + [f"model: {origin}; {which} of the project: {names}"]
+                findings.setdefault(rule, _finding(summary, rule, node, detail, evidence))
+            else:
+                detail = f"{detail} ({len(hits)} of {n} candidate models: {names})"
+                evidence = evidence + [f"model: {origin}; candidates: "
+                                       + ", ".join(where for _, where in candidates[:6])]
+                findings.setdefault(rule, _finding(summary, rule, node, detail, evidence, "warning"))
+
+
+def _site(site: Site, entry: cat.LossEntry, loss_desc: str, pred: Tensor, labels: Labels | None) -> Site:
+    return Site(entry, pred, labels, site.metrics, site.node, loss_desc)
+
+
+def _finding(summary: Summary, rule: str, node: Any, detail: str, evidence: list[str],
+             severity: str | None = None) -> Finding:
+    line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+    finding = make_finding(rule, summary.path, line, col, detail, evidence, severity=severity)  # type: ignore[arg-type]
+    return summary.cells.place(finding) if summary.cells else finding
+
+
+def _loss_entry(value: Any) -> cat.LossEntry | None:
+    if isinstance(value, LossValue):
+        return value.entry
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return cat.loss_for_keras_name(value.value)
+    return None
+
+
+def resolve(analyses: Mapping[str, Any], links: Mapping[str, Iterable[str]] | None = None,
+            roots: Mapping[str, str] | None = None) -> dict[str, list[Finding]]:
+    """New findings per file from closing every open site (those a file already has are left out)."""
+    summaries = {path: a.summary for path, a in analyses.items() if a.summary is not None}
+    if not any(s.open_sites for s in summaries.values()):
+        return {}
+    project = _Project(summaries, links or {}, roots or {})
+    out: dict[str, list[Finding]] = {}
+    for path, summary in summaries.items():
+        if not summary.open_sites:
+            continue
+        have = {(f.rule, f.cell, f.line, f.col) for f in analyses[path].findings}
+        new: dict[tuple[Any, ...], Finding] = {}
+        for site in summary.open_sites:
+            for finding in project.close(summary, site):
+                key = (finding.rule, finding.cell, finding.line, finding.col)
+                if key not in have:
+                    new.setdefault(key, finding)
+        if new:
+            out[path] = list(new.values())
+    return out
