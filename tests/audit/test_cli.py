@@ -73,7 +73,7 @@ def test_only_info_findings_exit_0(capsys, tmp_path):
     (tmp_path / "legacy.py").write_text('print "python 2"\n')
     code, out, err = run(capsys, tmp_path)
     assert code == 0
-    assert [TEXT_LINE.match(line)["rule"] for line in out.splitlines()] == ["LM090", "LM050"]
+    assert [TEXT_LINE.match(line)["rule"] for line in out.splitlines()] == ["LM091", "LM050"]
     assert err == "2 findings (2 info) in 2 files\n"
 
 

@@ -556,8 +556,20 @@ FIRES = [
 
         def load(path):
             print "loading", path  # <-
-            return np.load(path)
-    """, id="LM090-python2-print"),
+            return sorted(np.load(path).items(), key=lambda (name, array): array.size)
+    """, id="LM090-python2-tuple-parameter"),
+    # ------------------------------------------------------------------ LM091 read through the Python 2 rewrite
+    pytest.param("LM091", """\
+        import numpy as np  # <-
+
+        def load(path):
+            try:
+                data = np.load(path)
+            except IOError, e:
+                print "cannot load", path, e
+                raise
+            return data
+    """, id="LM091-python2-print-and-except"),
 ]
 
 QUIET = [
@@ -819,6 +831,18 @@ QUIET = [
             print("loading", path, file=sys.stderr)
             return open(path).read()
     """, (), id="LM090-quiet-python3-print"),
+    pytest.param("LM091", """
+        import os
+        import sys
+
+        def load(path):
+            try:
+                os.chmod(path, 0o644)
+                return open(path).read()
+            except IOError as e:
+                print("cannot load", path, repr(e), file=sys.stderr)
+                raise ValueError("unreadable: " + path) from e
+    """, (), id="LM091-quiet-python3-spellings"),
 ]
 
 

@@ -83,7 +83,7 @@ def test_notebook_finding_points_at_cell_and_line(tmp_path):
 
 
 def test_notebook_cell_that_does_not_parse_is_skipped(tmp_path):
-    cells = [NOTEBOOK_CELLS[1], ("code", "print 'python 2 cell'\n"), NOTEBOOK_CELLS[3]]
+    cells = [NOTEBOOK_CELLS[1], ("code", "def broken(:\n    pass\n"), NOTEBOOK_CELLS[3]]
     path = tmp_path / "old.ipynb"
     path.write_text(notebook(cells))
     findings = audit_paths(path).findings
@@ -132,18 +132,19 @@ def test_syntax_error_is_info_and_the_run_goes_on(tmp_path):
 
         def train(model, x, y):
             print "training on", len(x)
-            model.fit(x, y)
+            model.fit(x, y, callbacks=map(lambda (name, value): value, CALLBACKS))
     """)
+    write(tmp_path / "f_recovered.py", 'print "python 2, read through the rewrite"\n')
     write(tmp_path / "b_broken.py", "def f(:\n    pass\n")
     (tmp_path / "c_binary.py").write_bytes(b"\x00\x01\x02 not python")
     (tmp_path / "d_latin1.py").write_bytes("x = 'caf\xe9'\n".encode("latin-1"))
     write(tmp_path / "e_train.py", BUGGY_KERAS)
     result = audit_paths(tmp_path)
-    assert result.files_scanned == 5 and result.errors == ()
+    assert result.files_scanned == 6 and result.errors == ()
     by_file = {Path(f.path).name: f for f in result.findings}
     assert [(name, f.rule, f.severity) for name, f in sorted(by_file.items())] == [
         ("a_legacy.py", "LM090", "info"), ("b_broken.py", "LM090", "info"), ("c_binary.py", "LM090", "info"),
-        ("d_latin1.py", "LM090", "info"), ("e_train.py", "LM001", "error")]
+        ("d_latin1.py", "LM090", "info"), ("e_train.py", "LM001", "error"), ("f_recovered.py", "LM091", "info")]
     legacy = by_file["a_legacy.py"]
     assert legacy.line == 4 and "Python 2" in legacy.message and legacy.evidence
     assert by_file["e_train.py"].line == 9
@@ -153,7 +154,7 @@ def test_syntax_error_is_info_and_the_run_goes_on(tmp_path):
 def test_only_info_does_not_fail(tmp_path):
     write(tmp_path / "legacy.py", 'print "hello"\n')
     result = audit_paths(tmp_path)
-    assert [f.rule for f in result.findings] == ["LM090"] and not result.failed
+    assert [f.rule for f in result.findings] == ["LM091"] and not result.failed
 
 
 # ---------------------------------------------------------------------------------------- files and folders
