@@ -47,9 +47,11 @@ GOLDEN = [
     pytest.param("raise E, msg, tb\n", "raise E( msg).with_traceback( tb)\n", "`raise E, msg` statement",
                  id="raise-traceback"),
     pytest.param("x = x.cuda(async=True)\n", "x = x.cuda(async_=True)\n", "`async` used as a name", id="async-kwarg"),
-    pytest.param("if x:\n\tif y:\n\t\tpass\n        z = 1\n", "if x:\n        if y:\n                pass\n        z = 1\n",
+    pytest.param("if x:\n\tif y:\n\t\tpass\n        z = 1\n",
+                 "if x:\n        if y:\n                pass\n        z = 1\n",
                  "tabs and spaces mixed in indentation", id="tabs-and-spaces"),
-    pytest.param("def f():\n    if x:\n\treturn 1\n    return 0\n", "def f():\n    if x:\n        return 1\n    return 0\n",
+    pytest.param("def f():\n    if x:\n\treturn 1\n    return 0\n",
+                 "def f():\n    if x:\n        return 1\n    return 0\n",
                  "tabs and spaces mixed in indentation", id="tab-under-four-spaces"),
     pytest.param("if ok:\n\tprint `n`\n", "if ok:\n        print(repr(n))\n", "backtick repr", id="nested-constructs"),
 ]

@@ -176,7 +176,8 @@ class _TokenPass:
     def __init__(self, lines: Sequence[str], tokens: Sequence[tokenize.TokenInfo]):
         self.lines = lines
         skip = {tokenize.NL, tokenize.COMMENT}
-        self.toks = [t for t in tokens if t.type not in skip and not (t.type == tokenize.ERRORTOKEN and t.string.isspace())]
+        self.toks = [t for t in tokens
+                     if t.type not in skip and not (t.type == tokenize.ERRORTOKEN and t.string.isspace())]
         self.edits: dict[int, list[Edit]] = {}
         self.changes: list[tuple[int, str]] = []
 
@@ -202,7 +203,10 @@ class _TokenPass:
             elif kind == tokenize.OP and text in (";", ":") and depth == 0:
                 at_start = True
             if text == "`" and kind in (tokenize.OP, tokenize.ERRORTOKEN):  # not an f-string's literal part
-                self.edit(tok.start, tok.end, ")" if backtick_open else "repr(", None if backtick_open else "backtick repr")
+                if backtick_open:
+                    self.edit(tok.start, tok.end, ")", None)
+                else:
+                    self.edit(tok.start, tok.end, "repr(", "backtick repr")
                 backtick_open = not backtick_open
             elif text == "<>":  # one token on Python 3.12+, "<" then ">" before
                 self.edit(tok.start, tok.end, "!=", "`<>` operator")

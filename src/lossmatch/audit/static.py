@@ -93,7 +93,8 @@ def _parse(code: str | bytes, path: str) -> tuple[ast.Module | None, tuple[Findi
         return None, (make_finding("LM090", path, line, (exc.offset or 1), f"{exc.msg}{hint}",
                                    [f"line {line}: syntax error"]),)
     except (ValueError, UnicodeDecodeError) as exc:  # null bytes, undecodable bytes
-        return None, (make_finding("LM090", path, 1, 1, str(exc).splitlines()[0], ["the file is not Python source text"]),)
+        return None, (make_finding("LM090", path, 1, 1, str(exc).splitlines()[0],
+                                   ["the file is not Python source text"]),)
 
 
 def _looks_python2(exc: SyntaxError) -> bool:
