@@ -14,7 +14,7 @@ import ast
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
-from lossmatch.audit._frameworks import _arg, _key
+from lossmatch.audit._frameworks import _arg, _key, _source
 from lossmatch.audit._values import (
     Batches, Const, Dataset, Encoder, Function, Hole, Instance, Klass, Labels, Layer, LossValue, Model, Obj,
     Opaque, OpaqueOut, Pack, Ref, Returns, Scope, Site, Tensor, join, models_in,
@@ -45,8 +45,10 @@ def _signatures(path: str, methods: dict[str, ast.FunctionDef | ast.AsyncFunctio
 
 def _bindable(value: Any) -> bool:
     """Values worth recording when passed to a parameter: models, losses and Keras loss names."""
-    return isinstance(value, (Model, LossValue, Klass)) or bool(models_in(value)) or (
-        isinstance(value, Const) and isinstance(value.value, str) and cat.loss_for_keras_name(value.value) is not None)
+    if isinstance(value, Const):  # a Keras loss name, or a size (the units of a layer built from the parameter)
+        return isinstance(value.value, str) and cat.loss_for_keras_name(value.value) is not None or (
+            type(value.value) is int and value.value > 0)
+    return isinstance(value, (Model, LossValue, Klass)) or bool(models_in(value))
 
 
 class Calls:
@@ -140,7 +142,7 @@ class Calls:
             elif param.arg in kwargs:
                 value = kwargs[param.arg]
             elif i >= first_default:
-                value = self.expr(defaults[i - first_default], function.env)
+                value = self._default(name, node, param.arg, defaults[i - first_default], function.env, where)
             else:
                 value = None
             scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
@@ -148,7 +150,7 @@ class Calls:
             if param.arg in kwargs:
                 value = kwargs[param.arg]
             else:
-                value = self.expr(default, function.env) if default is not None else None
+                value = self._default(name, node, param.arg, default, function.env, where) if default else None
             scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
         for extra in (node.args.vararg, node.args.kwarg):
             if extra is not None:
@@ -167,6 +169,16 @@ class Calls:
         if not args and not kwargs and function.bound_self is None:
             self._no_arg_results[id(node)] = result
         return result
+
+    def _default(self, function: str, node: ast.AST, name: str, default: ast.expr, env: Scope,
+                 where: ast.AST | None) -> Any:
+        """A parameter's default. Read on its own (no call), a default loss stays open: another file's call
+        may pass another one (``build_model(loss="binary_crossentropy")``)."""
+        value = self.expr(default, env)
+        if where is None and (isinstance(value, LossValue) or isinstance(value, Const) and isinstance(
+                value.value, str) and cat.loss_for_keras_name(value.value) is not None):
+            return Opaque(f"parameter `{name}` of {function}()", (self.path, node.lineno, name), default=value)
+        return value
 
     def _param(self, function: str, node: ast.AST, name: str, value: Any, where: ast.AST | None) -> Any:
         """A parameter's value: the argument, or an :class:`Opaque` named by the hole when none is known."""
@@ -273,8 +285,10 @@ class Calls:
             return self.opaque_call(callee, node, args, kwargs)
         return None
 
-    def opaque_call(self, callee: Opaque, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> OpaqueOut:
+    def opaque_call(self, callee: Opaque, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Calling a value the file does not pin down: a model's output, or a loss when the hole holds one."""
+        if callee.classes:
+            return callee.instance()
         if callee.hole is not None and len(args) + len(kwargs) >= 2:  # may be a loss: open on the loss side
             self.sites.append(Site(None, None, None, None, node, node, open_loss=callee, args=tuple(args),
                                    kwargs=tuple(kwargs.items())))
@@ -372,6 +386,10 @@ class Calls:
             return None
         if isinstance(receiver, Dataset) and name == "load_data":
             return receiver
+        if isinstance(receiver, Pack) and name in ("append", "extend") and args:  # layers.append(nn.Softmax())
+            added = args[0].items if name == "extend" and isinstance(args[0], Pack) else (args[0],)
+            self.assign(func.value, Pack(receiver.items + added), scope, rebinds=False)
+            return None
         if isinstance(receiver, dict) and name in ("get", "__getitem__") and args:
             return self.select(receiver, args[0])
         return None
@@ -380,9 +398,10 @@ class Calls:
         """``MODELS[name]`` / ``MODELS.get(name)``: the entry for a constant key, else any of the models."""
         if isinstance(key, Const) and key.value in table:
             return table[key.value]
-        models = tuple(m for value in table.values() for m in models_in(value if not isinstance(value, Klass)
-                                                                         else value.model))
-        return Opaque("an entry of a model registry", None, models) if models else None
+        classes = any(isinstance(value, Klass) for value in table.values())
+        models = tuple(m for value in table.values() for m in models_in(value.model if isinstance(value, Klass)
+                                                                         else value))
+        return Opaque("an entry of a model registry", None, models, classes) if models else None
 
     def call_ref(self, node: ast.Call, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         loss = cat.loss_for_call(name)
@@ -428,7 +447,7 @@ class Calls:
             inner = _arg(args, kwargs, 0, "module")
             return inner if isinstance(inner, (Model, Opaque)) else None
         if name == "getattr" and len(args) >= 2 and not isinstance(args[1], Const):
-            return Opaque(f"getattr(..., {ast.unparse(node.args[1]) if len(node.args) > 1 else '...'})")
+            return Opaque(f"getattr(..., {_source(node.args[1]) if len(node.args) > 1 else '...'})", classes=True)
         if name == "len" and len(args) == 1 and isinstance(args[0], (Pack, dict)):
             return Const(len(args[0].items if isinstance(args[0], Pack) else args[0]))
         encoder = cat.LABEL_ENCODERS.get(name) or (cat.LABEL_ENCODERS["to_categorical"]

@@ -78,7 +78,8 @@ class Frameworks:
     # ------------------------------------------------------------------------------------ models and layers
     def make_layer(self, node: ast.Call, kind: cat.LayerKind, args: list[Any], kwargs: dict[str, Any],
                    keras: bool) -> Layer:
-        units = _int(_arg(args, kwargs, *kind.units_arg)) if kind.units_arg else None
+        given = _arg(args, kwargs, *kind.units_arg) if kind.units_arg else None
+        units = _int(given)
         act = kind.activation
         if kind.activation_arg:
             position = 0 if kind.units_arg is None else 1
@@ -89,7 +90,7 @@ class Frameworks:
             act = "linear"
         name = kwargs.get("name")
         layer = Layer(kind, units, act, node, name.value if isinstance(name, Const) and isinstance(name.value, str)
-                      else None)
+                      else None, given.hole if isinstance(given, Opaque) else None)
         if keras and act == "softmax" and units == 1:
             self.report("LM014", node, "this layer has 1 unit", [self.describe(node)])
         return layer
@@ -107,10 +108,13 @@ class Frameworks:
         if not kind.keeps_units or layer.act in (None, "unknown"):
             return None
         units = layer.units if kind.units_arg is not None else (value.units if isinstance(value, Tensor) else None)
+        units_from = layer.units_from if kind.units_arg is not None else (
+            value.units_from if isinstance(value, Tensor) else None)
         if layer.act == "softmax" and units == 1 and kind.units_arg is None:
             self.report("LM014", layer.node, "it is applied to a 1-unit output",
                         [self.describe(layer.node)] + ([self.describe(value)] if isinstance(value, Tensor) else []))
-        return Tensor(layer.act, units, layer.node, getattr(layer.node, "lineno", 0), self.path, layer.name)
+        return Tensor(layer.act, units, layer.node, getattr(layer.node, "lineno", 0), self.path, layer.name,
+                      units_from)
 
     def sequential(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Model:
         layers: tuple[Any, ...] = ()
@@ -138,7 +142,8 @@ class Frameworks:
         # axis. Such a softmax is judged where it reaches a loss.
         if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value == -1)):
             self.report("LM014", node, "it is applied to a 1-unit output", [self.describe(node), self.describe(value)])
-        return Tensor(act, units, node, node.lineno, self.path)
+        return Tensor(act, units, node, node.lineno, self.path,
+                      units_from=value.units_from if isinstance(value, Tensor) else None)
 
     def log_of(self, node: ast.Call, value: Any) -> Tensor | None:
         if not isinstance(value, Tensor):

@@ -25,6 +25,8 @@ from lossmatch.audit._values import (
 )
 from lossmatch.audit.rules import Finding, make_finding
 
+# Unimported names the audit reads: builtins and a common star-imported encoder.
+_KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len"})
 # Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
 _KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
 
@@ -93,7 +95,9 @@ class Interpreter(Calls, Frameworks):
                 use = self._loss_uses.get(key)
                 loss = LossValue(use[0].at(*_arg_pair(value.node, use)), value.node, self.path) if use else None
                 opens = (self.path, value.node.lineno) in open_holes
-                if isinstance(result, (Model, Tensor, LossValue, Labels)) or models_in(result) or loss or opens:
+                tensors = isinstance(result, Pack) and any(isinstance(item, Tensor) for item in result.items)
+                if isinstance(result, (Model, Tensor, LossValue, Labels)) or models_in(result) or tensors or loss \
+                        or opens:
                     params = tuple(a.arg for a in value.node.args.posonlyargs + value.node.args.args)
                     out[name] = Returns(result if not isinstance(result, (Opaque, OpaqueOut)) or models_in(result)
                                         else None, params, (self.path, value.node.lineno), loss)
@@ -101,6 +105,11 @@ class Interpreter(Calls, Frameworks):
                 methods = {m: sig for m, sig in (value.methods or {}).items() if sig[1] in open_holes}
                 if value.model is not None or value.loss is not None or value.hole in open_holes or methods:
                     out[name] = Klass(value.name, value.model, None, value.params, value.hole, value.loss, methods)
+            elif isinstance(value, dict):  # a registry of model classes
+                table = {k: v for k, v in value.items() if isinstance(v, Klass) and v.model is not None
+                         or isinstance(v, Model)}
+                if table:
+                    out[name] = {k: Klass(v.name, v.model) if isinstance(v, Klass) else v for k, v in table.items()}
             elif isinstance(value, (Model, LossValue, Labels, Dataset)) or (
                     isinstance(value, Const) and isinstance(value.value, (int, str, bool, float))):
                 out[name] = value
@@ -133,9 +142,14 @@ class Interpreter(Calls, Frameworks):
                 self.assign(target, value, scope)
         elif kind is ast.Expr:
             self.expr(node.value, scope)
-        elif kind is ast.AnnAssign or kind is ast.AugAssign:
+        elif kind is ast.AnnAssign:
             value = self.expr(node.value, scope) if node.value is not None else None
-            self.assign(node.target, value if kind is ast.AnnAssign else None, scope)
+            self.assign(node.target, value, scope)
+        elif kind is ast.AugAssign:
+            value = self.expr(node.value, scope)
+            before = self.expr(node.target, scope) if isinstance(node.target, ast.Name) else None
+            grown = isinstance(node.op, ast.Add) and isinstance(before, Pack) and isinstance(value, Pack)
+            self.assign(node.target, Pack(before.items + value.items) if grown else None, scope)  # layers += [...]
         elif kind is ast.If:
             self.expr(node.test, scope)
             if _is_main_guard(node.test):
@@ -281,7 +295,7 @@ class Interpreter(Calls, Frameworks):
                 full = cat.canonical(f"{module}.{node.id}")
                 if cat.keras_layer(full) or cat.loss_for_call(full) or full in cat.LABEL_ENCODERS:
                     return Ref(full)
-            return Ref(node.id) if node.id[:1].isupper() or node.id == "to_categorical" else None
+            return Ref(node.id) if node.id[:1].isupper() or node.id in _KNOWN_BARE_NAMES else None
         if kind is ast.Attribute:
             owner = self.expr(node.value, scope)
             if isinstance(owner, Ref):

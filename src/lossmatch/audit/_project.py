@@ -18,6 +18,7 @@ Nothing is re-interpreted: this pass reads summaries only.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -120,16 +121,21 @@ class _Project:
             out.append((value, where if summary.path == hole[0] and not summary.cells else f"{summary.path}:{where}"))
         return out
 
-    def exact(self, source: Opaque) -> list[tuple[Model, str]]:
-        """Models the value lists itself, or that calls bind to its parameter."""
-        if source.candidates:
-            return [(m, f"{m.path}:{getattr(m.node, 'lineno', 0)} {m.name}") for m in source.candidates
-                    if isinstance(m, Model)]
+    def listed(self, source: Opaque) -> list[tuple[Model, str]]:
+        """Models the value lists itself: the branches of a factory, the entries of a registry."""
+        return [(m, f"{m.path}:{getattr(m.node, 'lineno', 0)} {m.name}") for m in source.candidates
+                if isinstance(m, Model)]
+
+    def bound_models(self, source: Opaque) -> list[tuple[Model, str]]:
+        """Models that calls bind to the parameter (exact)."""
         out = []
         for value, where in self.bound(source.hole):
             for model in models_in(value):
                 out.append((model, f"{where} ({model.name})"))
         return out
+
+    def candidates(self, summary: Summary, source: Opaque) -> list[tuple[Model, str]]:
+        return self.listed(source) or self.fallback(summary.path)
 
     def fallback(self, path: str) -> list[tuple[Model, str]]:
         if path not in self._fallback:
@@ -167,7 +173,7 @@ class _Project:
                 continue
             if not isinstance(pred, OpaqueOut):
                 continue
-            exact = self.exact(pred.source)
+            exact = self.bound_models(pred.source)
             if exact:
                 for model, where in exact:
                     tensor = self.replay(model.out, pred.steps)
@@ -183,7 +189,10 @@ class _Project:
             return [(site.loss, site.loss_node, site.open_pred or site.pred, site.labels)]
         out = []
         hole = site.open_loss.hole if site.open_loss is not None else None
-        for value, where in self.bound(hole):
+        given = self.bound(hole)
+        if site.open_loss is not None and site.open_loss.default is not None:
+            given.append((site.open_loss.default, f"the default of {site.open_loss.origin}"))
+        for value, where in given:
             entry = _loss_entry(value)
             if entry is None:
                 continue
@@ -199,7 +208,7 @@ class _Project:
     def replay(self, out: Any, steps: tuple[tuple[Any, ...], ...], depth: int = 0) -> Tensor | None:
         """A candidate's output after what the code did to it (unpacking, indexing, reshaping)."""
         if isinstance(out, OpaqueOut):  # the model returns what a model passed to it returns
-            inner = self.exact(out.source)
+            inner = self.bound_models(out.source) or self.listed(out.source)
             if depth >= _MAX_NESTING or len({id(m) for m, _ in inner}) != 1:
                 return None
             return self.replay(inner[0][0].out, out.steps + steps, depth + 1)
@@ -211,8 +220,16 @@ class _Project:
                 out = Tensor(out.act, None, out.node, out.line, out.path, out.name)
         return out if isinstance(out, Tensor) else None
 
+    def sized(self, tensor: Tensor) -> Tensor:
+        """A tensor whose size is a parameter, with the size calls give it (when they all agree)."""
+        if tensor.units is not None or tensor.units_from is None:
+            return tensor
+        sizes = {v.value for v, _ in self.bound(tensor.units_from) if isinstance(v, Const) and type(v.value) is int}
+        return dataclasses.replace(tensor, units=sizes.pop()) if len(sizes) == 1 else tensor
+
     def _judge_exact(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str, pred: Tensor,
                      labels: Labels | None, extra: list[str], findings: dict[str, Finding]) -> None:
+        pred = self.sized(pred)
         collector = _Collector(summary)
         judge(collector, _site(site, entry, loss_desc, pred, labels))
         for rule, (node, detail, evidence) in collector.said.items():
@@ -220,7 +237,7 @@ class _Project:
 
     def _judge_candidates(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str,
                           pred: OpaqueOut, labels: Labels | None, findings: dict[str, Finding]) -> None:
-        candidates = self.fallback(summary.path)
+        candidates = self.candidates(summary, pred.source)
         if not candidates:
             return
         said: dict[str, list[tuple[str, tuple[ast.AST, str, list[str]]]]] = defaultdict(list)
@@ -228,12 +245,16 @@ class _Project:
             tensor = self.replay(model.out, pred.steps)
             if tensor is None:
                 continue
+            tensor = self.sized(tensor)
             collector = _Collector(summary)
             judge(collector, _site(site, entry, loss_desc, tensor, labels))
             for rule, report in collector.said.items():
                 said[rule].append((where, report))
         n = len(candidates)
-        origin = f"{pred.source.origin} is not bound to a model in the audited code"
+        if self.listed(pred.source):
+            origin, scope = f"{pred.source.origin} is one of the models the code lists", "listed"
+        else:
+            origin, scope = f"{pred.source.origin} is not bound to a model in the audited code", "of the project"
         for rule, hits in said.items():
             if RULES[rule].severity == "info":
                 continue
@@ -241,7 +262,7 @@ class _Project:
             names = ", ".join(where for where, _ in hits[:3]) + (", ..." if len(hits) > 3 else "")
             if len(hits) == n:
                 which = "the only candidate model" if n == 1 else f"all {n} candidate models"
-                evidence = evidence + [f"model: {origin}; {which} of the project: {names}"]
+                evidence = evidence + [f"model: {origin}; {which} {scope}: {names}"]
                 findings.setdefault(rule, _finding(summary, rule, node, detail, evidence))
             else:
                 detail = f"{detail} ({len(hits)} of {n} candidate models: {names})"

@@ -36,6 +36,7 @@ class Tensor:
     line: int = 0
     path: str = field(default="", compare=False, repr=False)
     name: str | None = field(default=None, compare=False)  # a Keras layer's name= (keys a per-output loss dict)
+    units_from: tuple[str, int, str] | None = field(default=None, compare=False)  # the parameter giving ``units``
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Layer:
     act: str | None
     node: ast.AST = field(compare=False, repr=False)
     name: str | None = field(default=None, compare=False)
+    units_from: tuple[str, int, str] | None = field(default=None, compare=False)
 
 
 Hole = tuple[str, int, str]
@@ -62,6 +64,11 @@ class Opaque:
     origin: str
     hole: Hole | None = None
     candidates: tuple[Any, ...] = field(default=(), compare=False)
+    classes: bool = False  # a class to instantiate (``getattr(models, name)``, ``MODELS[name]``), not a model
+    default: Any = field(default=None, compare=False)  # a parameter's default loss, for calls that omit it
+
+    def instance(self) -> Opaque:
+        return Opaque(self.origin, self.hole, self.candidates)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Audit files and directories: walk, read, analyse in parallel, and resolve imports between audited modules.
 
-Two passes: every file is analysed on its own (in ``jobs`` processes); files that import another audited
-module whose exports matter (a model class, a builder function, a loss object) are analysed once more with
-those exports, so a model defined in ``models.py`` and trained in ``train.py`` is checked as one. Files whose
-import lines name an audited module, and that no file's import lines name, skip the first pass.
+Files are analysed in import order (in ``jobs`` processes): a file after the audited modules it imports,
+with their exports (model classes, builders, losses, constants, functions whose parameters a call may
+bind), so a model defined in ``models.py`` and trained in ``train.py`` is checked as one. Then the project
+pass (:mod:`lossmatch.audit._project`) closes the loss sites files left open, from their summaries.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from lossmatch._messages import expected
 from lossmatch.audit.rules import Finding
 from lossmatch.audit._project import resolve
-from lossmatch.audit.static import Analysis, analyze
+from lossmatch.audit.static import Analysis, analyze, notebook_source
 from lossmatch.errors import DataError
 
 __all__ = ["AuditResult", "audit_paths", "collect_files"]
@@ -66,20 +66,6 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, P
     return out
 
 
-def _module_names(file: Path, root: Path) -> list[str]:
-    """Names other files may import ``file`` by: every dotted suffix of its path below ``root``, or below the
-    top of the package ``root`` is in (so ``proj/models.py`` is ``proj.models`` when ``proj`` is audited)."""
-    while (root / "__init__.py").is_file() and root.parent != root:
-        root = root.parent
-    try:
-        parts = list(file.relative_to(root).with_suffix("").parts)
-    except ValueError:
-        parts = [file.stem]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return [".".join(parts[i:]) for i in range(len(parts)) if parts[i:]]
-
-
 def _read(file: Path) -> bytes | str:
     data = file.read_bytes()
     return data.decode("utf-8-sig", errors="replace") if file.suffix == ".ipynb" else data
@@ -94,12 +80,22 @@ def _analyze_one(task: tuple[str, Mapping[str, Mapping[str, Any]] | None, bool])
     return name, analyze(code, name, resolver, want_exports=want_exports)
 
 
-def _analyze_many(tasks: Sequence[tuple[str, Any, bool]], jobs: int) -> Iterator[tuple[str, Analysis | str]]:
-    if jobs <= 1 or len(tasks) < 2 * _CHUNK:
-        yield from map(_analyze_one, tasks)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_analyze_one, tasks, chunksize=_CHUNK)
+class _Runner:
+    """Analyses batches of files, in this process or in a pool of ``jobs`` processes kept for the run."""
+
+    def __init__(self, jobs: int, files: int) -> None:
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and files >= 2 * _CHUNK else None
+
+    def run(self, tasks: Sequence[tuple[str, Any, bool]]) -> Iterator[tuple[str, Analysis | str]]:
+        if self.pool is None or len(tasks) < 2 * self.jobs:
+            yield from map(_analyze_one, tasks)
+            return
+        yield from self.pool.map(_analyze_one, tasks, chunksize=max(1, min(_CHUNK, len(tasks) // (4 * self.jobs))))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, jobs: int = 1,
@@ -121,39 +117,44 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
     if jobs < 1:
         raise DataError(expected("jobs", "be at least 1", str(jobs)))
     files = collect_files(paths)
-    names_of = {os.fspath(f): _module_names(f, root) for f, root in files}
     modules = _ModuleIndex(files)
-    # Files that import an audited module, and that no audited file imports, are read once, in the second
-    # pass, when the exports they need are known.
-    deferred = _importers_only(names_of) if len(files) > 1 else {}
-    tasks = [(name, None, len(files) > 1) for name in names_of if name not in deferred]
+    names = [os.fspath(f) for f, _ in files]
+    # The import lines of each file, read as text, order the work: a file is analysed after the audited
+    # modules it imports, with their exports, so a model defined in models.py and trained in train.py (or a
+    # constant in config.py used by models.py used by train.py) is checked as one.
+    deps = {name: set(modules.resolve(name, _import_names(name)).values()) if len(names) > 1 else set()
+            for name in names}
+    level = _levels(deps)
+    imported = set().union(*deps.values())
     results: dict[str, Analysis] = {}
-    errors: list[str] = []
-    for name, outcome in _analyze_many(tasks, jobs):
-        if isinstance(outcome, str):
-            errors.append(outcome)
-        else:
-            results[name] = outcome
+    errors: dict[str, str] = {}
+    runner = _Runner(jobs, len(names))
 
-    # Second pass: files importing audited modules that export models, builders, losses or functions whose
-    # parameters a call may bind.
-    redo = []
-    for name in names_of:
-        imported = deferred[name] if name in deferred else (results[name].imports if name in results else ())
-        resolver = {module: results[target].exports for module, target in modules.resolve(name, imported).items()
-                    if target in results and results[target].exports}
-        if name in deferred or resolver:
-            redo.append((name, resolver or None, False))
-    for name, outcome in _analyze_many(redo, jobs):
-        if isinstance(outcome, str):
-            errors.append(outcome)
-        else:
-            results[name] = outcome
+    def analyse(batch: list[str]) -> None:
+        tasks = [(name, _resolver(modules, name, results[name].imports if name in results else _import_names(name),
+                                  results) or None, name in imported) for name in batch]
+        for name, outcome in runner.run(tasks):
+            if isinstance(outcome, str):
+                errors[name] = outcome
+            else:
+                results[name] = outcome
+
+    try:
+        for step in sorted(set(level.values())):
+            analyse([name for name in names if level[name] == step])
+        # Imports the text did not show, or import cycles: files whose imported modules were analysed after
+        # them are read once more, now that every export is known.
+        late = [name for name in names if name in results and any(
+            level[target] >= level[name] and results[target].exports
+            for target in modules.resolve(name, results[name].imports).values() if target in results)]
+        analyse(late)
+    finally:
+        runner.close()
 
     # Project pass: close the sites a file left open, from every file's summary.
     links: dict[str, set[str]] = {name: set() for name in results}
     for name, analysis in results.items():
-        for target in modules.resolve(name, analysis.imports).values():
+        for target in deps[name] | set(modules.resolve(name, analysis.imports).values()):
             if target in links:
                 links[name].add(target)
                 links[target].add(name)
@@ -161,18 +162,48 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
     findings = [f for name in sorted(results)
                 for f in sorted(results[name].findings + tuple(closed.get(name, ())), key=_order)
                 if select is None or f.rule in select]
-    return AuditResult(tuple(findings), len(files), tuple(sorted(errors)), select)
+    return AuditResult(tuple(findings), len(files), tuple(sorted(errors.values())), select)
 
 
 def _order(finding: Finding) -> tuple[int, int, int, str]:
     return (finding.cell or 0, finding.line, finding.col, finding.rule)
 
 
+def _resolver(modules: _ModuleIndex, name: str, imported: Iterable[str],
+              results: Mapping[str, Analysis]) -> dict[str, Mapping[str, Any]]:
+    """The exports of the audited modules ``name`` imports, by module name as imported."""
+    return {module: results[target].exports for module, target in modules.resolve(name, imported).items()
+            if target in results and results[target].exports}
+
+
+def _levels(deps: Mapping[str, set[str]]) -> dict[str, int]:
+    """0 for files that import no audited module, else one more than the deepest module they import (an
+    import that closes a cycle counts as none)."""
+    level: dict[str, int] = {}
+    for start in deps:
+        if start in level:
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(deps[start])))]
+        visiting = {start}
+        while stack:
+            name, pending = stack[-1]
+            target = next(pending, None)
+            if target is None:
+                stack.pop()
+                visiting.discard(name)
+                level[name] = 1 + max((level.get(t, -1) for t in deps[name] if t not in visiting and t in level),
+                                      default=-1)
+            elif target not in level and target not in visiting and target in deps:
+                visiting.add(target)
+                stack.append((target, iter(sorted(deps[target]))))
+    return level
+
+
 class _ModuleIndex:
     """Which audited file an import names. An import resolves from the importing file's own folders: its
-    folder, then each folder above it (and a ``src/`` beside each) up to the audited root, nearest first; so
-    ``models`` imported by ``v2/train.py`` is ``v2/models.py`` or ``models.py`` at the top, never
-    ``old/models.py``."""
+    folder, then each folder above it (and a ``src/`` beside each) up to the audited root, and on up while
+    that root is a package, nearest first; so ``models`` imported by ``v2/train.py`` is ``v2/models.py`` or
+    ``models.py`` at the top, never ``old/models.py``."""
 
     def __init__(self, files: Sequence[tuple[Path, Path]]) -> None:
         self._by_folder: dict[tuple[str, str], str] = {}
@@ -221,42 +252,27 @@ class _ModuleIndex:
         return self._roots.get(name, os.fspath(Path(name).parent))
 
 
-# Lines with `import` (and a parenthesised name list after it), found by text: a superset of the names a file
-# imports. A literal first, so the search is fast.
-_IMPORT_TEXT = re.compile(r"import(?:[^\n(]*\([^)]*\)|[^\n]*)")
+# Import statements found by text (a notebook's cells first taken from its JSON): a superset of what the
+# file imports, read before it is parsed.
+_FROM = re.compile(r"^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.MULTILINE)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
-def _import_words(text: str) -> frozenset[str]:
-    lines = (text[text.rfind("\n", 0, m.start()) + 1:m.end()] for m in _IMPORT_TEXT.finditer(text))
-    return frozenset(_WORD.findall(" ".join(lines)))
-
-
-def _importers_only(names_of: Mapping[str, list[str]]) -> dict[str, set[str]]:
-    """Files whose import statements name another audited module, and whose own module names appear in no
-    other file's import statements, with the audited modules they may import."""
-    words: dict[str, frozenset[str]] = {}
-    for name in names_of:
-        try:
-            text = Path(name).read_bytes().decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        words[name] = _import_words(text)
-    files_naming: dict[str, int] = {}
-    for found in words.values():
-        for word in found:
-            files_naming[word] = files_naming.get(word, 0) + 1
-    by_last_part: dict[str, set[str]] = {}
-    for modules in names_of.values():
-        for module in modules:
-            by_last_part.setdefault(module.rsplit(".", 1)[-1], set()).add(module)
-    out: dict[str, set[str]] = {}
-    for name, found in words.items():
-        own = {module.rsplit(".", 1)[-1] for module in names_of[name]}
-        if any(files_naming.get(part, 0) > (part in found) for part in own):
-            continue  # another file may import this one: it needs its exports in the first pass
-        imported = {module for word in found for module in by_last_part.get(word, ())
-                    if module not in names_of[name] and all(part in found for part in module.split("."))}
-        if imported:
-            out[name] = imported
-    return out
+def _import_names(name: str) -> frozenset[str]:
+    try:
+        text = Path(name).read_bytes().decode("utf-8", errors="replace")
+        if name.endswith(".ipynb"):
+            text = "\n".join(notebook_source(text)[0])
+    except (OSError, ValueError, AttributeError, TypeError):
+        return frozenset()
+    if "import" not in text:
+        return frozenset()
+    out: set[str] = set()
+    for match in _FROM.finditer(text):
+        module = match.group(1)
+        out.add(module)
+        out.update(f"{module}.{word}" if module.strip(".") else word for word in _WORD.findall(match.group(2)))
+    for match in _IMPORT.finditer(text):
+        out.update(part.split(" as ")[0].strip() for part in match.group(1).split(","))
+    return frozenset(out)

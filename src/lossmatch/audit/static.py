@@ -110,6 +110,8 @@ def _run(tree: ast.Module, path: str, resolver: Mapping[str, Mapping[str, Any]] 
     for site in interp.sites:
         if site.open_pred is None and site.open_loss is None:
             judge(interp, site)
+            if site.pred is not None and site.pred.units is None and site.pred.units_from is not None:
+                open_sites.append(site)  # judged again once calls say how many units the parameter gives
         else:
             open_sites.append(site)
     findings = sorted(interp.findings.values(), key=lambda f: (f.line, f.col, f.rule))
