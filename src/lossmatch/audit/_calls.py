@@ -39,8 +39,13 @@ class _Frame:
 def _signatures(path: str, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
                 ) -> dict[str, tuple[tuple[str, ...], tuple[str, int]]]:
     """Each ordinary method's parameters (after ``self``) and where it is defined, to bind calls to it."""
-    return {name: (tuple(a.arg for a in (m.args.posonlyargs + m.args.args)[1:]), (path, m.lineno))
-            for name, m in methods.items() if name not in _SPECIAL_METHODS}
+    out = {name: (tuple(a.arg for a in (m.args.posonlyargs + m.args.args)[1:]), (path, m.lineno))
+           for name, m in methods.items() if name not in _SPECIAL_METHODS}
+    forward = next((methods[name] for name in ("forward", "call", "__call__") if name in methods), None)
+    if forward is not None:  # calling the model binds its arguments to forward's parameters
+        out["__call__"] = (tuple(a.arg for a in (forward.args.posonlyargs + forward.args.args)[1:]),
+                           (path, forward.lineno))
+    return out
 
 
 def _bindable(value: Any) -> bool:
@@ -266,7 +271,7 @@ class Calls:
         if isinstance(callee, Layer):
             return self.apply(callee, _arg(args, kwargs, 0, "inputs"), node)
         if isinstance(callee, Model):
-            return callee.out
+            return self.model_call(callee, node, args, kwargs)
         if isinstance(callee, Instance):
             return callee.model.out if callee.model is not None else None
         if isinstance(callee, Klass):
@@ -284,6 +289,25 @@ class Calls:
         if isinstance(callee, Opaque):
             return self.opaque_call(callee, node, args, kwargs)
         return None
+
+    def model_call(self, model: Model, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """A model's output. When ``forward`` returns what one of its parameters gives (a head passed in),
+        the output is what this call passes there."""
+        signature = (model.methods or {}).get("__call__")
+        if signature is None:
+            return model.out
+        self.bind_call(signature, args, kwargs, node)
+        out = model.out
+        if isinstance(out, OpaqueOut) and out.source.hole is not None and out.source.hole[:2] == signature[1]:
+            params = signature[0]
+            name = out.source.hole[2]
+            given = kwargs.get(name, args[params.index(name)] if name in params and params.index(name) < len(args)
+                               else None)
+            if isinstance(given, Model) and not out.steps:
+                return given.out
+            if isinstance(given, Opaque):
+                return OpaqueOut(given, out.steps, out.node)
+        return out
 
     def opaque_call(self, callee: Opaque, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Calling a value the file does not pin down: a model's output, or a loss when the hole holds one."""
@@ -321,7 +345,9 @@ class Calls:
                 return None
             if name in cat.SELF_RETURNING:
                 return receiver
-            if name in ("forward", "predict", "predict_on_batch", "__call__"):
+            if name in ("forward", "__call__"):
+                return self.model_call(receiver, node, args, kwargs)
+            if name in ("predict", "predict_on_batch"):
                 return receiver.out
             if receiver.methods and name in receiver.methods:  # model.set_loss(nn.NLLLoss())
                 self.bind_call(receiver.methods[name], args, kwargs, node)
@@ -329,7 +355,7 @@ class Calls:
         if isinstance(receiver, Layer):
             return receiver if name in cat.SELF_RETURNING else None
         if isinstance(receiver, Instance):
-            if name == "forward" and receiver.model is not None:
+            if name in ("forward", "__call__") and receiver.model is not None:
                 return receiver.model.out
             if name in receiver.attrs:
                 value = receiver.attrs[name]

@@ -101,6 +101,8 @@ class Interpreter(Calls, Frameworks):
                     params = tuple(a.arg for a in value.node.args.posonlyargs + value.node.args.args)
                     out[name] = Returns(result if not isinstance(result, (Opaque, OpaqueOut)) or models_in(result)
                                         else None, params, (self.path, value.node.lineno), loss)
+            elif isinstance(value, Returns) or isinstance(value, Klass) and value.hole and value.hole[0] != self.path:
+                out[name] = value  # re-exported from another audited module (a package's __init__)
             elif isinstance(value, Klass):
                 methods = {m: sig for m, sig in (value.methods or {}).items() if sig[1] in open_holes}
                 if value.model is not None or value.loss is not None or value.hole in open_holes or methods:
@@ -157,8 +159,9 @@ class Interpreter(Calls, Frameworks):
             else:
                 self.branches(node.body, node.orelse, scope)
         elif kind in (ast.For, ast.AsyncFor):
-            self.expr(node.iter, scope)
-            self.assign(node.target, None, scope)
+            iterated = self.expr(node.iter, scope)
+            # The rows of a softmax/sigmoid output are outputs of that activation still.
+            self.assign(node.target, iterated if isinstance(iterated, Tensor) else None, scope)
             self.block(node.body, scope)
             self.block(node.orelse, scope)
         elif kind is ast.While:
@@ -211,6 +214,7 @@ class Interpreter(Calls, Frameworks):
                     self.imported_modules.add(f"{module}.{alias.name}".lstrip("."))
                 if alias.name == "*":
                     self._star_imports.append(cat.canonical(module))
+                    scope.vars.update(self.resolver.get(module.lstrip("."), {}))  # an audited module's exports
                     continue
                 full = f"{module}.{alias.name}" if module else alias.name
                 scope.vars[alias.asname or alias.name] = self.ref(full)
@@ -240,7 +244,11 @@ class Interpreter(Calls, Frameworks):
         after_else = scope.vars
         merged = {}
         for name in after_body.keys() | after_else.keys():
-            merged[name] = join(after_body.get(name, before.get(name)), after_else.get(name, before.get(name)))
+            if name not in before and (name not in after_body or name not in after_else):
+                # Bound in one branch only: code after the `if` that reads it runs after that branch.
+                merged[name] = after_body[name] if name in after_body else after_else[name]
+            else:
+                merged[name] = join(after_body.get(name, before.get(name)), after_else.get(name, before.get(name)))
         scope.vars = merged
 
     def assign(self, target: ast.expr, value: Any, scope: Scope, *, rebinds: bool = True) -> None:

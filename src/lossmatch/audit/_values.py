@@ -248,6 +248,10 @@ def join(a: Any, b: Any) -> Any:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.act == b.act:
         return Tensor(a.act, a.units if a.units == b.units else None, a.node, a.line, a.path)
+    if isinstance(a, OpaqueOut) and isinstance(b, OpaqueOut) and a.source == b.source:
+        items = tuple(step for step in a.steps if step[0] == "item")
+        if items == tuple(step for step in b.steps if step[0] == "item"):  # `if ...: out = out.unsqueeze(0)`
+            return OpaqueOut(a.source, (*items, ("shape",)), a.node)
     left, right = models_in(a), models_in(b)
     if left and right:
         merged = left + tuple(m for m in right if m not in left)
