@@ -430,9 +430,13 @@ class Calls:
         return Opaque("an entry of a model registry", None, models, classes) if models else None
 
     def call_ref(self, node: ast.Call, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        loss = cat.loss_for_call(name)
-        if loss is not None:
-            entry, is_class = loss
+        kind, info = cat.classify(name)
+        if kind == "other":
+            if info:  # a capitalised name: a class, maybe a model the project defines
+                self._note_construction(name.rsplit(".", 1)[-1])
+            return None
+        if kind == "loss":
+            entry, is_class = info
             entry = self.from_logits(entry, kwargs)
             if entry is None:
                 return None
@@ -440,57 +444,57 @@ class Calls:
                 return LossValue(entry, node, self.path)
             self.loss_call(node, entry, node, args, kwargs)
             return None
-        layer = cat.keras_layer(name) or cat.torch_layer(name)
-        if layer is not None:
-            return self.make_layer(node, layer[1], args, kwargs, keras=name not in cat.ACTIVATION_MODULES
+        if kind == "layer":
+            return self.make_layer(node, info, args, kwargs, keras=name not in cat.ACTIVATION_MODULES
                                    and not name.startswith("torch."))
-        functional = cat.FUNCTIONAL_LAYERS.get(name)
-        if functional is not None:
-            return self.functional_layer(node, functional, args, kwargs)
-        if name in cat.LAYER_WRAPPERS:
+        if kind == "functional_layer":
+            return self.functional_layer(node, info, args, kwargs)
+        if kind == "layer_wrapper":
             inner = _arg(args, kwargs, 0, "layer")
             return inner if isinstance(inner, Layer) else None
-        if name in cat.SEQUENTIAL or name.endswith(".Sequential"):
+        if kind == "sequential":
             return self.sequential(node, args, kwargs)
-        if name in cat.FUNCTIONAL_MODEL:
+        if kind == "functional_model":
             outputs = _arg(args, kwargs, 1, "outputs")
             if isinstance(outputs, Pack) and len(outputs.items) == 1:
                 outputs = outputs.items[0]
             return Model(outputs, "Model", node, self.path) if isinstance(outputs, (Tensor, Pack)) else None
-        if name in cat.ACTIVATION_FUNCTIONS:
-            return self.activation(node, cat.ACTIVATION_FUNCTIONS[name], _arg(args, kwargs, 0, "input"),
+        if kind == "activation":
+            return self.activation(node, info, _arg(args, kwargs, 0, "input"),
                                    kwargs.get("dim", kwargs.get("axis", args[1] if len(args) > 1 else None)))
-        if name in cat.LOG_FUNCTIONS:
+        if kind == "log":
             return self.log_of(node, _arg(args, kwargs, 0, "x"))
-        if name in cat.EXP_FUNCTIONS:
+        if kind == "exp":
             return self.exp_of(node, _arg(args, kwargs, 0, "input"))
-        if name.rsplit(".", 1)[-1].endswith(cat.CRITERION_WRAPPERS) and "criterion" in kwargs:
-            return self.criterion_wrapper(node, args, kwargs)
-        if name == "collections.OrderedDict" and args and isinstance(args[0], Pack):
-            return Pack(tuple(item.items[1] if isinstance(item, Pack) and len(item.items) == 2 else None
-                              for item in args[0].items))
-        if name in cat.MODEL_WRAPPERS:
+        if kind == "criterion_wrapper":
+            return self.criterion_wrapper(node, args, kwargs) if "criterion" in kwargs else None
+        if kind == "ordered_dict":
+            if args and isinstance(args[0], Pack):
+                return Pack(tuple(item.items[1] if isinstance(item, Pack) and len(item.items) == 2 else None
+                                  for item in args[0].items))
+            return None
+        if kind == "model_wrapper":
             inner = _arg(args, kwargs, 0, "module")
             return inner if isinstance(inner, (Model, Opaque)) else None
-        if name == "getattr" and len(args) >= 2 and not isinstance(args[1], Const):
-            return Opaque(f"getattr(..., {_source(node.args[1]) if len(node.args) > 1 else '...'})", classes=True)
-        if name == "len" and len(args) == 1 and isinstance(args[0], (Pack, dict)):
-            return Const(len(args[0].items if isinstance(args[0], Pack) else args[0]))
-        encoder = cat.LABEL_ENCODERS.get(name) or (cat.LABEL_ENCODERS["to_categorical"]
-                                                   if name.endswith(".to_categorical") else None)
-        if encoder is not None:
-            return self.encode_labels(node, name, encoder, args, kwargs)
-        if name in cat.LABEL_TRANSFORMERS:
-            fmt = cat.LABEL_TRANSFORMERS[name]
+        if kind == "getattr":
+            if len(args) >= 2 and not isinstance(args[1], Const):
+                return Opaque(f"getattr(..., {_source(node.args[1])})", classes=True)
+            return None
+        if kind == "len":
+            if len(args) == 1 and isinstance(args[0], (Pack, dict)):
+                return Const(len(args[0].items if isinstance(args[0], Pack) else args[0]))
+            return None
+        if kind == "encoder":
+            return self.encode_labels(node, name, info, args, kwargs)
+        if kind == "transformer":
             evidence = f"{self.describe(node)}"
-            (self.facts.multi_label if fmt == "multi_hot" else self.facts.single_label).append(evidence)
-            return Encoder(fmt, evidence)
-        if name == "sklearn.model_selection.train_test_split":
+            (self.facts.multi_label if info == "multi_hot" else self.facts.single_label).append(evidence)
+            return Encoder(info, evidence)
+        if kind == "split":
             return Pack(tuple(a for a in args for _ in range(2)))
-        tail = name.rsplit(".", 1)[-1]
-        if tail[:1].isupper():
-            self._note_construction(tail)
-        return self.dataset(node, name, kwargs)
+        if kind == "directory":
+            return self.directory_batches(node, info, kwargs)
+        return self.dataset(node, name, info)  # kind == "dataset"
 
     def _note_construction(self, name: str) -> None:
         inside_model = any(is_model for _, is_model in self._class_stack)

@@ -24,19 +24,11 @@ class Frameworks:
     facts: Any
 
     # ------------------------------------------------------------------------------------ labels and data
-    def dataset(self, node: ast.Call, name: str, kwargs: dict[str, Any]) -> Dataset | Batches | None:
-        tail = name.rsplit(".", 1)[-1]
-        if tail in cat.DIRECTORY_LOADERS:
-            return self.directory_batches(node, tail, kwargs)
-        parts = name.split(".")
-        if not name.startswith(cat.DATASET_ROOTS):
-            return None
-        key = parts[-2] if parts[-1] == "load_data" and len(parts) > 1 else parts[-1]
-        if key not in cat.DATASETS:
-            return None
+    def dataset(self, node: ast.Call, name: str, key: str) -> Dataset:
+        """A well-known single-label dataset (``mnist.load_data()``, ``torchvision.datasets.CIFAR10``)."""
         evidence = f"{self.describe(node)} (single-label dataset {key})"
         self.facts.single_label.append(evidence)
-        return Dataset(parts[-1], cat.DATASETS[key], evidence)
+        return Dataset(name.rsplit(".", 1)[-1], cat.DATASETS[key], evidence)
 
     def directory_batches(self, node: ast.Call, tail: str, kwargs: dict[str, Any]) -> Batches | None:
         """``flow_from_directory`` / ``image_dataset_from_directory``: labels as their mode says (by default

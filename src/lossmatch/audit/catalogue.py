@@ -401,3 +401,45 @@ DIRECTORY_LOADERS = {
     "audio_dataset_from_directory": ("label_mode", "int", {"int": "index", "categorical": "one_hot"}),
 }
 FORMAT_WORDS = {"index": "integer", "one_hot": "one-hot", "multi_hot": "multi-hot"}
+
+
+# ----------------------------------------------------------------------------------------- dispatch
+@functools.lru_cache(maxsize=8192)
+def classify(name: str) -> tuple[str, Any]:
+    """What a call of the canonical dotted ``name`` is, once per name: ``(kind, detail)``. Kinds: loss, layer,
+    functional_layer, layer_wrapper, sequential, functional_model, activation, log, exp, criterion_wrapper,
+    ordered_dict, model_wrapper, getattr, len, encoder, transformer, split, directory, dataset, and other
+    (detail: whether the name is capitalised, like a class)."""
+    loss = loss_for_call(name)
+    if loss is not None:
+        return "loss", loss
+    layer = keras_layer(name) or torch_layer(name)
+    if layer is not None:
+        return "layer", layer[1]
+    tail = name.rsplit(".", 1)[-1]
+    simple = {"collections.OrderedDict": "ordered_dict", "getattr": "getattr", "len": "len",
+              "sklearn.model_selection.train_test_split": "split"}
+    if name in simple:
+        return simple[name], None
+    for kind, table in (("functional_layer", FUNCTIONAL_LAYERS), ("activation", ACTIVATION_FUNCTIONS),
+                        ("encoder", LABEL_ENCODERS), ("transformer", LABEL_TRANSFORMERS)):
+        if name in table:
+            return kind, table[name]
+    for kind, names in (("layer_wrapper", LAYER_WRAPPERS), ("functional_model", FUNCTIONAL_MODEL),
+                        ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS)):
+        if name in names:
+            return kind, None
+    if name in SEQUENTIAL or name.endswith(".Sequential"):
+        return "sequential", None
+    if name.endswith(".to_categorical"):
+        return "encoder", LABEL_ENCODERS["to_categorical"]
+    if tail.endswith(CRITERION_WRAPPERS):
+        return "criterion_wrapper", None
+    if tail in DIRECTORY_LOADERS:
+        return "directory", tail
+    if name.startswith(DATASET_ROOTS):
+        parts = name.split(".")
+        key = parts[-2] if parts[-1] == "load_data" and len(parts) > 1 else parts[-1]
+        if key in DATASETS:
+            return "dataset", key
+    return "other", tail[:1].isupper()

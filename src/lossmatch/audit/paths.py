@@ -8,6 +8,7 @@ pass (:mod:`lossmatch.audit._project`) closes the loss sites files left open, fr
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -150,6 +151,7 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
         analyse(late)
     finally:
         runner.close()
+        _import_names.cache_clear()  # the files may change before the next run
 
     # Project pass: close the sites a file left open, from every file's summary.
     links: dict[str, set[str]] = {name: set() for name in results}
@@ -207,40 +209,48 @@ class _ModuleIndex:
 
     def __init__(self, files: Sequence[tuple[Path, Path]]) -> None:
         self._by_folder: dict[tuple[str, str], str] = {}
-        self._ancestors: dict[str, list[str]] = {}
+        self._search: dict[str, list[str]] = {}  # folders an import of the file is looked up from, in order
         self._roots: dict[str, str] = {}
+        self._packages: dict[str, bool] = {}
         for file, root in files:
             name = os.fspath(file)
-            top = root if root.is_dir() else file.parent
-            folders = [file.parent]
-            while folders[-1] != top and top in folders[-1].parents:
-                folders.append(folders[-1].parent)
-            while (folders[-1] / "__init__.py").is_file() and folders[-1].parent != folders[-1]:
-                folders.append(folders[-1].parent)  # an audited package is imported by its full name
-            self._ancestors[name] = [os.fspath(f) for f in folders]
-            parts = list(file.with_suffix("").parts)
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
+            top = os.fspath(root if root.is_dir() else file.parent)
+            folder = os.path.dirname(name)
+            folders = [folder]
+            while folder != top and folder.startswith(top) and os.path.dirname(folder) != folder:
+                folder = os.path.dirname(folder)
+                folders.append(folder)
+            while self._is_package(folders[-1]) and os.path.dirname(folders[-1]) != folders[-1]:
+                folders.append(os.path.dirname(folders[-1]))  # an audited package is imported by its full name
+            self._search[name] = [f for folder in folders for f in (folder, os.path.join(folder, "src"))]
+            stem = name[:-len(file.suffix)] if file.suffix else name
+            if os.path.basename(stem) == "__init__":
+                stem = os.path.dirname(stem)
             for folder in folders:
-                dotted = ".".join(parts[len(folder.parts):])
-                if dotted:
-                    self._by_folder.setdefault((os.fspath(folder), dotted), name)
-            package = file.parent
-            while (package / "__init__.py").is_file() and package.parent != package:
-                package = package.parent
-            self._roots[name] = os.fspath(package)
+                dotted = os.path.relpath(stem, folder).replace(os.sep, ".") if stem != folder else ""
+                if dotted and not dotted.startswith(".."):
+                    self._by_folder.setdefault((folder, dotted), name)
+            package = os.path.dirname(name)
+            while self._is_package(package) and os.path.dirname(package) != package:
+                package = os.path.dirname(package)
+            self._roots[name] = package
+
+    def _is_package(self, folder: str) -> bool:
+        if folder not in self._packages:
+            self._packages[folder] = os.path.isfile(os.path.join(folder, "__init__.py"))
+        return self._packages[folder]
 
     def resolve(self, importer: str, imported: Iterable[str]) -> dict[str, str]:
         """``{module name as imported: audited file}`` for the imports that name an audited module."""
         out: dict[str, str] = {}
-        folders = self._ancestors.get(importer, [])
+        folders = self._search.get(importer, [])
+        by_folder = self._by_folder
         for module in imported:
             dotted = module.lstrip(".")
             if not dotted:
                 continue
             for folder in folders:
-                found = self._by_folder.get((folder, dotted)) or self._by_folder.get(
-                    (os.path.join(folder, "src"), dotted))
+                found = by_folder.get((folder, dotted))
                 if found is not None:
                     if found != importer:
                         out[dotted] = found
@@ -249,7 +259,7 @@ class _ModuleIndex:
 
     def project_root(self, name: str) -> str:
         """The folder holding the file's top package (or the file itself, for a script)."""
-        return self._roots.get(name, os.fspath(Path(name).parent))
+        return self._roots.get(name, os.path.dirname(name))
 
 
 # Import statements found by text (a notebook's cells first taken from its JSON): a superset of what the
@@ -259,6 +269,7 @@ _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
+@functools.lru_cache(maxsize=None)
 def _import_names(name: str) -> frozenset[str]:
     try:
         text = Path(name).read_bytes().decode("utf-8", errors="replace")
