@@ -570,6 +570,9 @@ FIRES = [
                 raise
             return data
     """, id="LM091-python2-print-and-except"),
+    # ------------------------------------------------------------------ LM092 a statement too deep to follow
+    pytest.param("LM092", "import torch.nn as nn\n\ntotal = " + "+".join(["1"] * 1500) + "  # <-\n"
+                 "criterion = nn.CrossEntropyLoss()\n", id="LM092-generated-sum"),
 ]
 
 QUIET = [
@@ -843,6 +846,7 @@ QUIET = [
                 print("cannot load", path, repr(e), file=sys.stderr)
                 raise ValueError("unreadable: " + path) from e
     """, (), id="LM091-quiet-python3-spellings"),
+    pytest.param("LM092", "weights = [" + ", ".join(["0.5"] * 5000) + "]\n", (), id="LM092-quiet-long-but-flat"),
 ]
 
 

@@ -342,3 +342,26 @@ def test_import_order_and_rereading_agree(tmp_path, monkeypatch):
         ("probe.py", "LM040", 5), ("train.py", "LM001", 7), ("train_multiline.py", "LM010", 6)]
     monkeypatch.setattr(paths, "_levels", lambda deps: {name: 0 for name in deps})
     assert audit_paths(tmp_path) == shortcut
+
+
+# ---------------------------------------------------------------------------------------- too deep to follow
+def test_a_file_too_deep_to_check_never_stops_the_run(tmp_path):
+    """Generated code beyond the parser's or the interpreter's recursion limit is reported as not (fully)
+    checked; every other file keeps its findings."""
+    write(tmp_path / "sum.py", "total = " + "+".join(["1"] * 1500) + "\n")  # parses; too deep to interpret
+    write(tmp_path / "chain.py", "value = a" + ".b" * 3000 + "\n")  # too deep for the parser
+    write(tmp_path / "calls.py", "value = f" + "()" * 100_000 + "\n")
+    (tmp_path / "nested.ipynb").write_text('{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    write(tmp_path / "train.py", """\
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def forward(self, x):
+                return F.softmax(x, dim=1)
+
+        loss = nn.CrossEntropyLoss()(Net()(x), y)
+    """)
+    got = {(Path(f.path).name, f.rule) for f in audit_paths(tmp_path).findings}
+    assert got == {("sum.py", "LM092"), ("chain.py", "LM090"), ("calls.py", "LM090"), ("nested.ipynb", "LM090"),
+                   ("train.py", "LM001")}

@@ -56,6 +56,7 @@ class Interpreter(Calls, Frameworks):
         self.facts = FileFacts()
         self.module = Scope()
         self.imported_modules: set[str] = set()
+        self.too_deep: list[int] = []  # lines of statements skipped for their depth
         self.bindings: list[tuple[Hole, Any, str]] = []  # (parameter, model or loss passed to it, where)
         self.constructed: set[str] = set()  # class names instantiated outside model classes
         self.submodules: set[str] = set()  # class names instantiated inside model classes
@@ -134,7 +135,10 @@ class Interpreter(Calls, Frameworks):
     # ------------------------------------------------------------------------------------ statements
     def block(self, body: list[ast.stmt], scope: Scope) -> None:
         for stmt in body:
-            self.stmt(stmt, scope)
+            try:
+                self.stmt(stmt, scope)
+            except RecursionError:  # a statement nested deeper than the interpreter follows: skip it
+                self.too_deep.append(stmt.lineno)
 
     def stmt(self, node: ast.stmt, scope: Scope) -> None:
         kind = type(node)

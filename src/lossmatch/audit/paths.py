@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lossmatch._messages import expected
-from lossmatch.audit.rules import Finding
+from lossmatch.audit.rules import Finding, make_finding
 from lossmatch.audit._project import resolve
 from lossmatch.audit.static import Analysis, analyze, notebook_source
 from lossmatch.errors import DataError
@@ -78,7 +79,24 @@ def _analyze_one(task: tuple[str, Mapping[str, Mapping[str, Any]] | None, bool])
         code = _read(Path(name))
     except OSError as exc:
         return name, f"{name}: {exc.strerror or exc}"
-    return name, analyze(code, name, resolver, want_exports=want_exports)
+    try:
+        return name, analyze(code, name, resolver, want_exports=want_exports)
+    except RecursionError:  # one file never stops the run: it is reported as not checked
+        return name, _too_deep(name)
+
+
+def _too_deep(name: str) -> Analysis:
+    return Analysis((make_finding("LM090", name, 1, 1, "it is nested too deeply to check",
+                                  ["the recursion limit was reached"]),))
+
+
+def _analyze_pickled(task: tuple[str, Any, bool]) -> tuple[str, bytes | str]:
+    """:func:`_analyze_one` in a worker process, pickled here so a tree too deep to pickle costs one file."""
+    name, outcome = _analyze_one(task)
+    try:
+        return name, pickle.dumps(outcome)
+    except RecursionError:
+        return name, pickle.dumps(_too_deep(name))
 
 
 class _Runner:
@@ -92,7 +110,12 @@ class _Runner:
         if self.pool is None or len(tasks) < 2 * self.jobs:
             yield from map(_analyze_one, tasks)
             return
-        yield from self.pool.map(_analyze_one, tasks, chunksize=max(1, min(_CHUNK, len(tasks) // (4 * self.jobs))))
+        chunk = max(1, min(_CHUNK, len(tasks) // (4 * self.jobs)))
+        for name, data in self.pool.map(_analyze_pickled, tasks, chunksize=chunk):
+            try:
+                yield name, pickle.loads(data)
+            except RecursionError:
+                yield name, _too_deep(name)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -275,7 +298,7 @@ def _import_names(name: str) -> frozenset[str]:
         text = Path(name).read_bytes().decode("utf-8", errors="replace")
         if name.endswith(".ipynb"):
             text = "\n".join(notebook_source(text)[0])
-    except (OSError, ValueError, AttributeError, TypeError):
+    except (OSError, ValueError, AttributeError, TypeError, RecursionError):
         return frozenset()
     if "import" not in text:
         return frozenset()

@@ -92,6 +92,9 @@ def _parse(code: str | bytes, path: str) -> tuple[ast.Module | None, tuple[Findi
         line = exc.lineno or 1
         return None, (make_finding("LM090", path, line, (exc.offset or 1), f"{exc.msg}{hint}",
                                    [f"line {line}: syntax error"]),)
+    except (RecursionError, MemoryError):  # a generated expression nested beyond the parser's limits
+        return None, (make_finding("LM090", path, 1, 1, "it is nested too deeply to parse",
+                                   ["the parser's recursion limit was reached"]),)
     except (ValueError, UnicodeDecodeError) as exc:  # null bytes, undecodable bytes
         return None, (make_finding("LM090", path, 1, 1, str(exc).splitlines()[0],
                                    ["the file is not Python source text"]),)
@@ -114,6 +117,10 @@ def _run(tree: ast.Module, path: str, resolver: Mapping[str, Mapping[str, Any]] 
                 open_sites.append(site)  # judged again once calls say how many units the parameter gives
         else:
             open_sites.append(site)
+    if interp.too_deep:
+        line = min(interp.too_deep)
+        interp.report("LM092", ast.Pass(lineno=line, col_offset=0), f"{len(set(interp.too_deep))} statement(s) skipped",
+                      [f"{interp.line_label(n)}: nested too deeply" for n in sorted(set(interp.too_deep))[:3]])
     findings = sorted(interp.findings.values(), key=lambda f: (f.line, f.col, f.rule))
     summary = summarize(interp, open_sites, cells)
     # Exports last: reading functions for them must not add findings a single-file audit would not have.
