@@ -35,6 +35,7 @@ from lossmatch.audit.rules import RULES, Finding, make_finding
 __all__ = ["ModelInfo", "Summary", "resolve", "summarize"]
 
 _MAX_NESTING = 3  # a model whose output is what a model passed to it gives, and so on
+_MAX_NAMED = 5  # beyond this many candidate models, a mismatch of only some of them is not reported
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,14 @@ class _Collector:
 
 
 class _Project:
-    def __init__(self, summaries: Mapping[str, Summary], links: Mapping[str, Iterable[str]],
+    def __init__(self, summaries: Mapping[str, Summary], imports: Mapping[str, Iterable[str]],
                  roots: Mapping[str, str]) -> None:
         self.summaries = summaries
-        self.links = links
+        self.imports = imports
+        self.importers: dict[str, set[str]] = defaultdict(set)
+        for path, targets in imports.items():
+            for target in targets:
+                self.importers[target].add(path)
         self.roots = roots
         self._bound: dict[Hole, list[tuple[Any, Summary, ast.AST]]] = defaultdict(list)
         for summary in summaries.values():
@@ -113,12 +118,15 @@ class _Project:
         self._fallback: dict[str, list[tuple[Model, str]]] = {}
 
     # ------------------------------------------------------------------------------------ candidates
-    def bound(self, hole: Hole | None) -> list[tuple[Any, str]]:
-        """What calls pass to a parameter, with where each call is (``path:line: source``)."""
+    def bound(self, hole: Hole | None) -> list[tuple[Any, str, tuple[str, int, int]]]:
+        """What calls pass to a parameter: the value, where the call is (``path:line: source``) and the
+        call's identity (so a model and a loss passed by one call are judged together)."""
         out = []
         for value, summary, node in self._bound.get(hole, []) if hole else []:
             where = _Collector(summary).describe(node)
-            out.append((value, where if summary.path == hole[0] and not summary.cells else f"{summary.path}:{where}"))
+            call = (summary.path, getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+            out.append((value, where if summary.path == hole[0] and not summary.cells else f"{summary.path}:{where}",
+                        call))
         return out
 
     def listed(self, source: Opaque) -> list[tuple[Model, str]]:
@@ -126,54 +134,65 @@ class _Project:
         return [(m, f"{m.path}:{getattr(m.node, 'lineno', 0)} {m.name}") for m in source.candidates
                 if isinstance(m, Model)]
 
-    def bound_models(self, source: Opaque) -> list[tuple[Model, str]]:
-        """Models that calls bind to the parameter (exact)."""
-        out = []
-        for value, where in self.bound(source.hole):
-            for model in models_in(value):
-                out.append((model, f"{where} ({model.name})"))
-        return out
+    def bound_models(self, source: Opaque, call: tuple[str, int, int] | None = None,
+                     *, exact: bool = True) -> list[tuple[Model, str]]:
+        """Models that calls bind to the parameter: the models themselves (``exact``), or the models a bound
+        value lists (a registry entry chosen at run time); only those of ``call`` when it binds one."""
+        found = [(model, f"{where} ({model.name})", at) for value, where, at in self.bound(source.hole)
+                 if isinstance(value, Model) == exact for model in models_in(value)]
+        same = [item for item in found if item[2] == call]
+        return [(model, where) for model, where, _ in same or found]
 
-    def candidates(self, summary: Summary, source: Opaque) -> list[tuple[Model, str]]:
-        return self.listed(source) or self.fallback(summary.path)
+    def candidates(self, summary: Summary, source: Opaque, call: Any = None) -> list[tuple[Model, str]]:
+        return self.listed(source) or self.bound_models(source, call, exact=False) or self.fallback(summary.path)
 
     def fallback(self, path: str) -> list[tuple[Model, str]]:
+        """The project's models that could reach a site in ``path``: those the files importing it construct
+        (looked up in what those files import); else the top-level ones among what ``path`` imports; else
+        those of the model-only modules under its project folder."""
         if path not in self._fallback:
-            near = self._component(path)
-            found = self._top_models(near)
+            users = self._closure(path, self.importers)
+            built = set().union(*(self.summaries[p].constructed for p in users if p != path))
+            seen = sorted({p for user in users for p in self._closure(user, self.imports)})
+            found = [m for m in self._models(seen) if m[2] in built] if built else []
+            if not found:
+                found = self._top_models(self._closure(path, self.imports))
             if not found and path in self.roots:
                 root = self.roots[path]
                 found = self._top_models([p for p, s in self.summaries.items()
                                           if self.roots.get(p) == root and not s.has_sites])
-            self._fallback[path] = found
+            self._fallback[path] = [(model, where) for model, where, _ in found]
         return self._fallback[path]
 
-    def _component(self, path: str) -> list[str]:
+    def _closure(self, path: str, edges: Mapping[str, Iterable[str]]) -> list[str]:
         seen, todo = {path}, [path]
         while todo:
-            for other in self.links.get(todo.pop(), ()):
+            for other in edges.get(todo.pop(), ()):
                 if other not in seen and other in self.summaries:
                     seen.add(other)
                     todo.append(other)
         return sorted(seen)
 
-    def _top_models(self, paths: list[str]) -> list[tuple[Model, str]]:
-        infos = [info for p in paths for info in self.summaries[p].models]
+    def _models(self, paths: Iterable[str]) -> list[tuple[Model, str, str]]:
+        return [(info.model, f"{info.where} {info.name}", info.name) for p in paths for info in self.summaries[p].models]
+
+    def _top_models(self, paths: list[str]) -> list[tuple[Model, str, str]]:
+        """Model classes constructed in these files, or else those not built inside another model."""
+        models = self._models(paths)
         constructed = set().union(*(self.summaries[p].constructed for p in paths))
         inside = set().union(*(self.summaries[p].submodules for p in paths))
-        chosen = [i for i in infos if i.name in constructed] or [i for i in infos if i.name not in inside]
-        return [(info.model, f"{info.where} {info.name}") for info in chosen]
+        return [m for m in models if m[2] in constructed] or [m for m in models if m[2] not in inside]
 
     # ------------------------------------------------------------------------------------ closing sites
     def close(self, summary: Summary, site: Site) -> list[Finding]:
         findings: dict[str, Finding] = {}
-        for entry, loss_desc, pred, labels in self._losses(site):
+        for entry, loss_desc, pred, labels, call in self._losses(site):
             if isinstance(pred, Tensor):
                 self._judge_exact(summary, site, entry, loss_desc, pred, labels, [], findings)
                 continue
             if not isinstance(pred, OpaqueOut):
                 continue
-            exact = self.bound_models(pred.source)
+            exact = self.bound_models(pred.source, call)
             if exact:
                 for model, where in exact:
                     tensor = self.replay(model.out, pred.steps)
@@ -181,18 +200,20 @@ class _Project:
                         self._judge_exact(summary, site, entry, loss_desc, tensor, labels, [f"model: {where}"],
                                           findings)
             else:
-                self._judge_candidates(summary, site, entry, loss_desc, pred, labels, findings)
+                self._judge_candidates(summary, site, entry, loss_desc, pred, labels, call, findings)
         return list(findings.values())
 
-    def _losses(self, site: Site) -> list[tuple[cat.LossEntry, str, Any, Labels | None]]:
+    def _losses(self, site: Site) -> list[tuple[cat.LossEntry, str, Any, Labels | None, Any]]:
+        """(loss, its description, prediction, labels, the call that passed the loss) for each loss the site
+        may apply."""
         if site.loss is not None:
-            return [(site.loss, site.loss_node, site.open_pred or site.pred, site.labels)]
+            return [(site.loss, site.loss_node, site.open_pred or site.pred, site.labels, None)]
         out = []
         hole = site.open_loss.hole if site.open_loss is not None else None
         given = self.bound(hole)
         if site.open_loss is not None and site.open_loss.default is not None:
-            given.append((site.open_loss.default, f"the default of {site.open_loss.origin}"))
-        for value, where in given:
+            given.append((site.open_loss.default, f"the default of {site.open_loss.origin}", None))
+        for value, where, call in given:
             entry = _loss_entry(value)
             if entry is None:
                 continue
@@ -202,7 +223,7 @@ class _Project:
                 labels = _arg(list(site.args), kwargs, *entry.target_arg)
             else:  # a compile(loss=parameter)
                 pred, labels = site.open_pred or site.pred, site.labels
-            out.append((entry, f"{where}", pred, labels if isinstance(labels, Labels) else None))
+            out.append((entry, f"{where}", pred, labels if isinstance(labels, Labels) else None, call))
         return out
 
     def replay(self, out: Any, steps: tuple[tuple[Any, ...], ...], depth: int = 0) -> Tensor | None:
@@ -224,7 +245,8 @@ class _Project:
         """A tensor whose size is a parameter, with the size calls give it (when they all agree)."""
         if tensor.units is not None or tensor.units_from is None:
             return tensor
-        sizes = {v.value for v, _ in self.bound(tensor.units_from) if isinstance(v, Const) and type(v.value) is int}
+        sizes = {v.value for v, _, _ in self.bound(tensor.units_from)
+                 if isinstance(v, Const) and type(v.value) is int}
         return dataclasses.replace(tensor, units=sizes.pop()) if len(sizes) == 1 else tensor
 
     def _judge_exact(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str, pred: Tensor,
@@ -236,8 +258,8 @@ class _Project:
             findings.setdefault(rule, _finding(summary, rule, node, detail, evidence + extra))
 
     def _judge_candidates(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str,
-                          pred: OpaqueOut, labels: Labels | None, findings: dict[str, Finding]) -> None:
-        candidates = self.candidates(summary, pred.source)
+                          pred: OpaqueOut, labels: Labels | None, call: Any, findings: dict[str, Finding]) -> None:
+        candidates = self.candidates(summary, pred.source, call)
         if not candidates:
             return
         said: dict[str, list[tuple[str, tuple[ast.AST, str, list[str]]]]] = defaultdict(list)
@@ -251,7 +273,7 @@ class _Project:
             for rule, report in collector.said.items():
                 said[rule].append((where, report))
         n = len(candidates)
-        if self.listed(pred.source):
+        if self.listed(pred.source) or self.bound_models(pred.source, call, exact=False):
             origin, scope = f"{pred.source.origin} is one of the models the code lists", "listed"
         else:
             origin, scope = f"{pred.source.origin} is not bound to a model in the audited code", "of the project"
@@ -264,7 +286,7 @@ class _Project:
                 which = "the only candidate model" if n == 1 else f"all {n} candidate models"
                 evidence = evidence + [f"model: {origin}; {which} {scope}: {names}"]
                 findings.setdefault(rule, _finding(summary, rule, node, detail, evidence))
-            else:
+            elif n <= _MAX_NAMED or scope == "listed":
                 detail = f"{detail} ({len(hits)} of {n} candidate models: {names})"
                 evidence = evidence + [f"model: {origin}; candidates: "
                                        + ", ".join(where for _, where in candidates[:6])]
@@ -290,13 +312,14 @@ def _loss_entry(value: Any) -> cat.LossEntry | None:
     return None
 
 
-def resolve(analyses: Mapping[str, Any], links: Mapping[str, Iterable[str]] | None = None,
+def resolve(analyses: Mapping[str, Any], imports: Mapping[str, Iterable[str]] | None = None,
             roots: Mapping[str, str] | None = None) -> dict[str, list[Finding]]:
-    """New findings per file from closing every open site (those a file already has are left out)."""
+    """New findings per file from closing every open site (those a file already has are left out).
+    ``imports`` maps each file to the audited files it imports; ``roots`` to its project folder."""
     summaries = {path: a.summary for path, a in analyses.items() if a.summary is not None}
     if not any(s.open_sites for s in summaries.values()):
         return {}
-    project = _Project(summaries, links or {}, roots or {})
+    project = _Project(summaries, imports or {}, roots or {})
     out: dict[str, list[Finding]] = {}
     for path, summary in summaries.items():
         if not summary.open_sites:

@@ -177,13 +177,9 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
         _import_names.cache_clear()  # the files may change before the next run
 
     # Project pass: close the sites a file left open, from every file's summary.
-    links: dict[str, set[str]] = {name: set() for name in results}
-    for name, analysis in results.items():
-        for target in deps[name] | set(modules.resolve(name, analysis.imports).values()):
-            if target in links:
-                links[name].add(target)
-                links[target].add(name)
-    closed = resolve(results, links, {name: modules.project_root(name) for name in results})
+    imports = {name: {target for target in deps[name] | set(modules.resolve(name, analysis.imports).values())
+                      if target in results and target != name} for name, analysis in results.items()}
+    closed = resolve(results, imports, {name: modules.project_root(name) for name in results})
     findings = [f for name in sorted(results)
                 for f in sorted(results[name].findings + tuple(closed.get(name, ())), key=_order)
                 if select is None or f.rule in select]
