@@ -1,11 +1,8 @@
-"""Calls: functions and classes defined in the audited code, methods, imported names, and the parameters
-that hold a model or a loss the file does not pin down.
+"""Calls: what calling a value gives (a model's output, a loss site, a layer applied), methods of the
+values the interpreter tracks, and imported framework names.
 
-A mixin of :class:`lossmatch.audit._interp.Interpreter`. A parameter with no known argument is an
-:class:`Opaque` value named by its hole (path, line of the ``def``, name); calling it gives an
-:class:`OpaqueOut`, and a loss applied to that is an open site. Each call that passes a model or a loss to
-a parameter records a binding for that hole, so the project pass can close the site, in this file or
-another one.
+A mixin of :class:`lossmatch.audit._interp.Interpreter`; functions and classes of the audited code are
+evaluated by :mod:`lossmatch.audit._functions`.
 """
 
 from __future__ import annotations
@@ -16,237 +13,43 @@ from typing import Any
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._frameworks import _arg, _key, _source
 from lossmatch.audit._values import (
-    Batches, Const, Dataset, Encoder, Function, Hole, Instance, Klass, Labels, Layer, LossValue, Model, Obj,
-    Opaque, OpaqueOut, Pack, Ref, Returns, Scope, Site, Tensor, join, models_in,
+    Batches,
+    Const,
+    Dataset,
+    Encoder,
+    Function,
+    Instance,
+    Klass,
+    Labels,
+    Layer,
+    LossValue,
+    Model,
+    Obj,
+    Opaque,
+    OpaqueOut,
+    Pack,
+    Ref,
+    Returns,
+    Scope,
+    Site,
+    Tensor,
+    models_in,
 )
 
-MAX_DEPTH = 6
 _SHAPE_KEEPING = frozenset({"float", "double", "half", "cpu", "cuda", "to", "detach", "clone", "contiguous", "type"})
 _SHAPE_CHANGING = frozenset({"squeeze", "view", "reshape", "flatten", "unsqueeze", "view_as", "reshape_as"})
 _LABEL_KEEPING = frozenset({"astype", "reshape", "float", "long", "int", "to", "numpy", "copy", "squeeze", "flatten",
                             "ravel", "cuda", "cpu", "values", "to_numpy", "type"})
 _BATCHES_KEEPING = frozenset({"prefetch", "cache", "shuffle", "repeat", "batch", "take", "skip"})
 _FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch", "evaluate"})
-_SPECIAL_METHODS = ("__init__", "build", "forward", "call", "__call__")
-
-
-class _Frame:
-    def __init__(self, function: Function) -> None:
-        self.function = function
-        self.returns: list[Any] = []
-
-
-def _signatures(path: str, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
-                ) -> dict[str, tuple[tuple[str, ...], tuple[str, int]]]:
-    """Each ordinary method's parameters (after ``self``) and where it is defined, to bind calls to it."""
-    out = {name: (tuple(a.arg for a in (m.args.posonlyargs + m.args.args)[1:]), (path, m.lineno))
-           for name, m in methods.items() if name not in _SPECIAL_METHODS}
-    forward = next((methods[name] for name in ("forward", "call", "__call__") if name in methods), None)
-    if forward is not None:  # calling the model binds its arguments to forward's parameters
-        out["__call__"] = (tuple(a.arg for a in (forward.args.posonlyargs + forward.args.args)[1:]),
-                           (path, forward.lineno))
-    return out
-
-
-def _bindable(value: Any) -> bool:
-    """Values worth recording when passed to a parameter: models, losses and Keras loss names."""
-    if isinstance(value, Const):  # a Keras loss name, or a size (the units of a layer built from the parameter)
-        return isinstance(value.value, str) and cat.loss_for_keras_name(value.value) is not None or (
-            type(value.value) is int and value.value > 0)
-    return isinstance(value, (Model, LossValue, Klass)) or bool(models_in(value))
 
 
 class Calls:
-    """Function and class evaluation, method dispatch and bindings (mixed into the interpreter)."""
+    """Calls and methods (mixed into the interpreter)."""
 
     path: str
     sites: list[Site]
     compile_sites: dict[str, list[Site]]
-
-    # ------------------------------------------------------------------------------------ classes
-    def class_def(self, node: ast.ClassDef, scope: Scope) -> Klass:
-        bases = [self.expr(base, scope) for base in node.bases]
-        parent = next((b for b in bases if isinstance(b, Klass)), None)
-        is_model = parent is not None and parent.model is not None or any(
-            isinstance(b, Ref) and (b.name in cat.MODULE_BASES or b.name.endswith(("nn.Module", "LightningModule")))
-            for b in bases)
-        is_loss_base = any(isinstance(b, Ref) and b.name in cat.LOSS_BASES for b in bases)
-        methods = {item.name: item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        for item in node.body:
-            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.stmt(item, Scope(scope))
-        instance = Instance(parent.attrs if parent is not None and isinstance(parent.attrs, dict) else None)
-        instance.methods = {name: Function(method, scope, instance) for name, method in methods.items()}
-        self._class_stack.append((node.name, is_model))
-        try:
-            for name in ("__init__", "build"):
-                if name in methods:
-                    self.inline(instance.methods[name], [], {})
-            out = None
-            for name in ("forward", "call", "__call__"):
-                if name in methods:
-                    out = self.inline(instance.methods[name], [], {})
-                    out = out if isinstance(out, (Tensor, Pack, OpaqueOut, dict)) else None
-                    break
-            else:
-                if parent is not None and parent.model is not None:
-                    out = parent.model.out
-            loss = self._class_loss(node, instance, is_loss_base or is_model)
-            signatures = _signatures(self.path, methods)
-            model = Model(out, node.name, node, self.path, signatures) if is_model and loss is None else None
-            instance.model = model
-            others = [name for name in methods if name not in _SPECIAL_METHODS]
-            for name in others:
-                self.inline(instance.methods[name], [], {})
-            if instance.missed & instance.attrs.keys():  # a later method set what an earlier one read
-                instance.missed.clear()
-                for name in others:
-                    self.inline(instance.methods[name], [], {})
-        finally:
-            self._class_stack.pop()
-        init = methods.get("__init__")
-        params = tuple(a.arg for a in (init.args.posonlyargs + init.args.args)[1:]) if init else ()
-        return Klass(node.name, model, instance.attrs, params, (self.path, init.lineno) if init else None, loss,
-                     signatures)
-
-    def _class_loss(self, node: ast.ClassDef, instance: Instance, may_be_loss: bool) -> LossValue | None:
-        """A loss class: its ``forward``/``call`` applies one library loss to its own parameters."""
-        if not may_be_loss:
-            return None
-        for name in ("forward", "call", "__call__"):
-            function = instance.methods.get(name)
-            if function is not None:
-                use = self._loss_uses.get(id(function.node))
-                if use is None:
-                    return None
-                entry, pred_index, target_index = use
-                params = [a.arg for a in function.node.args.posonlyargs + function.node.args.args]
-                if min(pred_index, target_index) < 1:
-                    return None
-                remapped = entry.at((pred_index - 1, params[pred_index]), (target_index - 1, params[target_index]))
-                return LossValue(remapped, node, self.path)
-        return None
-
-    # ------------------------------------------------------------------------------------ functions
-    def inline(self, function: Function, args: list[Any], kwargs: dict[str, Any], where: ast.AST | None = None) -> Any:
-        node = function.node
-        self._called.add(id(node))
-        if id(node) in self._active or len(self._frames) >= MAX_DEPTH:
-            return None
-        scope = Scope(function.env)
-        params = node.args.posonlyargs + node.args.args
-        values = list(args)
-        if function.bound_self is not None:
-            values = [function.bound_self, *values]
-        defaults = node.args.defaults
-        first_default = len(params) - len(defaults)
-        name = node.name
-        for i, param in enumerate(params):
-            if i < len(values):
-                value = values[i]
-            elif param.arg in kwargs:
-                value = kwargs[param.arg]
-            elif i >= first_default:
-                value = self._default(name, node, param.arg, defaults[i - first_default], function.env, where)
-            else:
-                value = None
-            scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
-        for param, default in zip(node.args.kwonlyargs, node.args.kw_defaults):
-            if param.arg in kwargs:
-                value = kwargs[param.arg]
-            else:
-                value = self._default(name, node, param.arg, default, function.env, where) if default else None
-            scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
-        for extra in (node.args.vararg, node.args.kwarg):
-            if extra is not None:
-                scope.vars[extra.arg] = None
-        self._active.add(id(node))
-        frame = _Frame(function)
-        self._frames.append(frame)
-        try:
-            self.block(node.body, scope)
-        finally:
-            self._frames.pop()
-            self._active.discard(id(node))
-        result = frame.returns[0] if frame.returns else None
-        for other in frame.returns[1:]:
-            result = join(result, other)
-        if not args and not kwargs and function.bound_self is None:
-            self._no_arg_results[id(node)] = result
-        return result
-
-    def _default(self, function: str, node: ast.AST, name: str, default: ast.expr, env: Scope,
-                 where: ast.AST | None) -> Any:
-        """A parameter's default. Read on its own (no call), a default loss stays open: another file's call
-        may pass another one (``build_model(loss="binary_crossentropy")``)."""
-        value = self.expr(default, env)
-        if where is None and (isinstance(value, LossValue) or isinstance(value, Const) and isinstance(
-                value.value, str) and cat.loss_for_keras_name(value.value) is not None):
-            return Opaque(f"parameter `{name}` of {function}()", (self.path, node.lineno, name), default=value)
-        return value
-
-    def _param(self, function: str, node: ast.AST, name: str, value: Any, where: ast.AST | None) -> Any:
-        """A parameter's value: the argument, or an :class:`Opaque` named by the hole when none is known."""
-        hole: Hole = (self.path, node.lineno, name)
-        if value is None and name not in ("self", "cls"):
-            return Opaque(f"parameter `{name}` of {function}()", hole)
-        if where is not None and _bindable(value):
-            self.bind(hole, value, where)
-        return value
-
-    def bind(self, hole: Hole, value: Any, where: ast.AST) -> None:
-        if isinstance(value, Klass):  # a class passed to be instantiated later: its instances
-            value = value.loss or value.model
-            if value is None:
-                return
-        self.bindings.append((hole, value, where))
-
-    def bind_call(self, signature: tuple[tuple[str, ...], tuple[str, int] | None], args: list[Any],
-                  kwargs: dict[str, Any], node: ast.Call) -> None:
-        """Bindings for a call of a function or class from another audited module (or an object's method)."""
-        params, hole = signature
-        if hole is None:
-            return
-        for i, value in enumerate(args):
-            if i < len(params) and _bindable(value):
-                self.bind((hole[0], hole[1], params[i]), value, node)
-        for name, value in kwargs.items():
-            if name in params and _bindable(value):
-                self.bind((hole[0], hole[1], name), value, node)
-
-    def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
-        """Remember that the current function applies ``entry`` to its own parameters (a loss wrapper)."""
-        if not self._frames or not isinstance(pred, Opaque) or pred.hole is None:
-            return
-        node = self._frames[-1].function.node
-        params = [a.arg for a in node.args.posonlyargs + node.args.args]
-        if pred.hole[:2] != (self.path, node.lineno) or pred.hole[2] not in params:
-            return
-        if isinstance(labels, Opaque) and labels.hole is not None and labels.hole[2] in params:
-            target = params.index(labels.hole[2])
-        else:
-            return
-        self._loss_uses.setdefault(id(node), (entry, params.index(pred.hole[2]), target))
-
-    def function_loss(self, value: Any) -> cat.LossEntry | None:
-        if isinstance(value, Function):
-            if id(value.node) not in self._called:
-                self.inline(value, [], {})
-            use = self._loss_uses.get(id(value.node))
-            return use[0] if use is not None else None
-        if isinstance(value, Returns) and value.loss is not None:
-            return value.loss.entry
-        return None
-
-    def ref(self, dotted: str) -> Any:
-        """An imported name: a value exported by another audited module, or a :class:`Ref`."""
-        if self.resolver:
-            parts = dotted.lstrip(".").split(".")
-            for cut in range(len(parts) - 1, 0, -1):
-                exports = self.resolver.get(".".join(parts[:cut]))
-                if exports is not None and len(parts) - cut == 1 and parts[-1] in exports:
-                    return exports[parts[-1]]
-        return Ref(cat.canonical(dotted))
 
     # ------------------------------------------------------------------------------------ calls
     def call(self, node: ast.Call, scope: Scope) -> Any:

@@ -11,7 +11,20 @@ from typing import Any
 
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._values import (
-    Batches, Const, Dataset, Instance, Labels, Layer, LossValue, Model, Opaque, OpaqueOut, Pack, Ref, Site, Tensor,
+    Batches,
+    Const,
+    Dataset,
+    Instance,
+    Labels,
+    Layer,
+    LossValue,
+    Model,
+    Opaque,
+    OpaqueOut,
+    Pack,
+    Ref,
+    Site,
+    Tensor,
 )
 
 
@@ -164,10 +177,10 @@ class Frameworks:
         entry = self.loss_entry(criterion)
         model = module.model if hasattr(module, "model") else module
         if entry is None or not isinstance(model, Model) or not isinstance(model.out, Tensor):
-            return None
+            return
         where = next(k.value for k in node.keywords if k.arg == "criterion")
         self.sites.append(Site(entry, model.out, None, None, where, where))
-        return None
+        return
 
     def compile(self, node: ast.Call, receiver_node: ast.expr, receiver: Any, args: list[Any],
                 kwargs: dict[str, Any]) -> None:

@@ -5,8 +5,9 @@ bindings are joined, loops run once, functions defined in the file are evaluated
 arguments bound (and once more on their own if never called, their parameters then :class:`Opaque`), and
 model classes are read through ``__init__`` and ``forward``/``call``. Loss sites (a Keras ``compile``, a
 criterion call) are collected and judged by :mod:`lossmatch.audit._judge` at the end, when ``fit`` has
-attached the labels; open sites (a loss applied to what a parameter gives) go to the project pass. Calls
-live in :mod:`lossmatch.audit._calls`, framework semantics in :mod:`lossmatch.audit._frameworks`.
+attached the labels; open sites (a loss applied to what a parameter gives) go to the project pass. Functions
+and classes live in :mod:`lossmatch.audit._functions`, calls in :mod:`lossmatch.audit._calls`, framework
+semantics in :mod:`lossmatch.audit._frameworks`.
 """
 
 from __future__ import annotations
@@ -19,9 +20,28 @@ from typing import Any
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._calls import Calls
 from lossmatch.audit._frameworks import Frameworks, _key, _source
+from lossmatch.audit._functions import Functions
 from lossmatch.audit._values import (
-    Const, Dataset, Function, Hole, Instance, Klass, Labels, Layer, LossValue, Model, Opaque, OpaqueOut, Pack, Ref,
-    Returns, Scope, Site, Tensor, join, models_in,
+    Const,
+    Dataset,
+    Function,
+    Hole,
+    Instance,
+    Klass,
+    Labels,
+    Layer,
+    LossValue,
+    Model,
+    Opaque,
+    OpaqueOut,
+    Pack,
+    Ref,
+    Returns,
+    Scope,
+    Site,
+    Tensor,
+    join,
+    models_in,
 )
 from lossmatch.audit.rules import Finding, make_finding
 
@@ -41,7 +61,7 @@ class FileFacts:
     keras3: str | None = None  # the import that shows Keras 3 (which picks 'accuracy' by output shape)
 
 
-class Interpreter(Calls, Frameworks):
+class Interpreter(Functions, Calls, Frameworks):
     """Run once per file: :meth:`run` then read ``findings``, ``sites``, ``facts``, ``bindings`` and
     :meth:`exports`."""
 

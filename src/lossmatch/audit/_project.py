@@ -28,7 +28,19 @@ from lossmatch.audit import catalogue as cat
 from lossmatch.audit._frameworks import _arg, _source
 from lossmatch.audit._judge import judge
 from lossmatch.audit._values import (
-    Const, Function, Hole, Klass, Labels, LossValue, Model, Opaque, OpaqueOut, Pack, Site, Tensor, models_in,
+    Const,
+    Function,
+    Hole,
+    Klass,
+    Labels,
+    LossValue,
+    Model,
+    Opaque,
+    OpaqueOut,
+    Pack,
+    Site,
+    Tensor,
+    models_in,
 )
 from lossmatch.audit.rules import RULES, Finding, make_finding
 

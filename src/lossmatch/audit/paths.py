@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from lossmatch._messages import expected
-from lossmatch.audit.rules import Finding, make_finding
 from lossmatch.audit._project import resolve
+from lossmatch.audit.rules import Finding, make_finding
 from lossmatch.audit.static import Analysis, analyze, notebook_source
 from lossmatch.errors import DataError
 
@@ -288,7 +288,7 @@ _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _import_names(name: str) -> frozenset[str]:
     try:
         text = Path(name).read_bytes().decode("utf-8", errors="replace")
