@@ -468,6 +468,20 @@ FIRES = [
         model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])  # <-
         model.fit(X, y, epochs=100)
     """, id="LM020-standalone-keras-sigmoid-bce-accuracy"),
+    pytest.param("LM020", """
+        import numpy as np
+        import tensorflow as tf
+        from tensorflow import keras
+
+        tf.compat.v1.disable_eager_execution()
+        sess = tf.Session()
+        keras.backend.set_session(sess)
+        x, labels = np.load("x.npy"), np.load("y.npy")
+        y = keras.utils.to_categorical(labels, 5)
+        model = keras.Sequential([keras.layers.Dense(64, activation="relu"), keras.layers.Dense(5, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])  # <-
+        model.fit(x, y, epochs=20)
+    """, id="LM020-tf.keras-in-tensorflow-1-code"),
     # ------------------------------------------------------------------ LM021 'accuracy' -> categorical accuracy
     pytest.param("LM021", """
         import keras

@@ -237,6 +237,8 @@ class Calls:
         if kind == "other":
             if info:  # a capitalised name: a class, maybe a model the project defines
                 self._note_construction(name.rsplit(".", 1)[-1])
+            if name in cat.TF1_NAMES:
+                self.facts.tf1 = self.facts.tf1 or name
             return None
         if kind == "loss":
             entry, is_class = info

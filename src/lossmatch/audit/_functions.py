@@ -246,6 +246,8 @@ class Functions:
 
     def ref(self, dotted: str) -> Any:
         """An imported name: a value exported by another audited module, or a :class:`Ref`."""
+        if dotted.startswith("tensorflow.keras.") and self.facts.tf_keras is None:
+            self.facts.tf_keras = "tf.keras"
         if self.resolver:
             parts = dotted.lstrip(".").split(".")
             for cut in range(len(parts) - 1, 0, -1):

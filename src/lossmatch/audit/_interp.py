@@ -59,6 +59,8 @@ class FileFacts:
     multi_label: list[str] = field(default_factory=list)
     standalone_keras: bool = False
     keras3: str | None = None  # the import that shows Keras 3 (which picks 'accuracy' by output shape)
+    tf_keras: str | None = None  # the import or name that shows tf.keras
+    tf1: str | None = None  # a TensorFlow 1 name (tf.Session, tf.placeholder): tf.keras there picks by the loss
 
 
 class Interpreter(Functions, Calls, Frameworks):
@@ -230,9 +232,9 @@ class Interpreter(Functions, Calls, Frameworks):
             else:
                 self.imported_modules.add(module)
                 self._note_import(module)
-                if module == "keras":
-                    for alias in node.names:
-                        self._note_import(f"keras.{alias.name}")
+                if module in ("keras", "tensorflow", "tensorflow.compat", "tensorflow.compat.v1"):
+                    for alias in node.names:  # from tensorflow import keras; from keras import backend
+                        self._note_import(f"{module}.{alias.name}")
             for alias in node.names:
                 if alias.name != "*":  # `from . import models`: the name may be a module
                     self.imported_modules.add(f"{module}.{alias.name}".lstrip("."))
@@ -258,6 +260,10 @@ class Interpreter(Functions, Calls, Frameworks):
             self.facts.standalone_keras = True
         if module.split(".")[0] == "keras_core" or module in _KERAS3_MODULES or module.startswith("keras.src"):
             self.facts.keras3 = self.facts.keras3 or module
+        if module.startswith(("tensorflow.keras", "tensorflow.python.keras")):
+            self.facts.tf_keras = self.facts.tf_keras or module
+        if module.startswith(("tensorflow.compat.v1", "tensorflow.contrib")):
+            self.facts.tf1 = self.facts.tf1 or module
 
     def branches(self, body: list[ast.stmt], orelse: list[ast.stmt], scope: Scope) -> None:
         before = dict(scope.vars)

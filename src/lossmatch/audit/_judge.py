@@ -91,11 +91,12 @@ def judge(interp: Reporter, site: Site) -> None:
         multi_unit = (units is not None and units > 1) or (labels is not None and (labels.classes or 0) > 1)
         # Two softmax units threshold to complementary outputs, so binary accuracy equals categorical there.
         two_softmax = act == "softmax" and (units == 2 or units is None and labels is not None and labels.classes == 2)
-        # Keras 3 picks categorical_accuracy by shape: only standalone Keras without a Keras 3 import is flagged.
-        if facts.standalone_keras and not facts.keras3 and multi_unit and not two_softmax and (act == "softmax" or single):
+        # Keras 3 and tf.keras from TF 2.2 pick categorical_accuracy by shape: only standalone Keras, and tf.keras in
+        # TensorFlow 1 code, without a Keras 3 import are flagged.
+        by_loss = _picks_metric_by_loss(facts)
+        if by_loss and multi_unit and not two_softmax and (act == "softmax" or single):
             report("LM020", node, "binary_accuracy counts the correct zeros, so it reads high",
-                   pred_ev + [loss_ev, "metrics: 'accuracy'", "imports standalone keras (<= 2.3 picks the metric from the loss)"]
-                   + context_ev)
+                   pred_ev + [loss_ev, "metrics: 'accuracy'", by_loss] + context_ev)
         elif multi_unit and multi and act != "softmax":
             report("LM021", node, "it scores only the arg-max label of each row",
                    pred_ev + [loss_ev, "metrics: 'accuracy'"] + context_ev)
@@ -106,6 +107,17 @@ def judge(interp: Reporter, site: Site) -> None:
             report("LM030", node, f"{entry.name} takes class indices", [loss_ev] + label_ev)
         elif entry.target == "one_hot" and labels.fmt == "index" and units != 1:  # one unit: LM013 says it
             report("LM031", node, f"{entry.name} takes one-hot rows", [loss_ev] + label_ev)
+
+
+def _picks_metric_by_loss(facts: Any) -> str | None:
+    """Why this file's Keras picks 'accuracy' from the loss, or None."""
+    if getattr(facts, "keras3", None):
+        return None
+    if facts.standalone_keras:
+        return "imports standalone keras (<= 2.3 picks the metric from the loss)"
+    if getattr(facts, "tf_keras", None) and getattr(facts, "tf1", None):
+        return f"tf.keras in TensorFlow 1 code ({facts.tf1}; tf.keras before TF 2.2 picks the metric from the loss)"
+    return None
 
 
 def _what(act: str) -> str:

@@ -360,6 +360,13 @@ FUNCTIONAL_LAYERS = {
 }
 # Wrappers that train a model class with a criterion (skorch): NeuralNet(Module, criterion=nn.CrossEntropyLoss).
 CRITERION_WRAPPERS = ("NeuralNet", "NeuralNetClassifier", "NeuralNetBinaryClassifier")
+# TensorFlow 1 names (canonical): a file that calls them runs tf.keras from before TF 2.2, which picks the
+# 'accuracy' metric from the loss as standalone Keras <= 2.3 does.
+TF1_NAMES = frozenset({"tensorflow.Session", "tensorflow.InteractiveSession", "tensorflow.placeholder",
+                       "tensorflow.global_variables_initializer", "tensorflow.ConfigProto",
+                       "tensorflow.train.AdamOptimizer", "tensorflow.train.GradientDescentOptimizer",
+                       "tensorflow.disable_v2_behavior", "tensorflow.disable_eager_execution",
+                       "tensorflow.enable_eager_execution", "keras.backend.get_session", "keras.backend.set_session"})
 # Methods that return the model itself (torch) so `Net().to(device)` is still a Net.
 SELF_RETURNING = frozenset({"to", "cuda", "cpu", "float", "double", "half", "train", "eval", "requires_grad_"})
 
