@@ -238,6 +238,22 @@ FIRES = [
             errD_real.backward()
     """, id="LM002-torch-sigmoid-forward-BCEWithLogitsLoss"),
     pytest.param("LM002", """
+        import torch
+        import torch.nn as nn
+
+        class Scorer(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(128, 1)
+
+            def forward(self, x):
+                return torch.sigmoid(self.fc(x))
+
+        model, criterion = Scorer(), nn.BCEWithLogitsLoss()
+        pred = torch.squeeze(model(x))
+        loss = criterion(pred, y.float())  # <-
+    """, id="LM002-torch-sigmoid-through-squeeze"),
+    pytest.param("LM002", """
         from tensorflow import keras
 
         model = keras.Sequential()
@@ -314,6 +330,17 @@ FIRES = [
         model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["categorical_accuracy"])  # <-
         model.fit(x_train, y_train, batch_size=32, epochs=5, validation_split=0.1)
     """, id="LM010-keras-reuters-softmax-bce"),
+    pytest.param("LM010", """
+        from keras.engine import Model
+        from keras.layers import Dense, Input
+
+        def build(vocab):
+            inputs = Input(shape=(64,))
+            out = Dense(len(vocab) + 1, activation="softmax")(inputs)
+            model = Model(inputs, out)
+            model.compile(optimizer="adam", loss="binary_crossentropy")  # <-
+            return model
+    """, id="LM010-keras-units-from-an-expression"),
     # ------------------------------------------------------------------ LM011 sigmoid + categorical CE
     pytest.param("LM011", """
         import keras
@@ -510,6 +537,16 @@ FIRES = [
         loss = tf.reduce_mean(
             tf.nn.sparse_softmax_cross_entropy_with_logits(labels=onehot, logits=logits))  # <-
     """, id="LM030-tf1-sparse-with-tf.one_hot"),
+    pytest.param("LM030", """
+        import numpy as np
+        import tensorflow as tf
+
+        labels = np.load("labels.npy")
+        y = np.eye(5)[labels]
+        model = tf.keras.Sequential([tf.keras.layers.Dense(5, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # <-
+        model.fit(x, y, epochs=3)
+    """, id="LM030-keras-sparse-with-np.eye-rows"),
     # ------------------------------------------------------------------ LM031 one-hot loss, index labels
     pytest.param("LM031", """
         from tensorflow import keras
@@ -687,6 +724,17 @@ QUIET = [
         model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
         model.fit(x_train, y_train)
     """, (), id="LM010-quiet-softmax-categorical"),
+    pytest.param("LM010", """
+        from keras.layers import Dense, Input
+        from keras.models import Model
+
+        def build(vocab):
+            inputs = Input(shape=(64,))
+            out = Dense(len(vocab) + 1, activation="softmax")(inputs)
+            model = Model(inputs, out)
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            return model
+    """, (), id="LM010-quiet-units-from-an-expression-categorical"),
     pytest.param("LM011", """
         from tensorflow import keras
 

@@ -365,3 +365,23 @@ def test_a_file_too_deep_to_check_never_stops_the_run(tmp_path):
     got = {(Path(f.path).name, f.rule) for f in audit_paths(tmp_path).findings}
     assert got == {("sum.py", "LM092"), ("chain.py", "LM090"), ("calls.py", "LM090"), ("nested.ipynb", "LM090"),
                    ("train.py", "LM001")}
+
+
+def test_a_notebook_line_that_continues_a_statement_is_not_taken_for_a_magic(tmp_path):
+    path = tmp_path / "train.ipynb"
+    path.write_text(notebook([
+        ("code", "%matplotlib inline\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"),
+        ("code", """\
+            class Net(nn.Module):
+                def forward(self, x):
+                    return F.softmax(x, dim=1)
+
+            model, criterion = Net(), nn.CrossEntropyLoss()
+            for epoch in range(3):
+                loss = criterion(model(x), y)
+                print('epoch %d loss %.3f' \\
+                      % (epoch, loss.item()))
+            !nvidia-smi
+        """),
+    ]))
+    assert [(f.rule, f.cell, f.line) for f in audit_paths(path).findings] == [("LM001", 2, 7)]

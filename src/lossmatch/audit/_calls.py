@@ -17,6 +17,7 @@ from lossmatch.audit._values import (
     Const,
     Dataset,
     Encoder,
+    Eye,
     Function,
     Instance,
     Klass,
@@ -271,6 +272,11 @@ class Calls:
             return self.log_of(node, _arg(args, kwargs, 0, "x"))
         if kind == "exp":
             return self.exp_of(node, _arg(args, kwargs, 0, "input"))
+        if kind == "reshape":
+            return self.reshaped(node, _arg(args, kwargs, 0, "input"))
+        if kind == "eye":
+            size = _arg(args, kwargs, 0, "N")
+            return Eye(size.value if isinstance(size, Const) and type(size.value) is int else None, node)
         if kind == "criterion_wrapper":
             return self.criterion_wrapper(node, args, kwargs) if "criterion" in kwargs else None
         if kind == "ordered_dict":

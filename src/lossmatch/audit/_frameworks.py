@@ -82,9 +82,10 @@ class Frameworks:
 
     # ------------------------------------------------------------------------------------ models and layers
     def make_layer(self, node: ast.Call, kind: cat.LayerKind, args: list[Any], kwargs: dict[str, Any],
-                   keras: bool) -> Layer:
+                   keras: bool, shift: int = 0) -> Layer:
         given = _arg(args, kwargs, *kind.units_arg) if kind.units_arg else None
         units = _int(given)
+        sized_by = _units_source(node, kind.units_arg, shift) if units is None and kind.units_arg else None
         act = kind.activation
         if kind.activation_arg:
             position = 0 if kind.units_arg is None else 1
@@ -95,7 +96,7 @@ class Frameworks:
             act = "linear"
         name = kwargs.get("name")
         layer = Layer(kind, units, act, node, name.value if isinstance(name, Const) and isinstance(name.value, str)
-                      else None, given.hole if isinstance(given, Opaque) else None)
+                      else None, given.hole if isinstance(given, Opaque) else None, sized_by)
         if keras and act == "softmax" and units == 1:
             self.report("LM014", node, "this layer has 1 unit", [self.describe(node)])
         return layer
@@ -103,7 +104,7 @@ class Frameworks:
     def functional_layer(self, node: ast.Call, kind: cat.LayerKind, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """TF1 ``tf.layers.dense(inputs, units, activation=...)``: a layer applied to its first argument."""
         shifted = [*args[1:]]
-        layer = self.make_layer(node, kind, shifted, kwargs, keras=True)
+        layer = self.make_layer(node, kind, shifted, kwargs, keras=True, shift=1)
         return self.apply(layer, _arg(args, kwargs, 0, "inputs"), node)
 
     def apply(self, layer: Layer, value: Any, node: ast.AST) -> Tensor | None:
@@ -118,8 +119,10 @@ class Frameworks:
         if layer.act == "softmax" and units == 1 and kind.units_arg is None:
             self.report("LM014", layer.node, "it is applied to a 1-unit output",
                         [self.describe(layer.node)] + ([self.describe(value)] if isinstance(value, Tensor) else []))
+        sized_by = layer.sized_by if kind.units_arg is not None else (
+            value.sized_by if isinstance(value, Tensor) else None)
         return Tensor(layer.act, units, layer.node, getattr(layer.node, "lineno", 0), self.path, layer.name,
-                      units_from)
+                      units_from, sized_by)
 
     def sequential(self, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Model:
         layers: tuple[Any, ...] = ()
@@ -147,8 +150,14 @@ class Frameworks:
         # axis. Such a softmax is judged where it reaches a loss.
         if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value == -1)):
             self.report("LM014", node, "it is applied to a 1-unit output", [self.describe(node), self.describe(value)])
-        return Tensor(act, units, node, node.lineno, self.path,
-                      units_from=value.units_from if isinstance(value, Tensor) else None)
+        return Tensor(act, units, node, node.lineno, self.path, units_from=value.units_from if isinstance(
+            value, Tensor) else None, sized_by=value.sized_by if isinstance(value, Tensor) else None)
+
+    def reshaped(self, node: ast.Call, value: Any) -> Any:
+        """``torch.squeeze(x)``, ``tf.reshape(x, ...)``: the activation stays, the class axis is not known."""
+        if isinstance(value, Tensor):
+            return Tensor(value.act, None, value.node, value.line, value.path)
+        return value.then("shape") if isinstance(value, OpaqueOut) else None
 
     def log_of(self, node: ast.Call, value: Any) -> Tensor | None:
         if not isinstance(value, Tensor):
@@ -277,6 +286,15 @@ def _activation(value: Any) -> str:
     if isinstance(value, Ref):
         return cat.ACTIVATION_FUNCTIONS.get(value.name, "unknown")
     return "unknown"
+
+
+def _units_source(node: ast.Call, units_arg: tuple[int, str], shift: int) -> str | None:
+    """The source of a layer's size argument when it is an expression (``num_classes``, ``y.shape[1]``)."""
+    position, keyword = units_arg
+    found = next((k.value for k in node.keywords if k.arg == keyword), None)
+    if found is None and position + shift < len(node.args):
+        found = node.args[position + shift]
+    return _source(found, 40) if found is not None and not isinstance(found, ast.Constant) else None
 
 
 def _key(node: ast.expr) -> str | None:

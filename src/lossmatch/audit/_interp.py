@@ -24,6 +24,7 @@ from lossmatch.audit._functions import Functions
 from lossmatch.audit._values import (
     Const,
     Dataset,
+    Eye,
     Function,
     Hole,
     Instance,
@@ -381,6 +382,10 @@ class Interpreter(Functions, Calls, Frameworks):
     def subscript(self, owner: Any, key: Any) -> Any:
         if isinstance(owner, Labels):
             return owner
+        if isinstance(owner, Eye):  # np.eye(n)[y]: one-hot rows
+            evidence = f"{self.describe(owner.node)}[...] (one-hot{f', {owner.size} classes' if owner.size else ''})"
+            self.facts.single_label.append(evidence)
+            return Labels("one_hot", owner.size, evidence)
         index = key.value if isinstance(key, Const) else None
         if isinstance(owner, Pack) and isinstance(index, int) and -len(owner.items) <= index < len(owner.items):
             return owner.items[index]

@@ -73,6 +73,12 @@ def judge(interp: Reporter, site: Site) -> None:
                        pred_ev + [loss_ev] + context_ev)
             elif classes == 2:
                 report("LM016", node, "2-unit softmax with binary cross-entropy", pred_ev + [loss_ev])
+        elif act == "softmax" and entry.expects == "probs" and pred.sized_by:
+            # A size computed by the code (a vocabulary, a class list) is a class count; a 2-class softmax would
+            # be harmless (LM016), a 1-unit one is LM014.
+            report("LM010", node, f"a softmax over `{pred.sized_by}` units scored as independent yes/no outputs",
+                   pred_ev + [loss_ev, f"units: `{pred.sized_by}` (not a constant; with 2 units this would be "
+                                       "harmless, with 1 it is LM014)"] + context_ev)
         independent = (act == "sigmoid" and entry.expects == "probs") or (act in RAW_ACTIVATIONS and entry.expects == "logits")
         multi_unit = (units is not None and units > 1) or (units is None and classes is not None and classes > 2)
         if independent and multi_unit and single:

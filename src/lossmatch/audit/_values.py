@@ -37,6 +37,7 @@ class Tensor:
     path: str = field(default="", compare=False, repr=False)
     name: str | None = field(default=None, compare=False)  # a Keras layer's name= (keys a per-output loss dict)
     units_from: tuple[str, int, str] | None = field(default=None, compare=False)  # the parameter giving ``units``
+    sized_by: str | None = field(default=None, compare=False)  # the expression giving ``units``, when not known
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Layer:
     node: ast.AST = field(compare=False, repr=False)
     name: str | None = field(default=None, compare=False)
     units_from: tuple[str, int, str] | None = field(default=None, compare=False)
+    sized_by: str | None = field(default=None, compare=False)
 
 
 Hole = tuple[str, int, str]
@@ -198,6 +200,14 @@ class Obj:
     arguments to their parameters."""
 
     klass: Klass
+
+
+@dataclass(frozen=True)
+class Eye:
+    """``np.eye(n)``: indexing it with class indices gives one-hot rows."""
+
+    size: int | None
+    node: ast.AST = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)

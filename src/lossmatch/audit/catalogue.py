@@ -334,7 +334,15 @@ def torch_layer(name: str) -> tuple[str, LayerKind] | None:
 
 # Model containers.
 SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential", "torch.nn.Sequential", "Sequential"})
-FUNCTIONAL_MODEL = frozenset({"keras.Model", "keras.models.Model", "Model"})
+FUNCTIONAL_MODEL = frozenset({"keras.Model", "keras.models.Model", "Model", "keras.engine.Model",
+                              "keras.engine.training.Model"})
+# Functions that change a tensor's shape but not what its values are: squeeze(softmax(x)) is still softmax.
+RESHAPE_FUNCTIONS = frozenset({"torch.squeeze", "torch.unsqueeze", "torch.flatten", "torch.reshape",
+                               "tensorflow.squeeze", "tensorflow.reshape", "tensorflow.expand_dims",
+                               "keras.ops.squeeze", "keras.ops.reshape", "keras.backend.squeeze",
+                               "keras.backend.reshape"})
+# np.eye(n)[labels]: one-hot rows.
+EYE_FUNCTIONS = frozenset({"numpy.eye", "numpy.identity", "torch.eye", "tensorflow.eye"})
 MODULE_BASES = frozenset({"torch.nn.Module", "keras.Model", "keras.models.Model", "keras.layers.Layer",
                           "Model", "Module", "pytorch_lightning.LightningModule", "lightning.LightningModule",
                           "lightning.pytorch.LightningModule"})
@@ -433,7 +441,8 @@ def classify(name: str) -> tuple[str, Any]:
         if name in table:
             return kind, table[name]
     for kind, names in (("layer_wrapper", LAYER_WRAPPERS), ("functional_model", FUNCTIONAL_MODEL),
-                        ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS)):
+                        ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS),
+                        ("reshape", RESHAPE_FUNCTIONS), ("eye", EYE_FUNCTIONS)):
         if name in names:
             return kind, None
     if name in SEQUENTIAL or name.endswith(".Sequential"):

@@ -144,11 +144,32 @@ def notebook_source(text: str | bytes) -> tuple[list[str], list[int]]:
         source = "".join(source) if isinstance(source, list) else str(source)
         if source.lstrip().startswith("%%"):
             source = ""
-        lines = ["" if line.lstrip().startswith(("%", "!", "?")) or line.rstrip().endswith("?") else line
-                 for line in source.split("\n")]
-        sources.append("\n".join(lines))
+        sources.append(_blank_magics(source))
         numbers.append(number)
     return sources, numbers
+
+
+def _blank_magics(source: str) -> str:
+    """IPython magics (``%time``), shell lines (``!pip``) and help (``x?``) blanked, so the cell parses and
+    its line numbers hold. A line that continues a statement (after a backslash or inside brackets) is
+    Python, whatever it starts with: ``'%d' \\`` then ``% (epoch)``."""
+    try:
+        ast.parse(source)
+        return source  # nothing to blank
+    except (SyntaxError, ValueError, RecursionError):
+        pass
+    out, depth, continued = [], 0, False
+    for line in source.split("\n"):
+        stripped = line.strip()
+        magic = stripped.startswith(("%", "!", "?")) or stripped.endswith("?") and not stripped.startswith("#")
+        if magic and depth == 0 and not continued:
+            out.append("")
+            continue
+        out.append(line)
+        code = line.split("#", 1)[0]
+        depth = max(0, depth + sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}"))
+        continued = code.rstrip().endswith("\\")
+    return "\n".join(out)
 
 
 def _analyze_notebook(code: str | bytes, path: str, resolver: Mapping[str, Mapping[str, Any]] | None,
