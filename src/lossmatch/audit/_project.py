@@ -101,14 +101,16 @@ class _Collector:
     def report(self, rule: str, node: Any, detail: str, evidence: list[str]) -> None:
         self.said.setdefault(rule, (node, detail, evidence))
 
-    def describe(self, value: Any) -> str:
+    def describe(self, value: Any, *, always_path: bool = False) -> str:
+        """``line 12: source`` in the site's own file, ``path:12: source`` in another one (or when asked)."""
         if isinstance(value, str):
             return value
         node = value if isinstance(value, ast.AST) else value.node
         line = getattr(node, "lineno", 0)
-        path = getattr(value, "path", "")
-        if path and path != self.summary.path:
-            return f"{path}:{line}: {_source(node)}"
+        path = getattr(value, "path", "") or self.summary.path
+        if path != self.summary.path or always_path:
+            cells = self.summary.cells if path == self.summary.path else None
+            return f"{path}:{cells.label(line) if cells else line}: {_source(node)}"
         label = self.summary.cells.label(line) if self.summary.cells else f"line {line}"
         return f"{label}: {_source(node)}"
 
@@ -135,22 +137,19 @@ class _Project:
         call's identity (so a model and a loss passed by one call are judged together)."""
         out = []
         for value, summary, node in self._bound.get(hole, []) if hole else []:
-            where = _Collector(summary).describe(node)
             call = (summary.path, getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-            out.append((value, where if summary.path == hole[0] and not summary.cells else f"{summary.path}:{where}",
-                        call))
+            out.append((value, _Collector(summary).describe(node, always_path=summary.path != hole[0]), call))
         return out
 
     def listed(self, source: Opaque) -> list[tuple[Model, str]]:
         """Models the value lists itself: the branches of a factory, the entries of a registry."""
-        return [(m, f"{m.path}:{getattr(m.node, 'lineno', 0)} {m.name}") for m in source.candidates
-                if isinstance(m, Model)]
+        return [(m, _model_name(m)) for m in source.candidates if isinstance(m, Model)]
 
     def bound_models(self, source: Opaque, call: tuple[str, int, int] | None = None,
                      *, exact: bool = True) -> list[tuple[Model, str]]:
         """Models that calls bind to the parameter: the models themselves (``exact``), or the models a bound
         value lists (a registry entry chosen at run time); only those of ``call`` when it binds one."""
-        found = [(model, f"{where} ({model.name})", at) for value, where, at in self.bound(source.hole)
+        found = [(model, f"{_model_name(model)}, passed at {where}", at) for value, where, at in self.bound(source.hole)
                  if isinstance(value, Model) == exact for model in models_in(value)]
         same = [item for item in found if item[2] == call]
         return [(model, where) for model, where, _ in same or found]
@@ -186,7 +185,8 @@ class _Project:
         return sorted(seen)
 
     def _models(self, paths: Iterable[str]) -> list[tuple[Model, str, str]]:
-        return [(info.model, f"{info.where} {info.name}", info.name) for p in paths for info in self.summaries[p].models]
+        return [(info.model, f"{info.name} ({info.where})", info.name) for p in paths
+                for info in self.summaries[p].models]
 
     def _top_models(self, paths: list[str]) -> list[tuple[Model, str, str]]:
         """Model classes constructed in these files, or else those not built inside another model."""
@@ -235,7 +235,9 @@ class _Project:
                 labels = _arg(list(site.args), kwargs, *entry.target_arg)
             else:  # a compile(loss=parameter)
                 pred, labels = site.open_pred or site.pred, site.labels
-            out.append((entry, f"{where}", pred, labels if isinstance(labels, Labels) else None, call))
+            made = f"{_Collector(self.summaries[value.path]).describe(value, always_path=True)}, passed at " \
+                if isinstance(value, LossValue) and value.path in self.summaries else ""
+            out.append((entry, f"{made}{where}", pred, labels if isinstance(labels, Labels) else None, call))
         return out
 
     def replay(self, out: Any, steps: tuple[tuple[Any, ...], ...], depth: int = 0) -> Tensor | None:
@@ -303,6 +305,10 @@ class _Project:
                 evidence = evidence + [f"model: {origin}; candidates: "
                                        + ", ".join(where for _, where in candidates[:6])]
                 findings.setdefault(rule, _finding(summary, rule, node, detail, evidence, "warning"))
+
+
+def _model_name(model: Model) -> str:
+    return f"{model.name} ({model.path}:{getattr(model.node, 'lineno', 0)})"
 
 
 def _site(site: Site, entry: cat.LossEntry, loss_desc: str, pred: Tensor, labels: Labels | None) -> Site:
