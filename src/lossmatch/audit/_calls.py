@@ -273,7 +273,7 @@ class Calls:
         if kind == "exp":
             return self.exp_of(node, _arg(args, kwargs, 0, "input"))
         if kind == "reshape":
-            return self.reshaped(node, _arg(args, kwargs, 0, "input"))
+            return self.reshaped(_arg(args, kwargs, 0, "input"))
         if kind == "eye":
             size = _arg(args, kwargs, 0, "N")
             return Eye(size.value if isinstance(size, Const) and type(size.value) is int else None, node)

@@ -153,7 +153,7 @@ class Frameworks:
         return Tensor(act, units, node, node.lineno, self.path, units_from=value.units_from if isinstance(
             value, Tensor) else None, sized_by=value.sized_by if isinstance(value, Tensor) else None)
 
-    def reshaped(self, node: ast.Call, value: Any) -> Any:
+    def reshaped(self, value: Any) -> Any:
         """``torch.squeeze(x)``, ``tf.reshape(x, ...)``: the activation stays, the class axis is not known."""
         if isinstance(value, Tensor):
             return Tensor(value.act, None, value.node, value.line, value.path)
