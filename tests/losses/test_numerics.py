@@ -153,3 +153,54 @@ def test_bce_gradients_flow_to_soft_targets_and_second_order(gen):
     # the closed-form backward is itself differentiable
     assert torch.autograd.gradgradcheck(lambda x: lm.binary_cross_entropy_with_logits(x, teacher.detach(), pos_weight=pos_weight), (logits,))
     assert torch.autograd.gradgradcheck(lambda x: lm.binary_cross_entropy_with_logits(x, teacher.detach()), (logits,))
+
+
+# ------------------------------------------------------------------- terms that contribute nothing: gradient 0
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_all_ignored_mean_is_nan_with_zero_gradient_like_torch(gen, smoothing):
+    logits = torch.randn(4, 3, generator=gen, dtype=torch.float64, requires_grad=True)
+    ignored = torch.full((4,), -100)
+    for loss in (lm.sparse_categorical_cross_entropy_with_logits(logits, ignored, label_smoothing=smoothing),
+                 lm.softmax_focal_loss(logits, ignored, label_smoothing=smoothing)):
+        (grad,) = torch.autograd.grad(loss, logits)
+        assert torch.isnan(loss)
+        assert torch.equal(grad, torch.zeros_like(logits))
+    reference = torch.nn.functional.cross_entropy(logits, ignored, label_smoothing=smoothing)
+    assert torch.isnan(reference)
+    assert torch.equal(torch.autograd.grad(reference, logits)[0], torch.zeros_like(logits))
+
+
+def test_zero_weights_mean_has_zero_gradient():
+    logits = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
+    loss = lm.sparse_categorical_cross_entropy_with_logits(logits, torch.zeros(4, dtype=torch.long), label_smoothing=0.1,
+                                                           weight=torch.tensor([0.0, 1.0, 1.0], dtype=torch.float64))
+    assert torch.isnan(loss)
+    assert torch.equal(torch.autograd.grad(loss, logits)[0], torch.zeros_like(logits))
+
+
+def test_partly_ignored_mean_still_passes_gradcheck(gen):
+    logits = torch.randn(4, 5, generator=gen, dtype=torch.float64, requires_grad=True)
+    index = torch.tensor([-100, 3, -100, -100])
+    _gradcheck(lambda x: lm.sparse_categorical_cross_entropy_with_logits(x, index, label_smoothing=0.2), logits)
+    _gradcheck(lambda x: lm.softmax_focal_loss(x, index, gamma=2.0, label_smoothing=0.2), logits)
+
+
+def test_probs_with_exact_zeros_give_finite_gradients_and_torch_values():
+    probs = torch.tensor([[1.0, 0.0, 0.0], [0.2, 0.0, 0.8]], dtype=torch.float64, requires_grad=True)
+    one_hot = torch.tensor([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], dtype=torch.float64)
+    index = torch.tensor([0, 1])
+    cases = [
+        (lm.categorical_cross_entropy(probs, one_hot), -(one_hot * probs.log().clamp_min(-100)).sum(-1).mean()),
+        (lm.sparse_categorical_cross_entropy(probs, index), torch.nn.functional.nll_loss(probs.log().clamp_min(-100), index)),
+        (lm.sparse_categorical_cross_entropy(probs, index, label_smoothing=0.1),
+         torch.nn.functional.nll_loss(probs.log().clamp_min(-100), index) * 0.9
+         - 0.1 / 3 * probs.log().clamp_min(-100).sum(-1).mean()),
+    ]
+    for loss, reference in cases:
+        (grad,) = torch.autograd.grad(loss, probs)
+        assert torch.isfinite(grad).all()
+        assert torch.allclose(loss, reference.detach(), rtol=1e-12, atol=0)
+    (grad,) = torch.autograd.grad(lm.categorical_cross_entropy(probs[:1], one_hot[:1]), probs)
+    assert grad[0].tolist() == [-1.0, 0.0, 0.0]  # the p = 0 classes do not contribute
+    (grad,) = torch.autograd.grad(lm.sparse_categorical_cross_entropy(probs, index), probs)
+    assert grad[1].tolist() == [0.0, 0.0, 0.0]  # true class at p = 0: clamped at -100, as torch's value

@@ -132,7 +132,10 @@ def log_probs_from_probs(probs: torch.Tensor, renormalize: bool, epsilon: float 
 def _log_clamped(p: torch.Tensor, epsilon: float | None) -> torch.Tensor:
     if epsilon is not None:
         return p.clamp(epsilon, 1.0 - epsilon).log()
-    return p.log().clamp_min(LOG_CLAMP)
+    # torch's max(log p, -100), with p = 0 read as log(1) under the mask: the clamped term then has gradient 0
+    # (torch's p.log().clamp_min(-100) gives 0 * inf = NaN there). Negative or NaN p still give NaN, as in torch.
+    zero = p == 0
+    return torch.where(zero, LOG_CLAMP, torch.where(zero, torch.ones_like(p), p).log().clamp_min(LOG_CLAMP))
 
 
 def _cross_entropy_soft(log_probs: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None,

@@ -32,12 +32,20 @@ def scale_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:
 
 
 def reduce(loss: torch.Tensor, reduction: str, denominator: torch.Tensor | None = None) -> torch.Tensor:
-    """``mean`` divides by ``denominator`` when given (torch's weighted mean), else by the element count."""
+    """``mean`` divides by ``denominator`` when given (torch's weighted mean), else by the element count.
+
+    A zero denominator (every target ignored, or all weights zero) gives NaN as torch does, with gradient 0:
+    dividing by the zero itself would send ``0 * inf = NaN`` back through every term.
+    """
     if reduction == "none":
         return loss
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / denominator if denominator is not None else loss.mean()
+    if denominator is None:
+        return loss.mean()
+    nonzero = denominator != 0
+    ratio = loss.sum() / torch.where(nonzero, denominator, torch.ones_like(denominator))
+    return torch.where(nonzero, ratio, torch.full_like(ratio, float("nan")))
 
 
 def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | None, stacklevel: int = 4) -> None:
