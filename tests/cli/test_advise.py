@@ -83,10 +83,13 @@ def test_yeast_and_medical(capsys):
     (["{tmp}/two.csv", "--column", "nope"], "'nope'"),
     (["{tmp}/const.txt"], "Nothing to learn"),
     (["{tmp}/two.csv", "--column", "y", "--model-units", "2"], "--model-activation"),
+    (["{tmp}/cut.npz"], "valid NPZ archive"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, args, fragment):
     (tmp_path / "two.csv").write_text("x,y\n1,a\n2,b\n")
     (tmp_path / "const.txt").write_text("a\na\n")
+    np.savez(tmp_path / "whole.npz", y=np.arange(10) % 3)
+    (tmp_path / "cut.npz").write_bytes((tmp_path / "whole.npz").read_bytes()[:100])
     code, out, err = run(capsys, *[a.format(tmp=tmp_path) for a in args])
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("lossmatch: error: Expected") and fragment in err

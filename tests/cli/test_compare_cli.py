@@ -52,8 +52,16 @@ def test_text_table_and_no_report(tmp_path):
     (["breast_cancer", "--executor", "ray", "--ray-address", "nonsense"], "HOST:PORT"),
     (["breast_cancer", "--validation-split", "1.5"], "validation_split"),
     (["missing.csv"], "no such file"),
+    (["cut.npz", "--labels", "y.npy"], "`features` to be a valid NPZ archive"),
+    (["x.npy", "--labels", "cut.npz"], "`labels` to be a valid NPZ archive"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, args, words):
+    import numpy as np
+
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(20, 3)))
+    np.save(tmp_path / "y.npy", np.arange(20) % 2)
+    np.savez(tmp_path / "whole.npz", a=np.arange(20))
+    (tmp_path / "cut.npz").write_bytes((tmp_path / "whole.npz").read_bytes()[:120])
     done = _run(*args, "--epochs", "1", "--out", str(tmp_path / "r"), cwd=tmp_path)
     assert done.returncode == 2
     assert words in done.stderr and "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -101,6 +101,10 @@ def _bad_files(tmp_path):
     np.save(tmp_path / "soft.npy", rng.random(10))
     np.save(tmp_path / "yml.npy", (rng.random((10, 3)) < 0.5).astype(int))
     (tmp_path / "empty.csv").write_text("")
+    np.savez(tmp_path / "whole.npz", y=rng.integers(0, 3, 10))
+    whole = (tmp_path / "whole.npz").read_bytes()
+    (tmp_path / "cut.npz").write_bytes(whole[: len(whole) // 2])
+    np.save(tmp_path / "huge_label.npy", np.array([0, 1, 2, 1, 0, 2, 1, 0, 2, 10**12]))
 
 
 @pytest.mark.parametrize("args, words", [
@@ -114,10 +118,15 @@ def _bad_files(tmp_path):
     (["p.npy", "soft.npy"], "hard labels"),
     (["p.npy", "missing.npy"], "existing file"),
     (["p.npy", "y.npy", "--task", "regression"], "regression"),
+    (["p.npy", "cut.npz"], "`labels` to be a valid NPZ archive"),
+    (["cut.npz", "y.npy"], "`predictions` to be a valid NPZ archive"),
+    (["p.npy", "huge_label.npy"], "class indices in [0, 2]"),
+    (["p.npy", "y.npy", "--threshold", "nan"], "`threshold` to be a probability in (0, 1), but got nan"),
+    (["p.npy", "y.npy", "--threshold", "7"], "`threshold` to be a probability in (0, 1)"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, args, words):
     _bad_files(tmp_path)
-    code, out, err = _run(capsys, *[tmp_path / a if a.endswith((".npy", ".csv")) else a for a in args])
+    code, out, err = _run(capsys, *[tmp_path / a if a.endswith((".npy", ".npz", ".csv")) else a for a in args])
     assert code == 2 and out == ""
     assert words in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1 or "Usage" in err

@@ -122,6 +122,40 @@ def test_pickled_arrays_are_refused(tmp_path):
         load_array(tmp_path / "obj.npz")
 
 
+@pytest.mark.parametrize("save", [np.save, np.savez, np.savez_compressed], ids=["npy", "npz", "npz-compressed"])
+def test_every_truncation_and_corruption_of_an_array_file_is_a_data_error(tmp_path, save):
+    import random
+
+    source = tmp_path / ("y.npy" if save is np.save else "y.npz")
+    save(source, *([np.arange(40)] if save is np.save else []), **({} if save is np.save else {"y": np.arange(40)}))
+    data = source.read_bytes()
+    rng = random.Random(0)
+    variants = [data[:i] for i in range(1, len(data))]
+    for _ in range(150):
+        corrupt = bytearray(data)
+        for _ in range(3):
+            corrupt[rng.randrange(len(corrupt))] = rng.randrange(256)
+        variants.append(bytes(corrupt))
+    bad = tmp_path / source.name.replace("y.", "bad.")
+    for variant in variants:
+        bad.write_bytes(variant)
+        try:
+            load_array(bad)  # a corruption numpy does not notice may still load
+        except DataError as exc:
+            assert "\n" not in str(exc) and bad.name in str(exc)
+
+
+def test_an_array_header_declaring_a_huge_shape_is_refused(tmp_path):
+    import io
+
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": "<i8", "fortran_order": False, "shape": (10**18,)})
+    (tmp_path / "huge.npy").write_bytes(buffer.getvalue() + bytes(64))
+    with pytest.raises(DataError) as info:
+        load_array(tmp_path / "huge.npy")
+    assert "too large" in _one_line(info)
+
+
 def test_jsonl_and_text(tmp_path):
     (tmp_path / "y.jsonl").write_text('["a", "b"]\n["b"]\n[]\n')
     assert read_labels(tmp_path / "y.jsonl") == [["a", "b"], ["b"], []]

@@ -210,8 +210,8 @@ def _load_npy(file: Path, what: str) -> np.ndarray:
         array = np.load(file, allow_pickle=False)
     except ValueError as exc:
         raise DataError(expected(what, "be a numeric NPY array (no pickles)", f"'{file.name}': {exc}")) from None
-    except (OSError, EOFError) as exc:
-        raise DataError(expected(what, "be a valid NPY file", f"'{file.name}': {exc}")) from None
+    except Exception as exc:  # numpy's parser raises many types on a corrupt file (EOFError, TokenError, MemoryError...)
+        raise DataError(expected(what, "be a valid NPY file", f"'{file.name}': {_reason(exc)}")) from None
     return _check_loaded(array, file, what)
 
 
@@ -227,9 +227,17 @@ def _load_npz(file: Path, key: str | None, what: str) -> np.ndarray:
             array = archive[key or keys[0]]
     except DataError:
         raise
-    except (ValueError, OSError, EOFError) as exc:
-        raise DataError(expected(what, "be a valid NPZ archive of numeric arrays (no pickles)", f"'{file.name}': {exc}")) from None
+    except Exception as exc:  # a truncated or corrupt archive: BadZipFile, zlib.error, EOFError, ValueError, ...
+        raise DataError(expected(what, "be a valid NPZ archive of numeric arrays (no pickles)",
+                                 f"'{file.name}': {_reason(exc)}")) from None
     return _check_loaded(array, file, what)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    if isinstance(exc, MemoryError):
+        return "it declares an array too large to load"
+    return text if text and len(text) <= 200 else f"{type(exc).__name__}{': ' + text[:200] if text else ''}"
 
 
 def _check_loaded(array: np.ndarray, file: Path, what: str) -> np.ndarray:

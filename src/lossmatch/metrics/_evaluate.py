@@ -68,6 +68,13 @@ def _check(target: np.ndarray, scores: np.ndarray, task: str | None, input_kind:
         raise DataError(expected("scores", "be finite", f"{int((~np.isfinite(scores)).sum())} NaN/inf values"))
 
 
+def check_threshold(threshold: Any) -> None:
+    """A decision threshold on probabilities: a number strictly between 0 and 1 (NaN is not one)."""
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
+            or not 0.0 < float(threshold) < 1.0:
+        raise ConfigError(expected("threshold", "be a probability in (0, 1)", repr(threshold)))
+
+
 def evaluate(target: Any, scores: Any, *, task: str | None = None, input_kind: str = "auto", threshold: float = 0.5,
              k: int = 5) -> dict[str, float]:
     """Metrics for ``task`` (inferred from ``target`` when None), names as in DESIGN.md.
@@ -87,6 +94,7 @@ def evaluate(target: Any, scores: Any, *, task: str | None = None, input_kind: s
         ``f1_macro``, ``average_precision_macro`` and ``roc_auc_macro`` (over labels with both classes in
         ``target``; NaN when none), ``log_loss`` (mean per-label BCE), ``ece`` (pooled over labels).
     """
+    check_threshold(threshold)
     target = np.asarray(target)
     scores = np.asarray(scores, dtype=np.float64)
     _check(target, scores, task, input_kind)
@@ -107,17 +115,18 @@ def _single_label(target: np.ndarray, probs: np.ndarray, task: str, threshold: f
     if target.ndim == 2:
         target = target.argmax(axis=1)
     target = target.astype(np.int64)
-    if probs.ndim == 1 or probs.shape[1] == 1:  # one sigmoid output: P(class 1)
+    single_output = probs.ndim == 1 or probs.shape[1] == 1
+    n_classes = 2 if single_output else probs.shape[1]
+    if target.min() < 0 or target.max() >= n_classes:  # before any indexing by class
+        raise DataError(expected("target", f"hold class indices in [0, {n_classes - 1}] for {n_classes} score columns",
+                                 f"values in [{target.min()}, {target.max()}]"))
+    if single_output:  # one sigmoid output: P(class 1)
         p1 = probs.reshape(-1)
         outputs, onehot = p1[:, None], target[:, None]
         full = np.column_stack([1.0 - p1, p1])
     else:
         outputs, onehot = probs, np.eye(probs.shape[1], dtype=np.int64)[target]
         full = probs / np.clip(probs.sum(axis=1, keepdims=True), _EPS, None)
-    n_classes = full.shape[1]
-    if target.min() < 0 or target.max() >= n_classes:
-        raise DataError(expected("target", f"hold class indices in [0, {n_classes - 1}] for {n_classes} score columns",
-                                 f"values in [{target.min()}, {target.max()}]"))
     labels = np.arange(n_classes)
     predicted = full.argmax(axis=1)
     # accuracies and the log loss are plain means, computed here: sklearn's input checks cost ~5x the arithmetic,

@@ -17,7 +17,7 @@ import numpy as np
 from lossmatch._messages import expected, show_shape
 from lossmatch.errors import DataError
 from lossmatch.metrics._calibration import brier_score, expected_calibration_error, reliability_curve
-from lossmatch.metrics._evaluate import _check, evaluate, infer_task, to_probabilities
+from lossmatch.metrics._evaluate import _check, check_threshold, evaluate, infer_task, to_probabilities
 from lossmatch.metrics._kind import InputKind, detect_input_kind
 from lossmatch.metrics._temperature import apply_temperature, fit_temperature
 
@@ -121,6 +121,7 @@ def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str 
         threshold: decision threshold per output (multi-label predictions, ``binary_accuracy``).
         n_bins: equal-width bins of the ECE and the reliability curves.
     """
+    check_threshold(threshold)
     target = np.asarray(target)
     scores = np.asarray(scores, dtype=np.float64)
     _check(target, scores, task, input_kind)
