@@ -624,6 +624,13 @@ FIRES = [
     # ------------------------------------------------------------------ LM092 a statement too deep to follow
     pytest.param("LM092", "import torch.nn as nn\n\ntotal = " + "+".join(["1"] * 1500) + "  # <-\n"
                  "criterion = nn.CrossEntropyLoss()\n", id="LM092-generated-sum"),
+    # ------------------------------------------------------------------ LM093 a few lines skipped, the rest read
+    pytest.param("LM093", "from keras.models import Sequential\nfrom keras.layers import Dense\n\n\ndef build():\n"
+                 "    model = Sequential()\n    model.add(Dense(64, activation='relu', input_dim=784))\n"
+                 "    model.add(Dense(10, activation='softmax'))\n"
+                 "\topt = 'adam'  # <-\n    model.compile(loss='categorical_crossentropy', optimizer='adam')\n"
+                 "    return model\n" + "".join(f"# note {i}\nSTEP_{i} = {i}\n" for i in range(10)),
+                 id="LM093-tab-mixed-into-space-indentation"),
 ]
 
 QUIET = [
@@ -909,6 +916,8 @@ QUIET = [
                 raise ValueError("unreadable: " + path) from e
     """, (), id="LM091-quiet-python3-spellings"),
     pytest.param("LM092", "weights = [" + ", ".join(["0.5"] * 5000) + "]\n", (), id="LM092-quiet-long-but-flat"),
+    pytest.param("LM093", "import keras\nmodel = keras.Sequential(\nprint('unclosed')\ndef f(:\n    pass\n", (),
+                 id="LM093-quiet-a-short-file-mostly-broken-is-skipped"),
 ]
 
 
@@ -941,6 +950,16 @@ def test_every_rule_has_a_firing_case_and_a_look_alike():
 
     assert rules_of(FIRES) == set(RULES)
     assert rules_of(QUIET) == set(RULES)
+
+
+def test_skipped_line_keeps_the_rest_of_the_file_audited():
+    """One line Python rejects (a tab in space indentation) costs that line only: the mismatch below it is
+    found at its own line number."""
+    code = next(p.values[1] for p in FIRES if p.values[0] == "LM093")
+    bad = code.replace("'categorical_crossentropy'", "'binary_crossentropy'")
+    findings = {(f.rule, f.line) for f in audit(bad)}
+    assert ("LM093", 9) in findings and ("LM010", 10) in findings
+    assert not any(f.rule == "LM090" for f in audit(bad))
 
 
 def test_redundant_log_softmax_is_info_only():

@@ -11,7 +11,7 @@ import ast
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
-from lossmatch.audit._frameworks import _arg, _key, _source
+from lossmatch.audit._frameworks import _activation, _arg, _int, _key, _source
 from lossmatch.audit._values import (
     Batches,
     Const,
@@ -23,6 +23,7 @@ from lossmatch.audit._values import (
     Klass,
     Labels,
     Layer,
+    Losses,
     LossValue,
     Model,
     Obj,
@@ -43,6 +44,18 @@ _LABEL_KEEPING = frozenset({"astype", "reshape", "float", "long", "int", "to", "
                             "ravel", "cuda", "cpu", "values", "to_numpy", "type"})
 _BATCHES_KEEPING = frozenset({"prefetch", "cache", "shuffle", "repeat", "batch", "take", "skip"})
 _FIT_METHODS = frozenset({"fit", "fit_generator", "train_on_batch", "evaluate"})
+
+
+_LIBRARY_ROOTS = frozenset({"torch", "tensorflow", "keras", "numpy", "sklearn", "jax", "flax", "optax",
+                            "torchvision", "lightning", "pytorch_lightning", "tflearn", "pandas", "scipy"})
+
+
+def _unseen(callee: Any) -> bool:
+    """A function whose body the audit cannot read: not defined in the audited code, not a library's."""
+    if callee is None:
+        return True
+    return isinstance(callee, Ref) and callee.name.split(".", 1)[0] not in _LIBRARY_ROOTS and \
+        cat.classify(callee.name)[0] == "other"
 
 
 class Calls:
@@ -67,7 +80,10 @@ class Calls:
             callee = self.ref(f"{receiver.name}.{func.attr}")
         else:
             callee = self.expr(func, scope)
-        return self.call_value(callee, node, args, kwargs)
+        result = self.call_value(callee, node, args, kwargs)
+        if result is None and args and isinstance(args[0], Model) and _unseen(callee):
+            return args[0]  # make_parallel(model, gpus), a helper the audit cannot see: the model, wrapped
+        return result
 
     def call_value(self, callee: Any, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if isinstance(callee, Ref):
@@ -81,7 +97,9 @@ class Calls:
         if isinstance(callee, Klass):
             self._note_construction(callee.name)
             self.bind_call((callee.params, callee.hole), args, kwargs, node)
-            return callee.loss or callee.model or Obj(callee)
+            layer = self.user_layer(callee, node, args, kwargs) if callee.model is None or callee.model.out is None \
+                else None  # a layer class (its own output unknown) made with activation="softmax"
+            return callee.loss or layer or callee.model or Obj(callee)
         if isinstance(callee, Function):
             return self.inline(callee, args, kwargs, node)
         if isinstance(callee, Returns):
@@ -92,7 +110,35 @@ class Calls:
             return None
         if isinstance(callee, Opaque):
             return self.opaque_call(callee, node, args, kwargs)
+        if isinstance(callee, Losses):
+            self.loss_choice(callee, node, args, kwargs)
         return None
+
+    def user_layer(self, klass: Klass, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Layer | None:
+        """A layer class of the audited code that takes ``activation=`` (a weight-normalised ``Dense``): a
+        layer with that activation and its ``units``."""
+        params = klass.params
+        if "activation" not in params:
+            return None
+        given = _arg(args, kwargs, params.index("activation"), "activation")
+        act = _activation(given)
+        if act not in cat.PROBABILITIES:
+            return None
+        size = next((p for p in ("units", "num_outputs", "out_features", "filters") if p in params), None)
+        kind = cat.LayerKind(units_arg=(params.index(size), size) if size else None, activation=act)
+        units = _int(_arg(args, kwargs, params.index(size), size)) if size else None
+        return Layer(kind, units, act, node)
+
+    def loss_choice(self, losses: Losses, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> None:
+        """A loss the code picks by branches: a site per option, each naming the others."""
+        names = tuple(f"{option.entry.name} ({self.describe(option)})" for option in losses.options)
+        pred = args[0] if args else None
+        act = pred.act if isinstance(pred, Tensor) else None  # the option made for this activation speaks first
+        for option in sorted(losses.options, key=lambda option: option.entry.activation != act):
+            before = len(self.sites)
+            self.loss_call(node, option.entry, option, args, kwargs)
+            for site in self.sites[before:]:
+                site.choice = names
 
     def model_call(self, model: Model, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """A model's output. When ``forward`` returns what one of its parameters gives (a head passed in),
@@ -163,7 +209,7 @@ class Calls:
                 return receiver.model.out
             if name in receiver.attrs:
                 value = receiver.attrs[name]
-                if isinstance(value, (Ref, LossValue, Layer, Model, Opaque, Function, Returns)):
+                if isinstance(value, (Ref, LossValue, Losses, Layer, Model, Opaque, Function, Returns)):
                     return self.call_value(value, node, args, kwargs)
                 return None
             if name in receiver.methods:
@@ -177,6 +223,8 @@ class Calls:
         if isinstance(receiver, Opaque):
             if name in cat.SELF_RETURNING or name == "module":
                 return receiver
+            if name in cat.ACTIVATION_METHODS and receiver.hole is not None:  # logits.softmax(dim=1), a parameter
+                return self.activation(node, cat.ACTIVATION_METHODS[name], None, _arg(args, kwargs, 0, "dim"))
             if name in ("forward", "__call__", "predict"):
                 return self.opaque_call(receiver, node, args, kwargs)
             return None
@@ -208,6 +256,12 @@ class Calls:
             if name in ("fit_transform", "transform"):
                 return Labels(receiver.fmt, None, f"{self.describe(node)} ({receiver.evidence})")
             return receiver if name == "fit" else None
+        if isinstance(receiver, Losses):
+            if name in cat.SELF_RETURNING:
+                return receiver
+            if name == "forward":
+                self.loss_choice(receiver, node, args, kwargs)
+            return None
         if isinstance(receiver, LossValue):
             if name in cat.SELF_RETURNING:
                 return receiver

@@ -21,6 +21,7 @@ from lossmatch.audit import catalogue as cat
 from lossmatch.audit._calls import Calls
 from lossmatch.audit._frameworks import Frameworks, _key, _source
 from lossmatch.audit._functions import Functions
+from lossmatch.audit._judge import chosen
 from lossmatch.audit._values import (
     Const,
     Dataset,
@@ -44,7 +45,7 @@ from lossmatch.audit._values import (
     join,
     models_in,
 )
-from lossmatch.audit.rules import Finding, make_finding
+from lossmatch.audit.rules import RULES, Finding, make_finding
 
 # Unimported names the audit reads: builtins and a common star-imported encoder.
 _KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len"})
@@ -74,6 +75,7 @@ class Interpreter(Functions, Calls, Frameworks):
         self.line_label = line_label or (lambda line: f"line {line}")
         self.resolver = resolver or {}
         self.findings: dict[tuple[str, int, int], Finding] = {}
+        self.judging: Site | None = None  # the site the judge reports on
         self.sites: list[Site] = []
         self.compile_sites: dict[str, list[Site]] = {}
         self.facts = FileFacts()
@@ -129,7 +131,8 @@ class Interpreter(Functions, Calls, Frameworks):
                 out[name] = value  # re-exported from another audited module (a package's __init__)
             elif isinstance(value, Klass):
                 methods = {m: sig for m, sig in (value.methods or {}).items() if sig[1] in open_holes}
-                if value.model is not None or value.loss is not None or value.hole in open_holes or methods:
+                if value.model is not None or value.loss is not None or value.hole in open_holes or methods or \
+                        "activation" in value.params:  # a layer class: user_layer reads its activation=
                     out[name] = Klass(value.name, value.model, None, value.params, value.hole, value.loss, methods)
             elif isinstance(value, dict):  # a registry of model classes
                 table = {k: v for k, v in value.items() if isinstance(v, Klass) and v.model is not None
@@ -145,7 +148,14 @@ class Interpreter(Functions, Calls, Frameworks):
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
         key = (rule, line, col)
         if key not in self.findings:
-            self.findings[key] = make_finding(rule, self.path, line, col, detail, evidence)
+            severity = None
+            if self.judging is not None:
+                how = chosen(self.judging, rule, RULES[rule].severity, evidence)
+                if how is None:
+                    return
+                severity, evidence = how
+            self.findings[key] = make_finding(rule, self.path, line, col, detail, evidence,
+                                              severity=severity)  # type: ignore[arg-type]
 
     def describe(self, value: Tensor | Layer | LossValue | Model | ast.AST) -> str:
         node = value if isinstance(value, ast.AST) else value.node

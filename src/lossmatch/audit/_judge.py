@@ -79,6 +79,11 @@ def judge(interp: Reporter, site: Site) -> None:
             report("LM010", node, f"a softmax over `{pred.sized_by}` units scored as independent yes/no outputs",
                    pred_ev + [loss_ev, f"units: `{pred.sized_by}` (not a constant; with 2 units this would be "
                                        "harmless, with 1 it is LM014)"] + context_ev)
+        elif act == "softmax" and entry.expects == "probs" and labels is not None and labels.fmt == "one_hot":
+            # One-hot rows of an unknown class count: still one class per row, scored as independent yes/no.
+            report("LM010", node, "a softmax over one-hot classes scored as independent yes/no outputs",
+                   pred_ev + [loss_ev] + label_ev + ["classes: not a constant here (with 2 classes this would be "
+                                                     "harmless)"])
         independent = (act == "sigmoid" and entry.expects == "probs") or (act in RAW_ACTIVATIONS and entry.expects == "logits")
         multi_unit = (units is not None and units > 1) or (units is None and classes is not None and classes > 2)
         if independent and multi_unit and single:
@@ -113,6 +118,23 @@ def judge(interp: Reporter, site: Site) -> None:
             report("LM030", node, f"{entry.name} takes class indices", [loss_ev] + label_ev)
         elif entry.target == "one_hot" and labels.fmt == "index" and units != 1:  # one unit: LM013 says it
             report("LM031", node, f"{entry.name} takes one-hot rows", [loss_ev] + label_ev)
+
+
+_ACTIVATION_RULES = frozenset({"LM001", "LM002", "LM003", "LM004", "LM050"})
+
+
+def chosen(site: Site, rule: str, severity: str, evidence: list[str]) -> tuple[str | None, list[str]] | None:
+    """How to report ``rule`` on a site: ``(severity or None for the rule's own, evidence)``, or ``None`` to
+    drop it. On one of several losses the code picks by branches, only what the output's activation does to
+    that loss is said, as a warning naming the choice: a size or label rule may not hold in the branch that
+    runs (``if n_classes > 1: CrossEntropyLoss() else: BCEWithLogitsLoss()``)."""
+    if not site.choice:
+        return None, evidence
+    if rule not in _ACTIVATION_RULES:
+        return None
+    if severity == "info":
+        return None, evidence
+    return "warning", evidence + [f"loss: one of {len(site.choice)} the code chooses between: " + "; ".join(site.choice)]
 
 
 def _picks_metric_by_loss(facts: Any) -> str | None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._frameworks import _arg, _source
-from lossmatch.audit._judge import judge
+from lossmatch.audit._judge import chosen, judge
 from lossmatch.audit._values import (
     Const,
     Function,
@@ -269,7 +269,11 @@ class _Project:
         collector = _Collector(summary)
         judge(collector, _site(site, entry, loss_desc, pred, labels))
         for rule, (node, detail, evidence) in collector.said.items():
-            findings.setdefault(rule, _finding(summary, rule, node, detail, evidence + extra))
+            how = chosen(site, rule, RULES[rule].severity, evidence + extra)
+            if how is None:
+                continue
+            severity, evidence = how
+            findings.setdefault(rule, _finding(summary, rule, node, detail, evidence, severity))
 
     def _judge_candidates(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str,
                           pred: OpaqueOut, labels: Labels | None, call: Any, findings: dict[str, Finding]) -> None:
@@ -292,14 +296,15 @@ class _Project:
         else:
             origin, scope = f"{pred.source.origin} is not bound to a model in the audited code", "of the project"
         for rule, hits in said.items():
-            if RULES[rule].severity == "info":
+            if RULES[rule].severity == "info" or chosen(site, rule, "error", []) is None:
                 continue
             node, detail, evidence = hits[0][1]
             names = ", ".join(where for where, _ in hits[:3]) + (", ..." if len(hits) > 3 else "")
             if len(hits) == n:
                 which = "the only candidate model" if n == 1 else f"all {n} candidate models"
-                evidence = evidence + [f"model: {origin}; {which} {scope}: {names}"]
-                findings.setdefault(rule, _finding(summary, rule, node, detail, evidence))
+                severity, evidence = chosen(site, rule, RULES[rule].severity,  # type: ignore[misc]
+                                            evidence + [f"model: {origin}; {which} {scope}: {names}"])
+                findings.setdefault(rule, _finding(summary, rule, node, detail, evidence, severity))
             elif n <= _MAX_NAMED or scope == "listed":
                 detail = f"{detail} ({len(hits)} of {n} candidate models: {names})"
                 evidence = evidence + [f"model: {origin}; candidates: "
@@ -312,7 +317,7 @@ def _model_name(model: Model) -> str:
 
 
 def _site(site: Site, entry: cat.LossEntry, loss_desc: str, pred: Tensor, labels: Labels | None) -> Site:
-    return Site(entry, pred, labels, site.metrics, site.node, loss_desc)
+    return Site(entry, pred, labels, site.metrics, site.node, loss_desc, choice=site.choice)
 
 
 def _finding(summary: Summary, rule: str, node: Any, detail: str, evidence: list[str],

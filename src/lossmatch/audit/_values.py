@@ -103,6 +103,7 @@ class Site:
     open_loss: Opaque | None = None
     args: tuple[Any, ...] = ()  # an open loss: the call's positional arguments
     kwargs: tuple[tuple[str, Any], ...] = ()
+    choice: tuple[str, ...] = ()  # the losses the code chooses between, when this site's loss is one of them
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,14 @@ class LossValue:
     entry: LossEntry
     node: ast.AST = field(compare=False, repr=False)
     path: str = field(default="", compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Losses:
+    """One of several loss objects, chosen by branches (``if n_classes > 1: CE() else: BCEWithLogits()``):
+    calling it is a loss site for each, judged as a warning that names the choice."""
+
+    options: tuple[LossValue, ...]
 
 
 @dataclass(frozen=True)
@@ -262,6 +271,10 @@ def join(a: Any, b: Any) -> Any:
         items = tuple(step for step in a.steps if step[0] == "item")
         if items == tuple(step for step in b.steps if step[0] == "item"):  # `if ...: out = out.unsqueeze(0)`
             return OpaqueOut(a.source, (*items, ("shape",)), a.node)
+    if isinstance(a, (LossValue, Losses)) and isinstance(b, (LossValue, Losses)):
+        options = (a.options if isinstance(a, Losses) else (a,))
+        options = options + tuple(o for o in (b.options if isinstance(b, Losses) else (b,)) if o not in options)
+        return Losses(options) if len(options) > 1 else options[0]
     left, right = models_in(a), models_in(b)
     if left and right:
         merged = left + tuple(m for m in right if m not in left)

@@ -85,6 +85,9 @@ _RULES = (
          "the audit read a token-level rewrite that keeps the original line numbers."),
     Rule("LM092", "info", "part of the file is nested too deeply to check; the rest was audited",
          "Nothing to fix in most code: the statement named is a generated or very long expression."),
+    Rule("LM093", "info", "lines that do not parse were skipped; the rest of the file was audited",
+         "Fix the lines named (Python rejects the whole file for them): a tab mixed into space indentation, "
+         "an unfinished edit."),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

@@ -88,6 +88,9 @@ def _parse(code: str | bytes, path: str) -> tuple[ast.Module | None, tuple[Findi
             tree, rewrite = recovered
             detail, evidence = rewrite.summary()
             return tree, (make_finding("LM091", path, 1, 1, detail, evidence),)
+        skipped = _skipping_lines(code, path, exc)
+        if skipped is not None:
+            return skipped
         hint = " (Python 2 code?)" if _looks_python2(exc) else ""
         line = exc.lineno or 1
         return None, (make_finding("LM090", path, line, (exc.offset or 1), f"{exc.msg}{hint}",
@@ -98,6 +101,43 @@ def _parse(code: str | bytes, path: str) -> tuple[ast.Module | None, tuple[Findi
     except (ValueError, UnicodeDecodeError) as exc:  # null bytes, undecodable bytes
         return None, (make_finding("LM090", path, 1, 1, str(exc).splitlines()[0],
                                    ["the file is not Python source text"]),)
+
+
+_MAX_SKIPPED = 3  # lines, and at most one in 20
+
+
+def _skipping_lines(code: str | bytes, path: str, error: SyntaxError) -> tuple[ast.Module, tuple[Finding, ...]] | None:
+    """The tree of the file with the few lines Python rejects blanked (line numbers kept), with LM093 naming
+    them (and LM091 when the rest needed the Python 2 rewrite); ``None`` when more lines would have to go."""
+    text = _py2._decode(code)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    budget = min(_MAX_SKIPPED, sum(1 for line in lines if line.strip()) // 20)  # a few lines of a real file
+    skipped: list[tuple[int, str]] = []
+    while True:
+        line = error.lineno or 0
+        if len(skipped) >= budget or not 0 < line <= len(lines) or not lines[line - 1].strip():
+            return None
+        skipped.append((line, error.msg))
+        lines[line - 1] = ""
+        source = "\n".join(lines)
+        notes: tuple[Finding, ...] = ()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                tree = ast.parse(source, filename=path)
+            except SyntaxError as exc:
+                recovered = _py2.parse(source, path)
+                if recovered is None:
+                    error = exc
+                    continue
+                tree, rewrite = recovered
+                detail, evidence = rewrite.summary()
+                notes = (make_finding("LM091", path, 1, 1, detail, evidence),)
+        evidence = [f"line {n}: {msg}" for n, msg in skipped]
+        return tree, (make_finding("LM093", path, skipped[0][0], 1, f"{len(skipped)} line(s) skipped", evidence),
+                      *notes)
 
 
 def _looks_python2(exc: SyntaxError) -> bool:
@@ -112,7 +152,9 @@ def _run(tree: ast.Module, path: str, resolver: Mapping[str, Mapping[str, Any]] 
     open_sites = []
     for site in interp.sites:
         if site.open_pred is None and site.open_loss is None:
+            interp.judging = site
             judge(interp, site)
+            interp.judging = None
             if site.pred is not None and site.pred.units is None and site.pred.units_from is not None:
                 open_sites.append(site)  # judged again once calls say how many units the parameter gives
         else:
