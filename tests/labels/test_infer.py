@@ -58,7 +58,7 @@ def test_golden_table(labels, task, encoding, sklearn_type):
     ([], "at least one label"),
     ([0.0, float("nan"), 1.0], "finite"),
     (np.array([0, None, 1], dtype=object), "missing"),
-    (["a", "", "b"], "empty string"),
+    (["a", "", "b"], "empty value(s) in row 2"),
     ([0.5, 2.7, -1.0], "regression"),
     (np.array([[1.5, 2.0], [3.0, 1.6]]), "regression"),
     (np.array([[1, 1], [1, 1]]), "Nothing to learn"),

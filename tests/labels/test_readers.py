@@ -75,7 +75,7 @@ def test_column_picks_and_tsv(tmp_path):
     assert read_labels(tmp_path / "t.tsv", column="label").tolist() == ["b", "a", "b"]
     with pytest.raises(DataError) as info:
         read_labels(tmp_path / "t.tsv")
-    assert "3 candidate columns" in _one_line(info) and "--column" in str(info.value)
+    assert "2 candidate columns in 't.tsv' (label, score)" in _one_line(info) and "--column" in str(info.value)
     with pytest.raises(DataError) as info:
         read_labels(tmp_path / "t.tsv", column="nope")
     assert "'nope'" in _one_line(info)
@@ -259,7 +259,7 @@ def test_mulan_scene_is_nearly_multiclass_but_not_99():
     ("binary.txt", b"ab\x00cd\n", "NUL"),
     ("ragged.csv", b"a,b\n1,0\n1\n", "readable CSV"),
     ("nan.csv", b"y\n1\n\n2\nNaN\n", "every row"),
-    ("blank.txt", b"a\n\nb\n", "empty line"),
+    ("blank.txt", b"1\n\n2\n", "empty line"),
     ("bad.jsonl", b'["a"]\n{oops\n', "invalid JSON"),
     ("nulls.jsonl", b'1\nnull\n', "every line"),
     ("bad.npy", b"not a numpy file at all", "NPY"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from lossmatch.cli._output import Format, emit_json, resolve_format
+from lossmatch.cli._output import Format, echo, emit_json, resolve_format
 
 EXIT_MISMATCH = 1
 
@@ -25,7 +25,9 @@ def register(app: typer.Typer) -> None:
         column: list[str] = typer.Option(None, "--column", help="Label column(s) of a table (repeat for several)."),
         labels_last: int = typer.Option(None, "--labels-last", help="ARFF: the last N attributes are the labels."),
         xml: Path = typer.Option(None, "--xml", help="ARFF: MULAN XML file naming the label attributes."),
-        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|'."),
+        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|' "
+                                      "(found without it when the strings recombine a small set of labels)."),
+        no_split: bool = typer.Option(False, "--no-split", help="Read each string as one class, never as a label set."),
         num_classes: int = typer.Option(None, "--num-classes", help="Number of classes, when some never occur."),
         model_units: int = typer.Option(None, "--model-units", help="Output units of your current model head."),
         model_activation: Activation = typer.Option(None, "--model-activation", help="Activation of your current head."),
@@ -36,12 +38,12 @@ def register(app: typer.Typer) -> None:
         from lossmatch.labels import advise
 
         report = advise(labels, column=list(column) if column else None, labels_last=labels_last, xml=xml,
-                        label_sep=label_sep, num_classes=num_classes, model_units=model_units,
+                        label_sep=label_sep, no_split=no_split, num_classes=num_classes, model_units=model_units,
                         model_activation=model_activation.value if model_activation else None)
         if resolve_format(fmt, json_flag) == "json":
             emit_json(report.to_dict())
         else:
-            typer.echo(render_text(report.to_dict()))
+            echo(render_text(report.to_dict()))
         if report.model_check is not None and not report.model_check.matches:
             raise typer.Exit(EXIT_MISMATCH)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from lossmatch._messages import expected
-from lossmatch.cli._output import Format, emit_json, resolve_format, stderr_console
+from lossmatch.cli._output import Format, echo, emit_json, hint, resolve_format, stderr_console
 from lossmatch.errors import ConfigError
 
 SUMMARY_METRICS = {"multilabel": ("f1_micro", "exact_match", "hamming_loss", "binary_accuracy"),
@@ -61,6 +61,9 @@ def register(app: typer.Typer) -> None:
         datasets: list[str] = typer.Argument(None, help="Bundled names (digits, breast_cancer, yeast, emotions, ...), "
                                                        "'mulan', or files. Default: digits breast_cancer yeast."),
         labels: str = typer.Option(None, "--labels", help="Label file for a features file, or label column(s) of a table."),
+        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|' "
+                                      "(found without it when the strings recombine a small set of labels)."),
+        no_split: bool = typer.Option(False, "--no-split", help="Read each label string as one class, never as a label set."),
         pairings: str = typer.Option("softmax+cce,sigmoid+bce,softmax+bce,sigmoid+cce", "--pairings", help="Comma-separated pairings."),
         seeds: int = typer.Option(5, "--seeds", help="Seeds per pairing (>= 2, for intervals)."),
         epochs: int = typer.Option(30, "--epochs", help="Training epochs."),
@@ -99,7 +102,7 @@ def register(app: typer.Typer) -> None:
         runner = make_executor(executor, ray_address)
         console = stderr_console()
         with _progress(console) as update:
-            result = compare(names, labels=labels, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
+            result = compare(names, labels=labels, label_sep=label_sep, no_split=no_split, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
                              seeds=seeds, epochs=epochs, hidden=parse_hidden(hidden), batch_size=batch_size, lr=lr,
                              label_smoothing=label_smoothing, patience=patience, validation_split=validation_split,
                              engine=engine, grid=sweep, models_per_task=models_per_task, out=out, resume=resume,
@@ -107,9 +110,9 @@ def register(app: typer.Typer) -> None:
         if resolve_format(fmt, json_flag) == "json":
             emit_json({"out": str(out), "summary": result.summary, "verdicts": result.verdicts})
             return
-        typer.echo(render_text(result))
+        echo(render_text(result))
         where = out / ("results.json" if no_report else "report.html")
-        console.print(f"wrote {where}", highlight=False)
+        hint(f"wrote {where}")
 
 
 class _progress:

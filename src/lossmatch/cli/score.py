@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import numpy as np
 import typer
 
-from lossmatch.cli._output import Format, emit_json, resolve_format
+from lossmatch.cli._output import Format, echo, emit_json, resolve_format, warn
 
 
 class InputKindOption(str, Enum):
@@ -37,7 +36,9 @@ def register(app: typer.Typer) -> None:
         threshold: float = typer.Option(0.5, "--threshold", help="Decision threshold per output (multi-label, binary accuracy)."),
         column: list[str] = typer.Option(None, "--column", help="Label column(s) of a table (repeat for several)."),
         pred_column: list[str] = typer.Option(None, "--pred-column", help="Score column(s) of a table, or the NPZ array."),
-        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|'."),
+        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|' "
+                                      "(found without it when the strings recombine a small set of labels)."),
+        no_split: bool = typer.Option(False, "--no-split", help="Read each label string as one class, never as a label set."),
         plot: Path = typer.Option(None, "--plot", help="Write a reliability diagram (PNG) to this file."),
         fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
         json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
@@ -45,7 +46,7 @@ def register(app: typer.Typer) -> None:
         """Score predictions against labels: task-fitting metrics, calibration before/after temperature, warnings."""
         from lossmatch.metrics import score
 
-        target = read_target(labels, column=list(column) if column else None, label_sep=label_sep)
+        target = read_target(labels, column=list(column) if column else None, label_sep=label_sep, no_split=no_split)
         scores = read_scores(predictions, column=list(pred_column) if pred_column else None)
         report = score(target, scores, task=task.value if task else None, input_kind=input_kind.value,
                        threshold=threshold)
@@ -55,9 +56,9 @@ def register(app: typer.Typer) -> None:
         if resolve_format(fmt, json_flag) == "json":
             emit_json(doc)
         else:
-            typer.echo(render_text(doc))
+            echo(render_text(doc))
             for warning in report.warnings:
-                sys.stderr.write(f"lossmatch: warning: {warning}\n")
+                warn(warning)
 
 
 def read_scores(path: Path, *, column: list[str] | None = None) -> np.ndarray:
@@ -71,7 +72,8 @@ def read_scores(path: Path, *, column: list[str] | None = None) -> np.ndarray:
     return scores.astype(np.float64)
 
 
-def read_target(path: Path, *, column: list[str] | None = None, label_sep: str | None = None) -> np.ndarray:
+def read_target(path: Path, *, column: list[str] | None = None, label_sep: str | None = None,
+                no_split: bool = False) -> np.ndarray:
     """Labels as class indices ``(n,)`` or a 0/1 matrix ``(n, C)``.
 
     Numeric labels are used as they are (class ``k`` is score column ``k``); strings and label sets are mapped
@@ -99,7 +101,7 @@ def read_target(path: Path, *, column: list[str] | None = None, label_sep: str |
                 return (labels > 0).astype(np.int64)
             raise DataError(expected("labels", "hold class indices >= 0", f"minimum {labels.min()} in '{path.name}'"))
         return labels
-    report = infer(raw, label_sep=label_sep, source=path.name)
+    report = infer(raw, label_sep=label_sep, no_split=no_split, source=path.name)
     if report.task not in ("binary", "multiclass", "multilabel"):
         raise DataError(expected("labels", "fit a binary, multiclass or multilabel task", f"{report.task} labels in '{path.name}'"))
     return encode(raw, report)

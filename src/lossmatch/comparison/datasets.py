@@ -112,10 +112,12 @@ def citation(name: str) -> str:
 
 
 def load_dataset(spec: str | os.PathLike[str], *, labels: str | os.PathLike[str] | None = None, test_size: float = 0.25,
-                 seed: int = 0) -> Dataset:
+                 seed: int = 0, label_sep: str | None = None, no_split: bool = False) -> Dataset:
     """A bundled dataset by name, or the user's files (see the module docstring for the rules).
 
-    ``test_size`` and ``seed`` only matter where the data has no train/test split of its own.
+    ``test_size`` and ``seed`` only matter where the data has no train/test split of its own. A string label
+    column of label sets (``"art|news"``) is found as :func:`lossmatch.labels.infer` finds it; ``label_sep``
+    names the separator, ``no_split`` reads every string as one class.
 
     Example:
         >>> data = load_dataset("yeast")
@@ -145,10 +147,11 @@ def load_dataset(spec: str | os.PathLike[str], *, labels: str | os.PathLike[str]
     suffix = path.suffix.lower()
     if suffix == ".arff":
         return _from_arff(path, labels, test_size, seed)
+    split = {"label_sep": label_sep, "no_split": no_split}
     if _is_file(labels):
-        return _from_files(path, Path(labels), test_size, seed)  # type: ignore[arg-type]
+        return _from_files(path, Path(labels), test_size, seed, **split)  # type: ignore[arg-type]
     if suffix in _TABLES:
-        return _from_table(path, labels, test_size, seed)
+        return _from_table(path, labels, test_size, seed, **split)
     if suffix in _ARRAYS:
         raise DataError(expected("labels", f"be given as a file for the features in '{path.name}'", "none",
                                  "Pass labels=FILE (--labels FILE)."))
@@ -201,12 +204,14 @@ def _from_arff(path: Path, xml: str | os.PathLike[str] | None, test_size: float,
                    test=(x_test, y_test))
 
 
-def _from_files(features: Path, labels: Path, test_size: float, seed: int) -> Dataset:
+def _from_files(features: Path, labels: Path, test_size: float, seed: int, *, label_sep: str | None,
+                no_split: bool) -> Dataset:
     from lossmatch.labels import read_labels_named
 
     x, feature_names = _read_features(features)
-    y, label_names = read_labels_named(labels)
-    return _finish(features.stem, x, y, label_names, feature_names, f"{features} + {labels}", test_size, seed)
+    y, label_names = read_labels_named(labels, label_sep=label_sep)
+    return _finish(features.stem, x, y, label_names, feature_names, f"{features} + {labels}", test_size, seed,
+                   label_sep=label_sep, no_split=no_split)
 
 
 def _read_features(path: Path) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -260,7 +265,8 @@ def _feature_matrix(columns: dict[str, Any], names: list[str], path: Path) -> np
     return x
 
 
-def _from_table(path: Path, labels: str | os.PathLike[str] | None, test_size: float, seed: int) -> Dataset:
+def _from_table(path: Path, labels: str | os.PathLike[str] | None, test_size: float, seed: int, *,
+                label_sep: str | None, no_split: bool) -> Dataset:
     from lossmatch.labels._readers import _column_to_numpy
 
     columns = _table_columns(path)
@@ -279,12 +285,13 @@ def _from_table(path: Path, labels: str | os.PathLike[str] | None, test_size: fl
     label_arrays = [_column_to_numpy(columns[c], c, path) for c in label_columns]
     y = label_arrays[0] if len(label_arrays) == 1 else np.column_stack(label_arrays)
     return _finish(path.stem, x, y, label_columns if len(label_columns) > 1 else None, tuple(feature_names), str(path),
-                   test_size, seed)
+                   test_size, seed, label_sep=label_sep, no_split=no_split)
 
 
 # ------------------------------------------------------------------------------------------- checks + split
 def _finish(name: str, x: Any, y: Any, label_names: Any, feature_names: tuple[str, ...], source: str, test_size: float,
-            seed: int, *, citation: str = "", test: tuple[Any, Any] | None = None) -> Dataset:
+            seed: int, *, citation: str = "", test: tuple[Any, Any] | None = None, label_sep: str | None = None,
+            no_split: bool = False) -> Dataset:
     """Check features and labels, infer the task on all labels, encode, and split (unless ``test`` is given)."""
     from lossmatch.labels import encode, infer
 
@@ -300,7 +307,8 @@ def _finish(name: str, x: Any, y: Any, label_names: Any, feature_names: tuple[st
         y = np.concatenate([np.asarray(y), np.asarray(test[1])])
         x = np.concatenate([x, x_test])
     names = list(map(str, label_names)) if label_names is not None else None
-    report = infer(y, source=source, class_names=names if names and np.ndim(y) == 2 else None)
+    report = infer(y, source=source, class_names=names if names and np.ndim(y) == 2 else None, label_sep=label_sep,
+                   no_split=no_split)
     if report.task not in ("binary", "multiclass", "multilabel") or report.encoding.startswith("soft"):
         raise DataError(expected("labels", "describe a binary, multiclass or multilabel task",
                                  f"{report.task} labels ({report.encoding}) in '{source}'"))

@@ -171,6 +171,8 @@ def compare(
     datasets: Sequence[str | os.PathLike[str]] = DEFAULT,
     *,
     labels: str | os.PathLike[str] | None = None,
+    label_sep: str | None = None,
+    no_split: bool = False,
     pairings: Sequence[str] = PAIRING_NAMES,
     seeds: int = 5,
     epochs: int = 30,
@@ -193,7 +195,8 @@ def compare(
 
     Args:
         datasets: bundled names (``digits``, ``breast_cancer``, ``yeast``, ...), the suite ``mulan``, or files
-            (see :func:`lossmatch.comparison.datasets.load_dataset`; ``labels`` is passed on to it).
+            (see :func:`lossmatch.comparison.datasets.load_dataset`; ``labels``, ``label_sep`` and ``no_split`` are
+            passed on to it).
         pairings: activation+loss pairings from the registry.
         seeds, epochs, hidden, batch_size, lr, label_smoothing: the paired design and the training.
         patience: early stopping per model after this many epochs without a lower validation loss, keeping
@@ -223,7 +226,7 @@ def compare(
         configs[setting_label(values)] = TrainConfig(**{**merged, **floats})
     if models_per_task is not None and (not isinstance(models_per_task, int) or models_per_task < 1):
         raise ConfigError(expected("models_per_task", "be a positive integer", repr(models_per_task)))
-    loaded = [load_dataset(spec, labels=labels) for spec in resolve_datasets(datasets)]
+    loaded = [load_dataset(spec, labels=labels, label_sep=label_sep, no_split=no_split) for spec in resolve_datasets(datasets)]
     names = [d.name for d in loaded]
     if len(set(names)) != len(names):
         raise ConfigError(expected("datasets", "have distinct names", ", ".join(names)))

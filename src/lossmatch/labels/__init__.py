@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from lossmatch.labels._infer import LabelReport, encode, infer
-from lossmatch.labels._readers import load_array, read_arff, read_labels, read_labels_named
+from lossmatch.labels._readers import load_array, read_arff, read_labels, read_labels_named, read_labels_noted
 from lossmatch.labels._recommend import ModelCheck, Recommendation, check_model, recommend
 from lossmatch.labels._snippets import snippets
 
@@ -24,6 +24,7 @@ def advise(
     column: str | list[str] | None = None,
     labels_last: int | None = None,
     label_sep: str | None = None,
+    no_split: bool = False,
     num_classes: int | None = None,
     xml: str | os.PathLike[str] | None = None,
     model_units: int | None = None,
@@ -31,19 +32,24 @@ def advise(
 ) -> LabelReport:
     """Read (if a path), infer, recommend, write snippets and, given ``model_units`` and ``model_activation``,
     check the user's head. Returns the :class:`LabelReport` with ``recommendation``, ``snippets`` and
-    ``model_check`` filled in.
+    ``model_check`` filled in. Strings holding label sets are found without ``label_sep`` (see :func:`infer`);
+    ``no_split`` reads each string as one class.
 
     Example:
         >>> advise([[1, 0, 1], [0, 1, 0], [1, 1, 0]]).recommendation.loss
         'binary_cross_entropy_with_logits'
     """
+    notes: tuple[str, ...] = ()
     if isinstance(labels_or_path, (str, os.PathLike)):
         source = os.fspath(labels_or_path)
-        y, names = read_labels_named(labels_or_path, column=column, label_sep=label_sep, labels_last=labels_last, xml=xml)
+        y, names, notes = read_labels_noted(labels_or_path, column=column, label_sep=label_sep, labels_last=labels_last,
+                                            xml=xml)
     else:
         source, y = "<array>", labels_or_path
         names = [str(c) for c in y.columns] if getattr(y, "ndim", 1) == 2 and hasattr(y, "columns") else None
-    report = infer(y, num_classes=num_classes, label_sep=label_sep, source=source, class_names=names)
+    report = infer(y, num_classes=num_classes, label_sep=label_sep, no_split=no_split, source=source, class_names=names)
+    if notes:
+        report = report.replace(evidence=notes + report.evidence)
     rec = recommend(report)
     check = None
     if (model_units is None) != (model_activation is None):

@@ -20,6 +20,7 @@ import numpy as np
 
 from lossmatch._messages import expected, show_shape, show_values
 from lossmatch.errors import DataError, TargetFormatError
+from lossmatch.labels._sets import LIST_SYNTAX, detect, split_values
 
 __all__ = ["LabelReport", "encode", "infer", "to_numpy"]
 
@@ -54,6 +55,7 @@ class LabelReport:
     snippets: dict[str, str] | None = None
     model_check: Any = None
     label_sep: str | None = field(default=None, repr=False)
+    label_sep_guessed: bool = field(default=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         capped = len(self.classes) > MAX_LISTED
@@ -70,6 +72,8 @@ class LabelReport:
             "label_cardinality": self.label_cardinality,
             "single_label_share": self.single_label_share,
             "n_outputs": self.n_outputs,
+            "label_sep": self.label_sep,
+            "label_sep_guessed": self.label_sep_guessed,
             "sklearn_type": self.sklearn_type,
             "evidence": list(self.evidence),
             "recommendation": self.recommendation.to_dict() if self.recommendation is not None else None,
@@ -127,11 +131,16 @@ def _sklearn_type(y: Any) -> str:
 
 
 # ----------------------------------------------------------------------------------------- inference
-def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = None, source: str = "<array>",
-          class_names: Sequence[str] | None = None) -> LabelReport:
+def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = None, no_split: bool = False,
+          source: str = "<array>", class_names: Sequence[str] | None = None) -> LabelReport:
     """Infer the task and encoding of ``y`` (numpy, list, torch tensor; index vector, one-hot/multi-hot/soft
     matrix, strings, {-1, 1}, label lists, or strings joined by ``label_sep``). ``class_names`` names the
     columns of a label matrix (ARFF label attributes, table columns); by default they are 0..C-1.
+
+    Strings that hold label sets (``"art|news"``, ``"a; b"``, ``"['a', 'b']"``) are found without
+    ``label_sep`` (:func:`lossmatch.labels._sets.detect`; the evidence says which separator and why, and when it
+    is a guess); ``no_split`` reads every string as one class. An empty string is an empty label set in
+    multi-label data and an error (naming its rows) in single-label data.
 
     Raises :class:`~lossmatch.errors.DataError` for empty, NaN or constant labels and for continuous values
     that are not probabilities.
@@ -142,6 +151,9 @@ def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = Non
     """
     if num_classes is not None and (not isinstance(num_classes, int) or num_classes < 2):
         raise DataError(expected("num_classes", "be an integer >= 2", repr(num_classes)))
+    if label_sep and no_split:
+        raise DataError(expected("no_split", "come without label_sep (--no-split or --label-sep, not both)",
+                                 f"both, with label_sep={label_sep!r}"))
     y = to_numpy(y)
     if isinstance(y, list):
         return _infer_label_sets(y, "label_sets", source, None)
@@ -160,14 +172,7 @@ def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = Non
     if y.dtype.kind in "US":
         if y.ndim == 2:
             return _infer_multioutput(y, source, sk_type)
-        blanks = np.char.str_len(np.char.strip(y.astype(str))) == 0
-        if blanks.any():
-            raise DataError(expected("labels", "have no empty labels", f"{int(blanks.sum())} empty string(s)"))
-        if label_sep and any(label_sep in v for v in y.tolist()):
-            sets = [[p.strip() for p in v.split(label_sep) if p.strip()] for v in y.tolist()]
-            return _infer_label_sets(sets, "delimited", source, sk_type, label_sep=label_sep,
-                                     why=f"strings joined by {label_sep!r} are label sets")
-        return _infer_single(y, source, sk_type, num_classes)
+        return _infer_strings(y, source, sk_type, num_classes, label_sep, no_split)
     if y.ndim == 1:
         return _infer_single(y, source, sk_type, num_classes)
     report = _infer_matrix(y, source, sk_type, num_classes)
@@ -178,15 +183,55 @@ def infer(y: Any, *, num_classes: int | None = None, label_sep: str | None = Non
     return report
 
 
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _from_object(y: np.ndarray) -> np.ndarray:
     flat = y.ravel().tolist()
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in flat):
+    if y.ndim == 1 and any(isinstance(v, str) for v in flat) and all(isinstance(v, str) or _is_missing(v) for v in flat):
+        return np.array(["" if _is_missing(v) else v for v in flat], dtype=str)  # pandas reads an empty cell as NaN
+    if any(_is_missing(v) for v in flat):
         raise DataError(expected("labels", "have no missing labels", "None/NaN values"))
     if all(isinstance(v, str) for v in flat):
         return y.astype(str)
     if _all_numeric(flat):
         return y.astype(np.float64)
     raise DataError(expected("labels", "be all numbers or all strings", f"a mix {show_values(flat[:10])}"))
+
+
+def _rows(indices: Sequence[int]) -> str:
+    shown = ", ".join(str(i + 1) for i in indices[:10])
+    return f"row{'s' if len(indices) > 1 else ''} {shown}{f', ... ({len(indices) - 10} more)' if len(indices) > 10 else ''}"
+
+
+def _infer_strings(y: np.ndarray, source: str, sk_type: str, num_classes: int | None, label_sep: str | None,
+                   no_split: bool) -> LabelReport:
+    """A 1-D string column: label sets (split on ``label_sep`` or a detected separator) or one class per value."""
+    values = y.tolist()
+    empty = [i for i, v in enumerate(values) if not v.strip()]
+    notes: tuple[str, ...] = ()
+    if label_sep and (label_sep == LIST_SYNTAX or any(label_sep in v for v in values)):
+        sets = split_values(values, label_sep)
+        return _infer_label_sets(sets, "label_sets" if label_sep == LIST_SYNTAX else "delimited", source, sk_type,
+                                 label_sep=label_sep, why=f"strings split on {label_sep!r} (as asked) are label sets",
+                                 empty=len(empty))
+    if not label_sep and not no_split:
+        guess = detect(values)
+        if guess.sep is not None:
+            sets = split_values(values, guess.sep)
+            return _infer_label_sets(sets, "label_sets" if guess.sep == LIST_SYNTAX else "delimited", source, sk_type,
+                                     label_sep=guess.sep, why=guess.evidence[0], empty=len(empty),
+                                     guessed=not guess.confident)
+        notes = guess.evidence
+    if no_split:
+        notes = ("--no-split: every string is one class",)
+    if empty:
+        raise DataError(expected("labels", "have a label in every row", f"{len(empty)} empty value(s) in {_rows(empty)} "
+                                 "(row 1 is the first label, below any header)", "An empty value is an empty label set only in multi-label "
+                                 "data; pass --label-sep SEP if these strings are label sets."))
+    report = _infer_single(y, source, sk_type, num_classes)
+    return report.replace(evidence=report.evidence + notes) if notes else report
 
 
 def _is_whole(y: np.ndarray) -> bool:
@@ -327,7 +372,7 @@ def _infer_multioutput(y: np.ndarray, source: str, sk_type: str) -> LabelReport:
 
 
 def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type: str | None, *, label_sep: str | None = None,
-                      why: str = "each row is a list of labels") -> LabelReport:
+                      why: str = "each row is a list of labels", empty: int = 0, guessed: bool = False) -> LabelReport:
     if not sets:
         raise DataError(expected("labels", "hold at least one row", "no rows"))
     flat = [v for row in sets for v in row]
@@ -355,6 +400,8 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
     evidence = [f"sklearn says {sk_type!r}; {why}",
                 (f"{len(classes)} distinct labels; rows hold {float(sizes.mean()):.3f} on average (max {int(sizes.max())}); "
                  f"{single:.1%} have exactly one, {float(np.mean(sizes == 0)):.1%} none: multilabel")]
+    if empty:
+        evidence.append(f"{empty} empty value(s): rows with no labels (all zeros in the multi-hot matrix)")
     if single >= NEARLY_SINGLE_LABEL:
         evidence.append(f"{single:.1%} of rows have exactly one label: this is really multiclass")
     if len(classes) == 1 and counts[0] == n:
@@ -363,7 +410,8 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
     neg = n - counts
     ratio = round(float(np.max(neg / counts)), 4)
     return LabelReport(source, n, "multilabel", encoding, len(classes), tuple(classes), tuple(counts.tolist()), ratio,
-                       round(float(sizes.mean()), 6), round(single, 6), sk_type, tuple(evidence), label_sep=label_sep)
+                       round(float(sizes.mean()), 6), round(single, 6), sk_type, tuple(evidence), label_sep=label_sep,
+                       label_sep_guessed=guessed)
 
 
 # ----------------------------------------------------------------------------------------- encoding
@@ -376,7 +424,11 @@ def encode(y: Any, report: LabelReport) -> np.ndarray:
     """
     y = to_numpy(y)
     if isinstance(y, list) or (report.label_sep and isinstance(y, np.ndarray) and y.dtype.kind in "UO" and y.ndim == 1):
-        sets = y if isinstance(y, list) else [[p.strip() for p in str(v).split(report.label_sep) if p.strip()] for v in y.tolist()]
+        if not isinstance(y, list):
+            values = ["" if _is_missing(v) else str(v) for v in y.tolist()]
+            sets = split_values(values, report.label_sep, as_int=all(isinstance(c, int) for c in report.classes))
+        else:
+            sets = y
         position = {c: i for i, c in enumerate(report.classes)}
         out = np.zeros((len(sets), report.n_classes), dtype=np.int64)
         try:

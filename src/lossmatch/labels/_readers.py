@@ -20,8 +20,9 @@ import numpy as np
 
 from lossmatch._messages import expected
 from lossmatch.errors import DataError
+from lossmatch.labels._sets import split_values
 
-__all__ = ["LABEL_FORMATS", "load_array", "read_arff", "read_labels", "read_labels_named"]
+__all__ = ["LABEL_FORMATS", "load_array", "read_arff", "read_labels", "read_labels_named", "read_labels_noted"]
 
 LABEL_FORMATS = (".csv", ".tsv", ".parquet", ".pq", ".npy", ".npz", ".arff", ".jsonl", ".txt")
 _BLOCK_SIZE = 1 << 20  # 1 MiB blocks: measured fastest for the streaming reader (bench/advise.py)
@@ -44,13 +45,23 @@ def _suffix(file: Path) -> str:
 
 
 # ----------------------------------------------------------------------------------------- tables
-def _column_to_numpy(column: Any, name: str, file: Path) -> np.ndarray:
+def _null_rows(column: Any, first_row: int) -> str:
+    missing = np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))
+    shown = ", ".join(str(first_row + int(i)) for i in missing[:10])
+    return f"row{'s' if missing.size > 1 else ''} {shown}{f', ... ({missing.size - 10} more)' if missing.size > 10 else ''}"
+
+
+def _column_to_numpy(column: Any, name: str, file: Path, first_row: int = 1) -> np.ndarray:
+    """One column as numpy; an empty string cell stays ``""`` (an empty label set, or an error for single
+    labels: :func:`lossmatch.labels.infer` decides); an empty numeric cell is an error naming its rows
+    (``first_row`` is the number of the column's first row, counted from 1 below the header)."""
     import pyarrow as pa
 
-    if column.null_count:
-        raise DataError(expected(f"column '{name}'", "have a label in every row",
-                                 f"{column.null_count} empty or NaN value(s) in '{file.name}'"))
     kind = column.type
+    text = pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_dictionary(kind)
+    if column.null_count and not text:
+        raise DataError(expected(f"column '{name}'", "have a label in every row",
+                                 f"{column.null_count} empty or NaN value(s) in '{file.name}' ({_null_rows(column, first_row)})"))
     if pa.types.is_boolean(kind):
         return column.to_numpy(zero_copy_only=False).astype(np.int8)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
@@ -60,7 +71,9 @@ def _column_to_numpy(column: Any, name: str, file: Path) -> np.ndarray:
         if values.dtype == np.int64 and values.size and values.min() >= 0 and values.max() <= 1:
             return values.astype(np.int8)  # multi-hot columns: an eighth of the memory
         return values
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_dictionary(kind):
+    if text:
+        if column.null_count:
+            column = column.cast(pa.string()).fill_null("") if pa.types.is_dictionary(kind) else column.fill_null("")
         return np.asarray(column.to_numpy(zero_copy_only=False), dtype=str)
     raise DataError(expected(f"column '{name}'", "hold numbers or strings", f"type {kind} in '{file.name}'"))
 
@@ -93,6 +106,12 @@ def _batches(file: Path, suffix: str, columns: Sequence[str] | None, narrow: boo
         reader = pcsv.open_csv(file, read_options=read_options, parse_options=parse_options,
                                convert_options=pcsv.ConvertOptions(include_columns=include))
         names = reader.schema.names
+        if len(pcsv.open_csv(file, read_options=read_options, parse_options=parse_options).schema.names) == 1:
+            # one column: an empty line is a row with an empty value (a row without labels), never skipped
+            parse_options = pcsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False)
+            reader = pcsv.open_csv(file, read_options=read_options, parse_options=parse_options,
+                                   convert_options=pcsv.ConvertOptions(include_columns=include))
+            names = reader.schema.names
         if narrow and names and all(pa.types.is_integer(t) for t in reader.schema.types):
             first = reader.read_next_batch()
             if all(first.column(i).null_count == 0 and _is_01(first.column(i).to_numpy()) for i in range(first.num_columns)):
@@ -144,13 +163,37 @@ def _read_chunks(file: Path, suffix: str, columns: Sequence[str] | None, narrow:
                  what: str) -> tuple[list[str], list[list[np.ndarray]]]:
     chunks: list[list[np.ndarray]] = []
     names: list[str] = []
+    pending, first_row = None, 1  # the last batch is converted after the trailing blank lines are cut from it
     for batch_names, batch in _batches(file, suffix, columns, narrow, what):
         names = list(columns) if columns else list(batch_names)
-        if batch.num_rows:
-            chunks.append([_column_to_numpy(batch.column(i), names[i], file) for i in range(batch.num_columns)])
+        if pending is not None:
+            chunks.append([_column_to_numpy(pending.column(i), names[i], file, first_row) for i in range(pending.num_columns)])
+            first_row += pending.num_rows
+        pending = batch if batch.num_rows else None
+    if pending is not None:
+        if suffix in (".csv", ".tsv") and pending.num_columns == 1:
+            pending = pending.slice(0, pending.num_rows - _blank_tail(file, pending.column(0)))
+        if pending.num_rows:
+            chunks.append([_column_to_numpy(pending.column(i), names[i], file, first_row) for i in range(pending.num_columns)])
     if not chunks:
         raise DataError(expected(what, "hold at least one row", f"a header only in '{file.name}'"))
     return names, chunks
+
+
+def _blank_tail(file: Path, column: Any) -> int:
+    """How many of the column's last rows are the file's trailing blank lines (an editor's, not rows)."""
+    size = file.stat().st_size
+    with file.open("rb") as handle:
+        handle.seek(max(0, size - 4096))
+        tail = handle.read()
+    blank_lines = max(tail[len(tail.rstrip(b" \t\r\n")):].count(b"\n") - 1, 0)
+    values = column.slice(max(0, len(column) - blank_lines)).to_pylist()
+    trailing = 0
+    for value in reversed(values):
+        if value is not None and str(value).strip():
+            break
+        trailing += 1
+    return trailing
 
 
 def _is_text(chunks: list[list[np.ndarray]]) -> list[bool]:
@@ -269,35 +312,76 @@ def read_labels_named(
     xml: str | os.PathLike[str] | None = None,
 ) -> tuple[np.ndarray | list[list[Any]], list[str] | None]:
     """:func:`read_labels` plus the column names of a label matrix (ARFF label attributes, table columns)."""
+    labels, names, _ = read_labels_noted(path, column=column, label_sep=label_sep, labels_last=labels_last, xml=xml)
+    return labels, names
+
+
+def read_labels_noted(
+    path: str | os.PathLike[str],
+    *,
+    column: str | Sequence[str] | None = None,
+    label_sep: str | None = None,
+    labels_last: int | None = None,
+    xml: str | os.PathLike[str] | None = None,
+) -> tuple[np.ndarray | list[list[Any]], list[str] | None, tuple[str, ...]]:
+    """:func:`read_labels_named` plus what the reader decided about the file (columns it left out), as evidence.
+
+    A table with several columns and no ``column``: identifier columns (named ``id``, ``*_id``, ``image_name``,
+    ``filename``, ... or a first column whose values are all distinct) are left out; what remains is one label
+    column, or a 0/1 matrix with one column per label.
+    """
     file = _check_file(path)
     suffix = _suffix(file)
     if suffix == ".arff":
         _, labels, _, label_names = read_arff(file, xml=xml, labels_last=labels_last)
-        return labels, label_names
+        return labels, label_names, ()
     if suffix == ".jsonl":
-        return _read_jsonl(file), None
+        return _read_jsonl(file), None, ()
     if suffix == ".txt":
-        return _read_text(file, label_sep), None
+        return _read_text(file, label_sep), None, ()
     if suffix in (".npy", ".npz"):
-        return load_array(file, column=column), None
+        return load_array(file, column=column), None, ()
     columns = [column] if isinstance(column, str) else (list(column) if column else None)
     names, chunks = _read_table(file, suffix, columns)
+    notes: tuple[str, ...] = ()
+    if len(names) > 1 and not columns:
+        names, chunks, notes = _drop_identifiers(names, chunks)
     if len(names) > 1 and not columns and not all(a.dtype.kind in "iub" and _is_01(a) for chunk in chunks for a in chunk):
         raise DataError(expected("column", "pick the label column (or every column be 0/1 for a multi-hot table)",
                                  f"{len(names)} candidate columns in '{file.name}' ({', '.join(names[:10])})",
                                  "Pass --column NAME."))
     array = _stack(chunks)
     if label_sep and array.ndim == 1 and array.dtype.kind == "U":
-        return [_split(value, label_sep) for value in array.tolist()], None
-    return array, (names if array.ndim == 2 else None)
+        return split_values(array.tolist(), label_sep), None, notes
+    return array, (names if array.ndim == 2 else None), notes
+
+
+MIN_ROWS_FOR_IDENTIFIER = 10  # fewer rows than this can be all distinct by chance
+_IDENTIFIER = re.compile(r"(?i)^(id|idx|index|key|uuid|guid|name|file|filename|file_name|path|url|image|img|"
+                         r"image_name|image_id|img_id|sample|sample_id|row_id|.+_id|.+Id|.+ID)$")
+
+
+def _drop_identifiers(names: list[str], chunks: list[list[np.ndarray]]) -> tuple[list[str], list[list[np.ndarray]], tuple[str, ...]]:
+    """Leave out the columns that identify rows rather than label them (see :func:`read_labels_noted`)."""
+    n_rows = sum(len(chunk[0]) for chunk in chunks)
+    keep, notes = [], []
+    for i, name in enumerate(names):
+        if _IDENTIFIER.match(name.strip()):
+            notes.append(f"column {name!r} is left out: its name says it identifies rows")
+            continue
+        if i == 0 and n_rows >= MIN_ROWS_FOR_IDENTIFIER:
+            values = np.concatenate([chunk[0] for chunk in chunks])
+            if not (values.dtype.kind in "iub" and _is_01(values)) and len(np.unique(values)) == n_rows:
+                notes.append(f"column {name!r} is left out: its {n_rows} values are all distinct (a row identifier)")
+                continue
+        keep.append(i)
+    if not keep or len(keep) == len(names):
+        return names, chunks, ()
+    return [names[i] for i in keep], [[chunk[i] for i in keep] for chunk in chunks], tuple(notes)
 
 
 def _is_01(array: np.ndarray) -> bool:
     return array.size > 0 and int(array.min()) >= 0 and int(array.max()) <= 1
-
-
-def _split(value: str, sep: str) -> list[str]:
-    return [part.strip() for part in value.split(sep) if part.strip()]
 
 
 def _text_lines(file: Path) -> list[str]:
@@ -316,19 +400,21 @@ def _text_lines(file: Path) -> list[str]:
     return lines
 
 
-def _read_text(file: Path, label_sep: str | None) -> np.ndarray | list[list[str]]:
+def _read_text(file: Path, label_sep: str | None) -> np.ndarray | list[list[Any]]:
+    """One label (or label set) per line; an empty line is an empty value (see :func:`_column_to_numpy`)."""
     lines = _text_lines(file)
-    empty = [i + 1 for i, line in enumerate(lines) if not line.strip()]
-    if empty and not label_sep:
-        raise DataError(expected("labels", "have one label per line", f"{len(empty)} empty line(s) in '{file.name}' "
-                                 f"(first: line {empty[0]})"))
     if label_sep:
-        return [_split(line, label_sep) for line in lines]
+        return split_values(lines, label_sep)
     values = [line.strip() for line in lines]
+    filled = [v for v in values if v]
     try:
-        numbers = np.array([float(v) for v in values])
+        numbers = np.array([float(v) for v in filled])
     except ValueError:
         return np.array(values, dtype=str)
+    if len(filled) < len(values):
+        empty = [i + 1 for i, v in enumerate(values) if not v]
+        raise DataError(expected("labels", "have one label per line", f"{len(empty)} empty line(s) in '{file.name}' "
+                                 f"(first: line {empty[0]})"))
     if np.isnan(numbers).any():
         raise DataError(expected("labels", "have a label on every line", f"NaN in '{file.name}'"))
     return numbers.astype(np.int64) if np.all(numbers == np.round(numbers)) and np.all(np.isfinite(numbers)) else numbers
