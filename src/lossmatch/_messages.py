@@ -7,10 +7,15 @@ full and at most ten offending values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 MAX_SHOWN = 10
+# C0 and C1 control characters (ESC, BEL, CR, ...), DEL, and the bidirectional overrides that reorder what a
+# terminal shows; a message that quotes user data shows them as escapes.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def expected(name: str, rule: str, got: str, hint: str | None = None) -> str:
@@ -46,3 +51,15 @@ def count(n: int, noun: str) -> str:
 
 def show_shape(shape: Sequence[int]) -> str:
     return f"shape ({', '.join(str(int(s)) for s in shape)}{',' if len(shape) == 1 else ''})"
+
+
+def escape_control(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with control characters shown as escapes (``ESC`` -> ``\\x1b``), so that user data quoted in a
+    message cannot clear the screen, set the title or move the cursor; ``keep_newlines`` (and tabs) for multi-line output."""
+    pattern = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
+    return pattern.sub(_escape_one, text)
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -129,7 +129,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, args, words):
     code, out, err = _run(capsys, *[tmp_path / a if a.endswith((".npy", ".npz", ".csv")) else a for a in args])
     assert code == 2 and out == ""
     assert words in err and "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1 or "Usage" in err
+    assert len(err.strip().splitlines()) == 1 and "Usage" not in err
 
 
 def test_entry_point_in_a_subprocess(tmp_path):

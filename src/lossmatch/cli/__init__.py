@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
+import warnings
 
 import typer
 
 from lossmatch import __version__
+from lossmatch._messages import escape_control
 from lossmatch.errors import LossmatchError
 
 # One line per subcommand module: `lossmatch.cli.<name>` with a `register(app)` function.
@@ -60,7 +63,10 @@ def main(argv: list[str] | None = None) -> None:
     app = build_app()
     debug = os.environ.get("LOSSMATCH_DEBUG") == "1"
     try:
-        code = app(args=argv, prog_name="lossmatch", standalone_mode=False)
+        with warnings.catch_warnings():  # restores showwarning afterwards (main runs in-process in tests)
+            if not debug:
+                warnings.showwarning = _show_warning
+            code = app(args=argv, prog_name="lossmatch", standalone_mode=False)
     except SystemExit:
         raise
     except typer.Exit as exc:
@@ -72,20 +78,63 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+            _fail(f"{exc.filename}: {exc.strerror}", EXIT_USAGE)
         if isinstance(exc, (LossmatchError, OSError, UnicodeDecodeError)):
             _fail(str(exc), EXIT_USAGE)
         if _is_usage_error(exc):
-            exc.show()
-            sys.exit(EXIT_USAGE)
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `lossmatch` alone: the help text
+                exc.show()
+                sys.exit(EXIT_USAGE)
+            _fail(usage_message(exc), EXIT_USAGE)
         _fail(f"internal error: {type(exc).__name__}: {exc} (set LOSSMATCH_DEBUG=1 for the traceback)", EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 def _is_usage_error(exc: Exception) -> bool:
-    """typer's (vendored) click usage and parameter errors: they know how to show themselves."""
-    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)
+    """typer's (vendored) click usage and parameter errors."""
+    return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+# typer checks option values with pydantic; its error types, as the rule the value broke
+_PYDANTIC_RULES = {
+    "float_parsing": "a number", "float_type": "a number", "finite_number": "a finite number",
+    "int_parsing": "an integer", "int_type": "an integer", "int_from_float": "an integer",
+    "int_parsing_size": "an integer of a sensible size", "bool_parsing": "true or false",
+}
+_BOUNDS = {"greater_than_equal": ("ge", ">="), "greater_than": ("gt", ">"), "less_than_equal": ("le", "<="),
+           "less_than": ("lt", "<")}
+_NOT_ONE_OF = re.compile(r"is not one of (.+?)\.?$")
+
+
+def usage_message(exc: Exception) -> str:
+    """One line for a usage error: ``Invalid value for '--threshold': expected a number, but got 'abc' (see
+    lossmatch score --help)`` instead of click's usage block, hint and blank line."""
+    message = exc.format_message().strip()  # type: ignore[attr-defined]
+    cause = exc.__cause__
+    if message.startswith("Invalid value for ") and callable(getattr(cause, "errors", None)):
+        where = message.split(": ", 1)[0]
+        error = cause.errors()[0]  # type: ignore[union-attr]
+        rule = _PYDANTIC_RULES.get(error["type"])
+        if error["type"] in _BOUNDS:
+            key, sign = _BOUNDS[error["type"]]
+            rule = f"a number {sign} {error.get('ctx', {}).get(key)}"
+        choices = _NOT_ONE_OF.search(str(error.get("ctx", {}).get("error", "")))
+        if choices:
+            rule = f"one of {choices.group(1)}"
+        if rule:
+            message = f"{where}: expected {rule}, but got {str(error.get('input'))!r}"
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "lossmatch"
+    return f"{message.rstrip('.')} (see {command} --help)"
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings raised while a command runs: one line each, like ours, with control characters escaped."""
+    (file or sys.stderr).write(f"lossmatch: warning: {escape_control(str(message))}\n")
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(f"lossmatch: error: {message}\n")
+    """The one error line; control characters of quoted user data (terminal escapes, newlines) are escaped."""
+    sys.stderr.write(f"lossmatch: error: {escape_control(message)}\n")
     sys.exit(code)

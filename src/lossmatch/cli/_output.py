@@ -7,6 +7,8 @@ import sys
 from enum import Enum
 from typing import Any
 
+from lossmatch._messages import escape_control
+
 SCHEMA_VERSION = 1
 
 
@@ -46,5 +48,15 @@ def stdout_console():
     return Console(soft_wrap=True)
 
 
+def echo(text: str) -> None:
+    """Text output to stdout, with the control characters of user data (labels, paths, code) escaped."""
+    sys.stdout.write(escape_control(text.rstrip("\n"), keep_newlines=True) + "\n")
+
+
 def hint(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """One line to stderr, control characters escaped."""
+    sys.stderr.write(escape_control(message.rstrip("\n")) + "\n")
+
+
+def warn(message: str) -> None:
+    hint(f"lossmatch: warning: {message}")

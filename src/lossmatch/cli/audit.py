@@ -8,7 +8,7 @@ from enum import Enum
 
 import typer
 
-from lossmatch.cli._output import emit_json, hint
+from lossmatch.cli._output import echo, emit_json, hint
 
 
 class AuditFormat(str, Enum):
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps(sarif(result, __version__), indent=2) + "\n")
         else:
             for line in text_lines(result, show_evidence=show_evidence):
-                typer.echo(line)
+                echo(line)
         for error in result.errors:
             hint(f"lossmatch: error: cannot read {error}")
         hint(summary(result))
