@@ -399,8 +399,10 @@ class Interpreter(Functions, Calls, Frameworks):
         index = key.value if isinstance(key, Const) else None
         if isinstance(owner, Pack) and isinstance(index, int) and -len(owner.items) <= index < len(owner.items):
             return owner.items[index]
-        if isinstance(owner, OpaqueOut) and isinstance(index, int):
-            return owner.then("item", index)
+        if isinstance(owner, OpaqueOut) and isinstance(index, (int, str)):
+            return owner.then("item" if isinstance(index, int) else "key", index)
+        if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and isinstance(index, str):
+            return OpaqueOut(owner, (("key", index),))  # def loss(self, output, batch): output["exist"], a head's
         if isinstance(owner, dict):
             return self.select(owner, key)
         return None

@@ -175,6 +175,12 @@ class _Project:
             self._fallback[path] = [(model, where) for model, where, _ in found]
         return self._fallback[path]
 
+    def project_models(self, path: str) -> list[tuple[Model, str]]:
+        """Every model class of the project folder that holds ``path``."""
+        root = self.roots.get(path)
+        return [(model, where) for model, where, _ in self._models(
+            p for p in self.summaries if root is not None and self.roots.get(p) == root)]
+
     def _closure(self, path: str, edges: Mapping[str, Iterable[str]]) -> list[str]:
         seen, todo = {path}, [path]
         while todo:
@@ -251,6 +257,8 @@ class _Project:
             if step[0] == "item":
                 index = step[1]
                 out = out.items[index] if isinstance(out, Pack) and -len(out.items) <= index < len(out.items) else None
+            elif step[0] == "key":
+                out = out.get(step[1]) if isinstance(out, dict) else None
             elif step[0] == "shape" and isinstance(out, Tensor):
                 out = Tensor(out.act, None, out.node, out.line, out.path, out.name)
         return out if isinstance(out, Tensor) else None
@@ -278,6 +286,12 @@ class _Project:
     def _judge_candidates(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str,
                           pred: OpaqueOut, labels: Labels | None, call: Any, findings: dict[str, Finding]) -> None:
         candidates = self.candidates(summary, pred.source, call)
+        if any(step[0] == "key" for step in pred.steps):
+            # output["exist"]: the candidates are the models whose output holds that key, among the project's
+            # own when none of the nearer ones does
+            def keyed(models: list[tuple[Model, str]]) -> list[tuple[Model, str]]:
+                return [(m, where) for m, where in models if self.replay(m.out, pred.steps) is not None]
+            candidates = keyed(candidates) or keyed(self.project_models(summary.path))
         if not candidates:
             return
         said: dict[str, list[tuple[str, tuple[ast.AST, str, list[str]]]]] = defaultdict(list)
@@ -291,8 +305,12 @@ class _Project:
             for rule, report in collector.said.items():
                 said[rule].append((where, report))
         n = len(candidates)
+        keys = [repr(step[1]) for step in pred.steps if step[0] == "key"]
         if self.listed(pred.source) or self.bound_models(pred.source, call, exact=False):
             origin, scope = f"{pred.source.origin} is one of the models the code lists", "listed"
+        elif keys:
+            origin = f"{pred.source.origin} holds a model's output, not bound in the audited code"
+            scope = f"of the project whose output has the key {keys[-1]}"
         else:
             origin, scope = f"{pred.source.origin} is not bound to a model in the audited code", "of the project"
         for rule, hits in said.items():
