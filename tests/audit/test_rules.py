@@ -601,6 +601,20 @@ FIRES = [
         for x, y in loader:
             loss = criterion(model(x), y)  # <-
     """, id="LM050-torch-log_softmax-CrossEntropyLoss"),
+    pytest.param("LM001", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class MatchingHead(nn.Module):
+            def forward(self, similarities, support_labels_one_hot):
+                attention = F.softmax(similarities, dim=1)
+                return attention.unsqueeze(1).bmm(support_labels_one_hot).squeeze(1)
+
+        head = MatchingHead()
+        probs = head(scores, support_y)
+        loss = F.cross_entropy(probs, query_y)  # <-
+    """, id="LM001-torch-softmax-attention-over-one-hot-labels"),
     # ------------------------------------------------------------------ LM090 unparsable file
     pytest.param("LM090", """
         import numpy as np
@@ -895,6 +909,26 @@ QUIET = [
         criterion = nn.NLLLoss()
         loss = criterion(model(x), y)
     """, (), id="LM050-quiet-log_softmax-NLLLoss"),
+    pytest.param("LM001", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class AttentionPool(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.out = nn.Linear(64, 10)
+
+            def forward(self, scores, values):
+                attention = F.softmax(scores, dim=-1)
+                return attention @ values
+
+        pool = AttentionPool()
+        context = pool(scores, features)
+        loss = F.cross_entropy(context, labels)
+        mixed = torch.bmm(F.softmax(scores, dim=-1), hidden_states)
+        loss = loss + F.cross_entropy(mixed.squeeze(1), labels)
+    """, (), id="LM001-quiet-softmax-attention-over-features"),
     pytest.param("LM090", """
         from __future__ import print_function
         import sys

@@ -237,6 +237,8 @@ class Calls:
                 return receiver.then("shape")
             return None
         if isinstance(receiver, Tensor):
+            if name in cat.MATMUL_METHODS and args:
+                return self.mixture(node, receiver, args[0])
             if name in cat.ACTIVATION_METHODS:
                 return self.activation(node, cat.ACTIVATION_METHODS[name], receiver, _arg(args, kwargs, 0, "dim"))
             if name == "log":
@@ -328,6 +330,8 @@ class Calls:
             return self.exp_of(node, _arg(args, kwargs, 0, "input"))
         if kind == "reshape":
             return self.reshaped(_arg(args, kwargs, 0, "input"))
+        if kind == "matmul":
+            return self.mixture(node, _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "mat2"))
         if kind == "eye":
             size = _arg(args, kwargs, 0, "N")
             return Eye(size.value if isinstance(size, Const) and type(size.value) is int else None, node)

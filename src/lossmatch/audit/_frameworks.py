@@ -7,6 +7,7 @@ A mixin of :class:`lossmatch.audit._interp.Interpreter`; every framework name it
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
@@ -153,6 +154,15 @@ class Frameworks:
         return Tensor(act, units, node, node.lineno, self.path, units_from=value.units_from if isinstance(
             value, Tensor) else None, sized_by=value.sized_by if isinstance(value, Tensor) else None)
 
+    def mixture(self, node: ast.AST, weights: Any, rows: Any) -> Tensor | None:
+        """``softmax(scores) @ labels``: each row a convex mixture of one-hot label rows, so class
+        probabilities (a matching network's prediction). Anything else times a softmax is unknown."""
+        if not isinstance(weights, Tensor) or weights.act != "softmax":
+            return None
+        labels = isinstance(rows, Labels) and rows.fmt == "one_hot" or isinstance(rows, Opaque) and \
+            rows.hole is not None and _LABEL_NAME.search(rows.hole[2]) is not None
+        return Tensor("softmax", None, node, getattr(node, "lineno", 0), self.path) if labels else None
+
     def reshaped(self, value: Any) -> Any:
         """``torch.squeeze(x)``, ``tf.reshape(x, ...)``: the activation stays, the class axis is not known."""
         if isinstance(value, Tensor):
@@ -266,6 +276,9 @@ class Frameworks:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+_LABEL_NAME = re.compile(r"(?:^|_)(?:y|labels?|one_?hot|targets?)(?:$|_)", re.IGNORECASE)
+
+
 def _arg(args: list[Any], kwargs: dict[str, Any], position: int, keyword: str) -> Any:
     if keyword in kwargs:
         return kwargs[keyword]

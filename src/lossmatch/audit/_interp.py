@@ -369,6 +369,8 @@ class Interpreter(Functions, Calls, Frameworks):
             left, right = self.expr(node.left, scope), self.expr(node.right, scope)
             if isinstance(node.op, ast.Sub) and left == Const(1) and isinstance(right, Tensor) and right.act == "sigmoid":
                 return Tensor("one_minus_sigmoid", right.units, node, node.lineno, self.path)
+            if isinstance(node.op, ast.MatMult):
+                return self.mixture(node, left, right)
             return None
         if kind is ast.IfExp:
             self.expr(node.test, scope)

@@ -341,6 +341,9 @@ RESHAPE_FUNCTIONS = frozenset({"torch.squeeze", "torch.unsqueeze", "torch.flatte
                                "tensorflow.squeeze", "tensorflow.reshape", "tensorflow.expand_dims",
                                "keras.ops.squeeze", "keras.ops.reshape", "keras.backend.squeeze",
                                "keras.backend.reshape"})
+# softmax weights times one-hot label rows (matching networks, label propagation): class probabilities.
+MATMUL_FUNCTIONS = frozenset({"torch.bmm", "torch.matmul", "torch.mm", "tensorflow.matmul", "keras.ops.matmul"})
+MATMUL_METHODS = frozenset({"bmm", "matmul", "mm"})
 # np.eye(n)[labels]: one-hot rows.
 EYE_FUNCTIONS = frozenset({"numpy.eye", "numpy.identity", "torch.eye", "tensorflow.eye"})
 MODULE_BASES = frozenset({"torch.nn.Module", "keras.Model", "keras.models.Model", "keras.layers.Layer",
@@ -442,7 +445,7 @@ def classify(name: str) -> tuple[str, Any]:
             return kind, table[name]
     for kind, names in (("layer_wrapper", LAYER_WRAPPERS), ("functional_model", FUNCTIONAL_MODEL),
                         ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS),
-                        ("reshape", RESHAPE_FUNCTIONS), ("eye", EYE_FUNCTIONS)):
+                        ("reshape", RESHAPE_FUNCTIONS), ("eye", EYE_FUNCTIONS), ("matmul", MATMUL_FUNCTIONS)):
         if name in names:
             return kind, None
     if name in SEQUENTIAL or name.endswith(".Sequential"):
