@@ -13,7 +13,7 @@ from lossmatch.registry import REGISTRY
 
 DESIGN_METRICS = {"top1_accuracy", "top5_accuracy", "binary_accuracy", "exact_match", "hamming_loss", "f1_micro",
                   "f1_macro", "precision_macro", "recall_macro", "log_loss", "ece", "roc_auc_macro",
-                  "average_precision_macro"}
+                  "average_precision_macro", "f1", "roc_auc", "average_precision"}  # the last three: binary, of class 1
 
 CASES = [
     ([0, 1, 1, 0], "binary_cross_entropy_with_logits", 1),
@@ -162,3 +162,90 @@ def test_keras_snippets_compile():
         assert np.isfinite(model.evaluate(x, y, verbose=0))
         if report.recommendation.class_weight is not None:
             assert namespace["class_weight"] == dict(enumerate(report.recommendation.class_weight))
+
+
+@pytest.mark.parametrize("labels", [
+    np.tile(np.arange(1, 5), 6),  # 1-based multiclass
+    np.tile([1, 2, 2], 8),  # 1-based binary
+    np.tile([-1, 1, 1], 8),  # signed binary
+    np.tile([0, 2, 5, 5], 6),  # gaps
+])
+def test_snippets_map_the_labels_they_talk_about(labels):
+    report = advise(labels)
+    raw = torch.as_tensor(labels)
+    encoded = torch.as_tensor(encode(labels, report))
+    namespace = {"in_features": 8}
+    exec(report.snippets["pytorch"], namespace)  # noqa: S102 - our own generated code
+    torch.testing.assert_close(namespace["to_targets"](raw), encoded)
+    assert "lossmatch.labels.encode(y, report)" in report.snippets["pytorch"]
+    logits = namespace["head"](torch.randn(len(labels), 8))
+    expected_loss = (torch.nn.functional.cross_entropy(logits, encoded) if report.task == "multiclass" else
+                     torch.nn.functional.binary_cross_entropy_with_logits(logits.squeeze(-1), encoded.float()))
+    torch.testing.assert_close(namespace["loss_fn"](logits, raw), expected_loss)
+    keras_namespace = {"in_features": 8}
+    pytest.importorskip("keras")
+    exec(report.snippets["keras"], keras_namespace)  # noqa: S102
+    np.testing.assert_array_equal(keras_namespace["to_targets"](labels), encoded.numpy())
+    assert "# model.fit(x, to_targets(y))" in report.snippets["keras"]
+
+
+def test_string_label_snippets_name_encode_and_what_it_returns():
+    multiclass = advise(np.array(["cat", "dog", "bird", "cat"])).snippets
+    multilabel = advise(["a|b", "a", "b", ""] * 3).snippets
+    for code in (*multiclass.values(), *multilabel.values()):
+        assert "lossmatch.labels.encode(y, report) returns" in code and "to_targets" not in code
+        assert max(len(line) for line in code.splitlines()) <= 120
+    assert "int64 class indices 0..C-1" in multiclass["pytorch"]
+    assert "int64 0/1 matrix (N, C)" in multilabel["keras"]
+
+
+def test_metrics_for_rare_positives_put_pr_auc_and_f1_before_accuracy():
+    rare = recommend(infer(np.r_[np.zeros(95, int), np.ones(5, int)]))
+    assert rare.metrics[:2] == ("average_precision", "f1") and rare.metrics[-1] == "binary_accuracy"
+    assert any("95.0%" in note for note in rare.notes)
+    common = recommend(infer(np.r_[np.zeros(60, int), np.ones(40, int)]))
+    assert common.metrics[0] == "binary_accuracy"
+    sparse = np.zeros((200, 20), int)
+    sparse[np.arange(200), np.arange(200) % 20] = 1  # one label of 20 per row: 5% of the entries
+    sparse[::3, 0] = 1
+    rec = recommend(infer(sparse))
+    assert rec.metrics[0] == "average_precision_macro" and rec.metrics.index("f1_micro") < rec.metrics.index("exact_match")
+    assert all(name in lossmatch.metrics.evaluate(np.r_[np.zeros(95, int), np.ones(5, int)], np.linspace(0, 1, 100),
+                                                  task="binary", input_kind="probs") for name in rare.metrics)
+
+
+def test_threshold_note_matches_what_pos_weight_does_to_the_optimum():
+    """Weighted BCE on a constant logit: the optimum reports w p / (w p + 1 - p), so an output of 0.5 means p = 1/(1+w)
+    and sigmoid(logit - log w) is p again, as the note says."""
+    y = np.r_[np.zeros(95, int), np.ones(5, int)]
+    rec = recommend(infer(y))
+    w = rec.pos_weight
+    (note,) = [n for n in rec.notes if "pos_weight moves the 0.5 threshold" in n]
+    assert f"1/(1 + {w:.2f}) = {1 / (1 + w):.2f}" in note and f"log({w:.2f}) = {np.log(w):.2f}" in note
+    assert "validation data" in note and "precision_recall_curve" in note
+    logit = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    target = torch.as_tensor(y, dtype=torch.float64)
+    optimizer = torch.optim.LBFGS([logit], line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = lossmatch.binary_cross_entropy_with_logits(logit.expand(len(y)), target, pos_weight=torch.tensor(w))
+        loss.backward()
+        return loss
+
+    for _ in range(5):
+        optimizer.step(closure)
+    p = y.mean()
+    assert torch.sigmoid(logit).item() == pytest.approx(w * p / (w * p + 1 - p), abs=1e-6)
+    assert torch.sigmoid(logit - np.log(w)).item() == pytest.approx(p, abs=1e-6)
+    assert "choose it on validation data" in advise(y).snippets["pytorch"]
+
+
+def test_advise_text_prints_ratios_and_weights_with_two_decimals(capsys):
+    from lossmatch.cli.advise import render_text
+
+    text = render_text(advise(np.r_[np.zeros(86, int), np.ones(14, int)]).to_dict())
+    prose, code = text.split("PyTorch:")
+    assert "imbalance ratio: 6.14" in prose and "pos_weight: 6.14" in prose and "6.1429" not in prose
+    assert "pos_weight = torch.tensor(6.1429)" in code  # code keeps the exact value
+    assert "threshold: 0.50  (a starting point" in text

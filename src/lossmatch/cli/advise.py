@@ -48,6 +48,14 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_MISMATCH)
 
 
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _nums(values: float | list[float]) -> str:
+    return f"[{', '.join(_num(v) for v in values)}]" if isinstance(values, list) else _num(values)
+
+
 def render_text(doc: dict) -> str:
     rec = doc["recommendation"]
     classes = ", ".join(f"{c} ({doc['class_counts'][str(c)]})" for c in doc["classes"][:10])
@@ -55,7 +63,7 @@ def render_text(doc: dict) -> str:
     lines = [
         f"{doc['source']}: {doc['n_samples']} rows, {doc['task']} ({doc['encoding']}), {doc['n_classes']} classes",
         f"  classes: {classes}{more}",
-        (f"  imbalance ratio: {doc['imbalance_ratio']}   label cardinality: {doc['label_cardinality']}   "
+        (f"  imbalance ratio: {_num(doc['imbalance_ratio'])}   label cardinality: {_num(doc['label_cardinality'])}   "
          f"sklearn type_of_target: {doc['sklearn_type']}"),
         "evidence:",
         *(f"  - {line}" for line in doc["evidence"]),
@@ -65,11 +73,12 @@ def render_text(doc: dict) -> str:
         f"  metrics: {', '.join(rec['metrics'])}",
     ]
     if rec["class_weight"] is not None:
-        lines.append(f"  class_weight: {rec['class_weight']}")
+        lines.append(f"  class_weight: {_nums(rec['class_weight'])}")
     if rec["pos_weight"] is not None:
-        lines.append(f"  pos_weight: {rec['pos_weight']}")
+        lines.append(f"  pos_weight: {_nums(rec['pos_weight'])}")
     if rec["threshold"] is not None:
-        lines.append(f"  threshold: {rec['threshold']}")
+        lines.append(f"  threshold: {_num(rec['threshold'])}" + ("  (a starting point: choose it on validation data, "
+                                                                  "see the notes)" if rec["pos_weight"] is not None else ""))
     lines += [f"  note: {note}" for note in rec["notes"]]
     check = doc["model_check"]
     if check is not None:

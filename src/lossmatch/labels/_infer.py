@@ -320,7 +320,7 @@ def _infer_matrix(y: np.ndarray, source: str, sk_type: str, num_classes: int | N
             return LabelReport(source, n, task, "one_hot", c, classes, tuple(counts.tolist()), _ratio(counts), 1.0, 1.0,
                                sk_type, tuple(evidence))
         encoding = encoding or "multi_hot"
-        evidence.append(f"rows hold {cardinality:.3f} labels on average (max {int(row_sums.max())}); "
+        evidence.append(f"rows hold {cardinality:.2f} labels on average (max {int(row_sums.max())}); "
                         f"{single:.1%} have exactly one, {float(np.mean(row_sums == 0)):.1%} none: multilabel")
         if single >= NEARLY_SINGLE_LABEL:
             evidence.append(f"{single:.1%} of rows have exactly one label: this is really multiclass; consider "
@@ -398,7 +398,7 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
     n = len(sets)
     single = float(np.mean(sizes == 1))
     evidence = [f"sklearn says {sk_type!r}; {why}",
-                (f"{len(classes)} distinct labels; rows hold {float(sizes.mean()):.3f} on average (max {int(sizes.max())}); "
+                (f"{len(classes)} distinct labels; rows hold {float(sizes.mean()):.2f} on average (max {int(sizes.max())}); "
                  f"{single:.1%} have exactly one, {float(np.mean(sizes == 0)):.1%} none: multilabel")]
     if empty:
         evidence.append(f"{empty} empty value(s): rows with no labels (all zeros in the multi-hot matrix)")

@@ -6,6 +6,7 @@ decides which entry fits the labels and which numbers (class weights, ``pos_weig
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from lossmatch.registry import PAIRINGS, get
 __all__ = ["ModelCheck", "Recommendation", "check_model", "recommend"]
 
 IMBALANCE_FOR_WEIGHTS = 3.0
+RARE_POSITIVES = 0.1  # below this share of positives, ranking and F1 come before accuracy
 LARGE_VOCABULARY = 32_768
 ACTIVATIONS = ("sigmoid", "softmax", "linear")
 _LABEL_FORMATS = {
@@ -75,11 +77,40 @@ def _single_label_metrics(n_classes: int) -> tuple[str, ...]:
 
 
 _MULTILABEL_METRICS = ("exact_match", "hamming_loss", "f1_micro", "f1_macro", "roc_auc_macro", "average_precision_macro", "ece")
-_BINARY_METRICS = ("binary_accuracy", "roc_auc_macro", "average_precision_macro", "f1_macro", "log_loss", "ece")
+_RARE_MULTILABEL_METRICS = ("average_precision_macro", "f1_micro", "f1_macro", "roc_auc_macro", "hamming_loss",
+                            "exact_match", "ece")
+# binary: `f1`, `roc_auc` and `average_precision` (PR-AUC) score class 1, the positive class
+_BINARY_METRICS = ("binary_accuracy", "f1", "roc_auc", "average_precision", "log_loss", "ece")
+_RARE_BINARY_METRICS = ("average_precision", "f1", "roc_auc", "log_loss", "ece", "binary_accuracy")
 
 
 def _round(values: Any) -> tuple[float, ...]:
     return tuple(round(float(v), 4) for v in values)
+
+
+def num(value: float) -> str:
+    """Every ratio and weight in advise's words has two decimals (JSON keeps four)."""
+    return f"{value:.2f}"
+
+
+def _threshold_note(pos_weight: float | tuple[float, ...]) -> str:
+    """What pos_weight does to the 0.5 threshold, and how to choose one.
+
+    Weighting the positive term by w moves the minimiser of the loss from p to w p / (w p + 1 - p): the model
+    reports odds multiplied by w, so an output of 0.5 means a true probability of 1 / (1 + w), and
+    sigmoid(logit - log w) is calibrated again (``tests/labels/test_recommend.py`` checks both).
+    """
+    if isinstance(pos_weight, tuple):
+        low, high = min(pos_weight), max(pos_weight)
+        where = (f"an output of 0.5 for label j means a probability of about 1/(1 + pos_weight[j]) "
+                 f"({num(1 / (1 + high))} to {num(1 / (1 + low))} here)")
+        pick, undo = "a threshold per label", "subtract log(pos_weight[j]) from logit j"
+    else:
+        where = f"an output of 0.5 means a probability of about 1/(1 + {num(pos_weight)}) = {num(1 / (1 + pos_weight))}"
+        pick, undo = "the threshold", f"subtract log({num(pos_weight)}) = {num(math.log(pos_weight))} from the logit"
+    return (f"pos_weight moves the 0.5 threshold: the weighted loss pushes the outputs up, so {where}. Choose {pick} "
+            "on validation data (the one that maximises F1 on sklearn.metrics.precision_recall_curve, or that meets "
+            f"the precision you need); for calibrated probabilities, {undo} before the sigmoid.")
 
 
 def recommend(report: LabelReport) -> Recommendation:
@@ -96,10 +127,19 @@ def recommend(report: LabelReport) -> Recommendation:
         notes.append(f"Equivalent: 2 units + softmax with `{get('sparse_categorical_cross_entropy_with_logits').name}` "
                      f"(the 2-class softmax is a sigmoid of the logit difference).")
         notes.append(f"Class 1 is {report.classes[1]!r}; class 0 is {report.classes[0]!r}.")
+        rate = positives / max(negatives + positives, 1)
+        if rate < RARE_POSITIVES:
+            metrics = _RARE_BINARY_METRICS
+            notes.append(f"Only {rate:.1%} of rows are positive: PR-AUC (average_precision) and F1 of class 1 come first; "
+                         f"binary_accuracy comes last, as always predicting class 0 already scores {1 - rate:.1%}.")
+        elif rate > 1 - RARE_POSITIVES:
+            notes.append(f"{rate:.1%} of rows are class 1: F1 and PR-AUC score class 1, the common one; make the rare "
+                         "class class 1 to read them for it.")
         if imbalanced and positives > 0:
             pos_weight = round(float(negatives / positives), 4)
-            notes.append(f"Imbalance {report.imbalance_ratio:g}:1: pos_weight = negatives/positives = "
-                         f"{negatives:.0f}/{positives:.0f} = {pos_weight:g}.")
+            notes.append(f"Imbalance {num(report.imbalance_ratio)}:1: pos_weight = negatives/positives = "
+                         f"{negatives:.0f}/{positives:.0f} = {num(pos_weight)}.")
+            notes.append(_threshold_note(pos_weight))
     elif report.task == "multilabel":
         spec = get("binary_cross_entropy_with_logits")
         units, target, metrics, threshold = report.n_classes, "multi_hot", _MULTILABEL_METRICS, 0.5
@@ -108,11 +148,18 @@ def recommend(report: LabelReport) -> Recommendation:
         if report.single_label_share >= 0.99:
             notes.append(f"{report.single_label_share:.1%} of rows have exactly one label: softmax + "
                          "`categorical_cross_entropy_with_logits` fits if the rest are errors.")
+        density = report.label_cardinality / max(report.n_classes, 1)
+        if density < RARE_POSITIVES:
+            metrics = _RARE_MULTILABEL_METRICS
+            notes.append(f"Labels are sparse ({density:.1%} of the entries are positive): average_precision_macro "
+                         "(PR-AUC) and F1 come first; predicting no label at all already has a hamming_loss of "
+                         f"{num(density)}.")
         if imbalanced:
             negatives = report.n_samples - counts
             pos_weight = _round(np.where(counts > 0, negatives / np.maximum(counts, 1), 1.0))
-            notes.append(f"Rare labels (up to {report.imbalance_ratio:g} negatives per positive): per-label pos_weight = "
-                         "negatives/positives" + ("; labels that never occur get 1.0." if (counts == 0).any() else "."))
+            notes.append(f"Rare labels (up to {num(report.imbalance_ratio)} negatives per positive): per-label "
+                         "pos_weight = negatives/positives" + ("; labels that never occur get 1.00." if (counts == 0).any() else "."))
+            notes.append(_threshold_note(pos_weight))
     elif report.task == "multioutput":
         spec = get("sparse_categorical_cross_entropy_with_logits")
         units, target, metrics = int(sum(report.output_classes)), "index", _single_label_metrics(min(report.output_classes))
@@ -139,8 +186,8 @@ def recommend(report: LabelReport) -> Recommendation:
             y = np.repeat(np.flatnonzero(present), counts[present].astype(np.int64))
             weights[present] = compute_class_weight("balanced", classes=np.flatnonzero(present), y=y)
             class_weight = _round(weights)
-            notes.append(f"Imbalance {report.imbalance_ratio:g}:1: class_weight 'balanced' = n_samples / "
-                         f"(n_classes * count), from {min(class_weight):g} to {max(class_weight):g}.")
+            notes.append(f"Imbalance {num(report.imbalance_ratio)}:1: class_weight 'balanced' = n_samples / "
+                         f"(n_classes * count), from {num(min(class_weight))} to {num(max(class_weight))}.")
     if report.task not in spec.tasks and report.task != "multioutput":
         raise ConfigError(f"registry entry {spec.name!r} does not list task {report.task!r}")
     if report.encoding == "signed_binary":

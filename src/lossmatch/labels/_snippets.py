@@ -1,10 +1,14 @@
 """Ready-to-paste PyTorch and Keras code for a recommendation, with its exact numbers.
 
 Each snippet expects ``in_features`` (the width of the layer before the head) to be defined, builds the head,
-and defines the loss; the tests execute them.
+and defines the loss; the tests execute them. Labels the loss cannot take as they are (1-based, with gaps,
+{-1, 1}) get a ``to_targets`` function that does the mapping the notes describe; labels held as strings are
+mapped by :func:`lossmatch.labels.encode`, which the comments name with what it returns.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 from lossmatch.labels._infer import LabelReport
 from lossmatch.labels._recommend import Recommendation
@@ -19,8 +23,60 @@ def _floats(values: tuple[float, ...] | float) -> str:
     return repr(float(values))
 
 
+MAX_LISTED_CLASSES = 50  # more classes than this are mapped with lossmatch.labels.encode, not a literal list
+
+
 def snippets(report: LabelReport, rec: Recommendation) -> dict[str, str]:
     return {"pytorch": _pytorch(report, rec), "keras": _keras(report, rec)}
+
+
+def _mapping(report: LabelReport, rec: Recommendation) -> str | None:
+    """``one_based``, ``sorted_lookup``, ``signed`` or ``encode`` (strings) when the labels need mapping first."""
+    if report.encoding in ("string", "delimited", "label_sets"):
+        return "encode"
+    if report.task not in ("binary", "multiclass") or rec.target not in ("index", "binary"):
+        return None
+    if report.encoding == "signed_binary":
+        return "signed"
+    if report.encoding != "index":
+        return None
+    classes = [int(c) for c in report.classes]
+    if classes == list(range(len(classes))):
+        return None
+    if classes == list(range(1, len(classes) + 1)):
+        return "one_based"
+    return "sorted_lookup" if len(classes) <= MAX_LISTED_CLASSES else "encode"
+
+
+def _encode_comment(report: LabelReport) -> list[str]:
+    held = "label sets" if report.task == "multilabel" else "strings" if report.encoding == "string" else "labels"
+    returns = ("an int64 0/1 matrix (N, C), one column per label" if report.task == "multilabel" else
+               "int64 class indices 0..C-1")
+    text = (f"y holds {held}: lossmatch.labels.encode(y, report) returns {returns} in the order of report.classes, "
+            "where report = lossmatch.labels.infer(y) (or lossmatch.labels.advise(path))")
+    return ["# " + line for line in textwrap.wrap(text, 110)]
+
+
+def _to_targets(report: LabelReport, rec: Recommendation, torch: bool) -> list[str]:
+    """Lines defining ``to_targets(y)`` (labels as in the file -> what the loss takes), or none."""
+    mapping = _mapping(report, rec)
+    if mapping in (None, "encode"):
+        return []
+    k = report.n_classes
+    encode = "the same as lossmatch.labels.encode(y, report) returns"
+    if mapping == "one_based":
+        why, body = f"labels 1..{k} as in the file -> class indices 0..{k - 1} ({encode})", "y - 1"
+    elif mapping == "signed":
+        why, body = f"labels {{-1, 1}} -> the targets {{0, 1}} ({encode})", "(y + 1) // 2"
+    else:
+        why, body = (f"labels {list(report.classes)} -> their positions 0..{k - 1} in sorted order ({encode})",
+                     "torch.searchsorted(classes, y)" if torch else "np.searchsorted(classes, y)")
+    lines = []
+    if mapping == "sorted_lookup":
+        lines.append(f"classes = {'torch.tensor' if torch else 'np.array'}({[int(c) for c in report.classes]})")
+    y = "y.long()" if torch else "np.asarray(y, dtype=np.int64)"
+    lines += ["", "def to_targets(y):", f"    # {why}", f"    y = {y}", f"    return {body}"]
+    return lines
 
 
 def _pytorch(report: LabelReport, rec: Recommendation) -> str:
@@ -47,11 +103,20 @@ def _pytorch(report: LabelReport, rec: Recommendation) -> str:
         options.append("pos_weight=pos_weight")
     squeeze = ".squeeze(-1)" if rec.output_units == 1 else ""
     cast = ".long()" if rec.target == "index" else ".float()"
-    call = ", ".join([f"logits{squeeze}", f"target{cast}", *options])
-    lines += ["", "def loss_fn(logits, target):", f"    # target: {rec.label_format}", f"    return lossmatch.{rec.loss}({call})"]
+    mapped = _to_targets(report, rec, torch=True)
+    lines += mapped
+    target = f"to_targets(target){cast}" if mapped else f"target{cast}"
+    call = ", ".join([f"logits{squeeze}", target, *options])
+    comment = (f"    # target: the labels as in the file; to_targets makes them {rec.label_format}" if mapped else
+               f"    # target: {rec.label_format}")
+    lines += [""] + (_encode_comment(report) if _mapping(report, rec) == "encode" else [])
+    lines += ["def loss_fn(logits, target):", comment, f"    return lossmatch.{rec.loss}({call})"]
     if rec.threshold is not None:
         prob = "torch.sigmoid(logits)"
-        lines += ["", "def predict(logits):", f"    return ({prob} > {rec.threshold:g}).long()"]
+        why = ("  # pos_weight moves the best threshold: choose it on validation data" if rec.pos_weight is not None
+               else "")
+        lines += ["", f"def predict(logits, threshold={rec.threshold:g}):{why}",
+                  f"    return ({prob} > threshold).long()  # 0/1, one column per output"]
     return "\n".join(lines) + "\n"
 
 
@@ -74,10 +139,19 @@ def _keras(report: LabelReport, rec: Recommendation) -> str:
               f"logits = keras.layers.Dense({rec.output_units})(inputs)  # no activation: from_logits=True applies {rec.activation}",
               "model = keras.Model(inputs, logits)",
               f"model.compile(optimizer='adam', loss={loss})"]
+    mapped = _to_targets(report, rec, torch=False)
+    if mapped:
+        lines[:1] = ["import keras", "import numpy as np"]
+        lines += mapped + [""]
+    y = "to_targets(y)" if mapped else "y"
+    about = f"y: the labels as in the file; to_targets(y): {rec.label_format}" if mapped else f"y: {rec.label_format}"
+    if _mapping(report, rec) == "encode":
+        lines += _encode_comment(report)
+        about = f"y = lossmatch.labels.encode(y, report), {rec.label_format}"
     if rec.class_weight is not None:
-        weights = ", ".join(f"{i}: {w:g}" for i, w in enumerate(rec.class_weight))
+        weights = ", ".join(f"{i}: {w!r}" for i, w in enumerate(rec.class_weight))
         lines.append(f"class_weight = {{{weights}}}")
-        lines.append("# model.fit(x, y, class_weight=class_weight)  # y: " + rec.label_format)
+        lines.append(f"# model.fit(x, {y}, class_weight=class_weight)  # {about}")
     else:
-        lines.append("# model.fit(x, y)  # y: " + rec.label_format)
+        lines.append(f"# model.fit(x, {y})  # {about}")
     return "\n".join(lines) + "\n"

@@ -89,8 +89,9 @@ def evaluate(target: Any, scores: Any, *, task: str | None = None, input_kind: s
 
     Returns:
         single-label: ``top1_accuracy``, ``top5_accuracy`` (C > k), ``binary_accuracy``, ``f1_macro``,
-        ``precision_macro``, ``recall_macro``, ``log_loss``, ``ece`` (top-label; of P(class 1) for binary tasks) and for binary tasks also
-        ``f1`` and ``roc_auc``; multilabel: ``exact_match``, ``hamming_loss``, ``binary_accuracy``, ``f1_micro``,
+        ``precision_macro``, ``recall_macro``, ``log_loss``, ``ece`` (top-label; of P(class 1) for binary tasks) and
+        for binary tasks also ``f1``, ``roc_auc`` and ``average_precision`` (PR-AUC), all of class 1; multilabel:
+        ``exact_match``, ``hamming_loss``, ``binary_accuracy``, ``f1_micro``,
         ``f1_macro``, ``average_precision_macro`` and ``roc_auc_macro`` (over labels with both classes in
         ``target``; NaN when none), ``log_loss`` (mean per-label BCE), ``ece`` (pooled over labels).
     """
@@ -140,7 +141,9 @@ def _single_label(target: np.ndarray, probs: np.ndarray, task: str, threshold: f
     result.update(f1_macro=f1, precision_macro=precision, recall_macro=recall)
     if task == "binary" and n_classes == 2:
         result["f1"] = metrics.f1_score(target, predicted, zero_division=0)
-        result["roc_auc"] = metrics.roc_auc_score(target, full[:, 1]) if len(np.unique(target)) == 2 else float("nan")
+        both = len(np.unique(target)) == 2
+        result["roc_auc"] = metrics.roc_auc_score(target, full[:, 1]) if both else float("nan")
+        result["average_precision"] = metrics.average_precision_score(target, full[:, 1]) if both else float("nan")
     result["log_loss"] = -np.mean(np.log(np.clip(full[np.arange(len(target)), target], _EPS, 1.0)))
     if n_classes == 2 and task == "binary":  # P(class 1) against the observed frequency of class 1
         result["ece"] = expected_calibration_error(target, full[:, 1], task="binary")
