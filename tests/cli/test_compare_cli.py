@@ -52,6 +52,8 @@ def test_text_table_and_no_report(tmp_path):
     (["breast_cancer", "--executor", "ray", "--ray-address", "nonsense"], "HOST:PORT"),
     (["breast_cancer", "--validation-split", "1.5"], "validation_split"),
     (["missing.csv"], "no such file"),
+    (["breast_cancer", "--seeds", "99999999999999999999"], "`seeds` to be an integer in [2, 1000]"),
+    (["breast_cancer", "--hidden", "100000"], "layer widths in [1, 8192]"),
     (["cut.npz", "--labels", "y.npy"], "`features` to be a valid NPZ archive"),
     (["x.npy", "--labels", "cut.npz"], "`labels` to be a valid NPZ archive"),
 ])

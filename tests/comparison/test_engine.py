@@ -8,7 +8,7 @@ import torch
 from sklearn import metrics as skm
 
 from lossmatch.comparison.datasets import load_dataset
-from lossmatch.comparison.engine import (TrainConfig, _history_metric, _StackedMLP, batch_order, initial_parameters,
+from lossmatch.comparison.engine import (TrainConfig, _history_metric, _StackedMLP, batch_orders, initial_parameters,
                                          pairing_loss, train_batched, train_sequential)
 from lossmatch import registry
 
@@ -59,7 +59,8 @@ def test_stacked_mlp_backward_equals_autograd_of_each_model():
 def test_paired_design_shares_initial_weights_and_order_per_seed():
     assert all(torch.equal(a, b) for (a, _), (b, _) in zip(initial_parameters(3, [5, 4, 2]), initial_parameters(3, [5, 4, 2])))
     assert not torch.equal(initial_parameters(3, [5, 4, 2])[0][0], initial_parameters(4, [5, 4, 2])[0][0])
-    assert torch.equal(batch_order(1, 50, 2), batch_order(1, 50, 2))
+    first, again = batch_orders(1, 50), batch_orders(1, 50)
+    assert all(torch.equal(next(first), next(again)) for _ in range(3))
     # zero epochs of difference: with lr ~ 0, every pairing of a seed predicts from the same initial model
     data = load_dataset("breast_cancer")
     runs = train_batched(data, [("softmax+cce", 0), ("softmax+bce", 0)], TrainConfig(hidden=(8,), epochs=1, lr=1e-12))
@@ -149,3 +150,22 @@ def test_early_stopping_restores_the_best_weights():
     # the same split and schedule, stopped by hand at the best epoch (patience so large it never triggers)
     same = train_batched(data, job, TrainConfig(hidden=(16,), epochs=run.extra["best_epoch"], patience=1000))[0]
     assert run.metrics == pytest.approx(same.metrics, abs=1e-6)
+
+
+@pytest.mark.parametrize("train", [train_batched, train_sequential])
+def test_epoch_state_is_drawn_as_epochs_run_not_up_front(monkeypatch, train):
+    """100,000 epochs asked for, early stopping after a few: one permutation per seed and epoch run, no more."""
+    calls = []
+    randperm = torch.randperm
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return randperm(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "randperm", counted)
+    data = load_dataset("breast_cancer")
+    runs = train(data, [("softmax+cce", 0), ("softmax+cce", 1)], TrainConfig(hidden=(4,), epochs=100_000, patience=1,
+                                                                         lr=1e-12))
+    ran = [run.extra["epochs_run"] for run in runs]
+    assert max(ran) < 50 and len(calls) <= sum(ran) + 2 * max(ran)
+    assert all(len(run.history["loss"]) == epochs for run, epochs in zip(runs, ran))

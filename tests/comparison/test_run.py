@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -96,11 +97,21 @@ def test_report_escapes_user_strings_and_renders(tmp_path):
     (dict(pairings=["softmax+mse"]), "pairing name"),
     (dict(seeds=1), "intervals need two seeds"),
     (dict(engine="gpu"), "batched, sequential"),
+    (dict(epochs=99999999999999999999), "`epochs` to be an integer in [1, 100000], but got 99999999999999999999"),
+    (dict(seeds=10**20), "`seeds` to be an integer in [2, 1000]"),
+    (dict(batch_size=10**12), "`batch_size` to be an integer in [1, 1000000]"),
+    (dict(hidden=(10**6,)), "layer widths in [1, 8192]"),
+    (dict(hidden=(8,) * 17), "at most 16 layer widths"),
+    (dict(lr=float("nan")), "learning rate in (0, 10)"),
+    (dict(label_smoothing=float("nan")), "`label_smoothing` to be in [0, 1)"),
+    (dict(patience=10**9), "`patience` to be a number of epochs in [0, 100000]"),
+    (dict(models_per_task=10**9), "`models_per_task` to be an integer in [1, 100000]"),
+    (dict(epochs=True), "`epochs` to be an integer"),
 ])
 def test_bad_configuration_is_one_line(kwargs, words):
     arguments = dict(datasets=["breast_cancer"], **FAST)
     arguments.update(kwargs)
-    with pytest.raises(ConfigError, match=words):
+    with pytest.raises(ConfigError, match=re.escape(words)):
         lossmatch.compare(arguments.pop("datasets"), **arguments)
 
 

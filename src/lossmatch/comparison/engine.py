@@ -19,6 +19,7 @@ import dataclasses
 import math
 import time
 import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -188,10 +189,12 @@ def initial_parameters(seed: int, sizes: list[int]) -> list[tuple[torch.Tensor, 
     return layers
 
 
-def batch_order(seed: int, n: int, epochs: int) -> torch.Tensor:
-    """The row order of every epoch for ``seed``: ``(epochs, n)``."""
+def batch_orders(seed: int, n: int) -> Iterator[torch.Tensor]:
+    """The row order of each epoch for ``seed``, one ``(n,)`` permutation per ``next()``: drawn as epochs run,
+    so nothing is held for epochs that never run (early stopping) or would not fit in memory."""
     generator = torch.Generator().manual_seed(10_000 + seed)
-    return torch.stack([torch.randperm(n, generator=generator) for _ in range(epochs)])
+    while True:
+        yield torch.randperm(n, generator=generator)
 
 
 def activate(pairing: registry.Pairing, logits: torch.Tensor) -> torch.Tensor:
@@ -259,18 +262,23 @@ def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torc
             curve, per_label = metrics.reliability_curve(dataset.y_test, full, task=task), None
         if stopping is not None:
             extra.update(epochs_run=ran[m], best_epoch=int(stopping.best_epoch[m]) + 1,
-                         best_val_loss=float(stopping.best[m]), history_val_loss=history["val_loss"][m, :ran[m]].tolist())
+                         best_val_loss=float(stopping.best[m]), history_val_loss=history["val_loss"][m][:ran[m]])
         results.append(RunResult(
             dataset=dataset.name, pairing=pairing, seed=seed, metrics=scores,
-            history={"loss": history["loss"][m, :ran[m]].tolist(),
-                     main_metric(dataset.task): history["main"][m, :ran[m]].tolist()},
+            history={"loss": history["loss"][m][:ran[m]], main_metric(dataset.task): history["main"][m][:ran[m]]},
             reliability=curve, per_label_f1=per_label, output_units=int(p.shape[1]), config=config.to_dict(),
             engine=engine, seconds=seconds / len(jobs), extra=extra))
     return results
 
 
-def _history(models: int, epochs: int) -> dict[str, np.ndarray]:
-    return {key: np.zeros((models, epochs)) for key in ("loss", "main", "val_loss")}
+def _history(models: int) -> dict[str, list[list[float]]]:
+    """Per curve and model, one value per epoch, appended as epochs run (never allocated up front)."""
+    return {key: [[] for _ in range(models)] for key in ("loss", "main", "val_loss")}
+
+
+def _record(curves: list[list[float]], models: Sequence[int], values: torch.Tensor) -> None:
+    for m, value in zip(models, values.tolist()):
+        curves[m].append(value)
 
 
 # ------------------------------------------------------------------------------------------- engines
@@ -293,11 +301,10 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
     init = {s: initial_parameters(s, sizes) for s in seeds}
     mlp = _StackedMLP([init[s] for _, s in ordered])
     optimizer = _adam([mlp.flat], config.lr)
-    orders = {s: batch_order(s, n, config.epochs) for s in seeds}
-    model_orders = torch.stack([orders[s] for _, s in ordered])  # (M, epochs, n)
+    orders = {s: batch_orders(s, n) for s in seeds}
     groups = _groups(ordered, dataset)
     counts = [len(members) for _, members, _ in groups]
-    history = _history(models, config.epochs)
+    history = _history(models)
     stopping = _EarlyStopping(models, config.patience) if validation is not None else None
     scales: dict[tuple[int, ...], torch.Tensor] = {}
 
@@ -322,7 +329,8 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
         warnings.simplefilter("ignore", LossInputWarning)  # the mismatches are deliberate
         for epoch in range(config.epochs):
             epoch_terms = []  # each step's unreduced losses, averaged once at the end of the epoch
-            epoch_rows = model_orders[:, epoch]
+            order = {s: next(rows) for s, rows in orders.items()}
+            epoch_rows = torch.stack([order[s] for _, s in ordered])  # (M, n)
             for begin in range(0, n, config.batch_size):
                 rows = epoch_rows[:, begin:begin + config.batch_size]  # (M, B)
                 flat_rows = rows.reshape(-1)
@@ -336,11 +344,11 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
                 epoch_terms.append(terms)
             with torch.no_grad():
                 # Keras' epoch loss: the mean of the batch losses weighted by batch size = the mean over the epoch's rows
-                history["loss"][layout, epoch] = torch.cat([_per_model(torch.cat(steps, dim=1), 1) for steps in zip(*epoch_terms)]).numpy()
-                history["main"][layout, epoch] = _test_metric(mlp.forward(everyone(x_test)), groups, y_test, dataset.task).numpy()
+                _record(history["loss"], layout, torch.cat([_per_model(torch.cat(steps, dim=1), 1) for steps in zip(*epoch_terms)]))
+                _record(history["main"], layout, _test_metric(mlp.forward(everyone(x_test)), groups, y_test, dataset.task))
                 if stopping is not None:
                     val_loss = losses(mlp.forward(everyone(validation[0])), everyone(validation[1]))
-                    history["val_loss"][layout, epoch] = val_loss.numpy()
+                    _record(history["val_loss"], layout, val_loss)
                     stopping.update(epoch, val_loss, mlp.tensors)
                     if stopping.done:
                         break
@@ -462,7 +470,7 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
     y_train, y_test = targets(dataset, dataset.y_train), targets(dataset, dataset.y_test)
     n = len(x_train)
     sizes = [x_train.shape[1], *config.hidden, dataset.n_classes]
-    history = _history(len(jobs), config.epochs)
+    history = _history(len(jobs))
     stopping = _EarlyStopping(len(jobs), config.patience) if validation is not None else None
     probs = []
     with warnings.catch_warnings():
@@ -471,24 +479,26 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
             pairing, units = registry.pairing(name), output_units(name, dataset)
             model = _module(initial_parameters(seed, sizes), units)
             optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-            order = batch_order(seed, n, config.epochs)
+            order = batch_orders(seed, n)
             best_state, best, wait = None, math.inf, 0
             for epoch in range(config.epochs):
                 total = 0.0
+                epoch_rows = next(order)
                 for begin in range(0, n, config.batch_size):
-                    rows = order[epoch, begin:begin + config.batch_size]
+                    rows = epoch_rows[begin:begin + config.batch_size]
                     loss = pairing_loss(pairing, model(x_train[rows]), _unit_target(y_train[rows], units), config.label_smoothing)
                     optimizer.zero_grad(set_to_none=True)
                     loss.backward()
                     optimizer.step()
                     total += float(loss.detach()) * len(rows)
-                history["loss"][m, epoch] = total / n
+                history["loss"][m].append(total / n)
                 with torch.no_grad():
-                    history["main"][m, epoch] = float(_history_metric(activate(pairing, model(x_test)).unsqueeze(0), y_test, dataset.task)[0])
+                    history["main"][m].append(float(_history_metric(activate(pairing, model(x_test)).unsqueeze(0), y_test,
+                                                                      dataset.task)[0]))
                     if stopping is not None:
                         val_loss = float(pairing_loss(pairing, model(validation[0]), _unit_target(validation[1], units),
                                                       config.label_smoothing))
-                        history["val_loss"][m, epoch] = val_loss
+                        history["val_loss"][m].append(val_loss)
                         if val_loss < best:
                             best, wait = val_loss, 0
                             best_state = {k: v.clone() for k, v in model.state_dict().items()}

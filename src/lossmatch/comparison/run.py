@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -118,6 +119,26 @@ def resolve_datasets(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# Accepted ranges of the training options: wide enough for any real study, narrow enough that a typo
+# (--epochs 99999999999999999999) is an error line rather than hours of work or the OOM killer.
+MAX_SEEDS = 1_000
+MAX_EPOCHS = 100_000
+MAX_BATCH_SIZE = 1_000_000
+MAX_WIDTH = 8_192
+MAX_LAYERS = 16
+MAX_MODELS_PER_TASK = 100_000
+
+
+def _int_in(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _number_in(value: Any, low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return (low < value if low_open else low <= value) and (value < high if high_open else value <= high)
+
+
 def _check(pairings: Sequence[str], seeds: int, engine: str, *, epochs: int, hidden: Sequence[int], batch_size: int,
            lr: float, label_smoothing: float, patience: int, validation_split: float) -> None:
     for name in pairings:
@@ -125,15 +146,17 @@ def _check(pairings: Sequence[str], seeds: int, engine: str, *, epochs: int, hid
     if not pairings:
         raise ConfigError(expected("pairings", f"name at least one of {', '.join(PAIRING_NAMES)}", "none"))
     checks = [
-        ("seeds", isinstance(seeds, int) and seeds >= 2, "be an integer >= 2 (intervals need two seeds)", seeds),
-        ("epochs", isinstance(epochs, int) and epochs >= 1, "be a positive integer", epochs),
-        ("batch_size", isinstance(batch_size, int) and batch_size >= 1, "be a positive integer", batch_size),
-        ("lr", isinstance(lr, (int, float)) and 0 < lr < 10, "be a learning rate in (0, 10)", lr),
-        ("hidden", all(isinstance(h, int) and h >= 1 for h in hidden), "list positive layer widths", list(hidden)),
+        ("seeds", _int_in(seeds, 2, MAX_SEEDS), f"be an integer in [2, {MAX_SEEDS}] (intervals need two seeds)", seeds),
+        ("epochs", _int_in(epochs, 1, MAX_EPOCHS), f"be an integer in [1, {MAX_EPOCHS}]", epochs),
+        ("batch_size", _int_in(batch_size, 1, MAX_BATCH_SIZE), f"be an integer in [1, {MAX_BATCH_SIZE}]", batch_size),
+        ("lr", _number_in(lr, 0, 10, low_open=True, high_open=True), "be a learning rate in (0, 10)", lr),
+        ("hidden", len(hidden) <= MAX_LAYERS and all(_int_in(h, 1, MAX_WIDTH) for h in hidden),
+         f"list at most {MAX_LAYERS} layer widths in [1, {MAX_WIDTH}]", list(hidden)),
         ("engine", engine in ENGINES, f"be one of {', '.join(ENGINES)}", engine),
-        ("label_smoothing", isinstance(label_smoothing, (int, float)) and 0 <= label_smoothing < 1, "be in [0, 1)", label_smoothing),
-        ("patience", isinstance(patience, int) and patience >= 0, "be a number of epochs >= 0 (0: no early stopping)", patience),
-        ("validation_split", isinstance(validation_split, (int, float)) and 0 < validation_split < 1, "be in (0, 1)",
+        ("label_smoothing", _number_in(label_smoothing, 0, 1, high_open=True), "be in [0, 1)", label_smoothing),
+        ("patience", _int_in(patience, 0, MAX_EPOCHS), f"be a number of epochs in [0, {MAX_EPOCHS}] (0: no early stopping)",
+         patience),
+        ("validation_split", _number_in(validation_split, 0, 1, low_open=True, high_open=True), "be in (0, 1)",
          validation_split),
     ]
     for name, ok, rule, got in checks:
@@ -224,8 +247,8 @@ def compare(
         _check(pairings, seeds, engine, **merged)
         floats = {key: float(merged[key]) for key in ("lr", "label_smoothing", "validation_split")}
         configs[setting_label(values)] = TrainConfig(**{**merged, **floats})
-    if models_per_task is not None and (not isinstance(models_per_task, int) or models_per_task < 1):
-        raise ConfigError(expected("models_per_task", "be a positive integer", repr(models_per_task)))
+    if models_per_task is not None and not _int_in(models_per_task, 1, MAX_MODELS_PER_TASK):
+        raise ConfigError(expected("models_per_task", f"be an integer in [1, {MAX_MODELS_PER_TASK}]", repr(models_per_task)))
     loaded = [load_dataset(spec, labels=labels, label_sep=label_sep, no_split=no_split) for spec in resolve_datasets(datasets)]
     names = [d.name for d in loaded]
     if len(set(names)) != len(names):
