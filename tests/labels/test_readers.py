@@ -259,7 +259,6 @@ def test_mulan_scene_is_nearly_multiclass_but_not_99():
     ("binary.txt", b"ab\x00cd\n", "NUL"),
     ("ragged.csv", b"a,b\n1,0\n1\n", "readable CSV"),
     ("nan.csv", b"y\n1\n\n2\nNaN\n", "every row"),
-    ("blank.txt", b"1\n\n2\n", "empty line"),
     ("bad.jsonl", b'["a"]\n{oops\n', "invalid JSON"),
     ("nulls.jsonl", b'1\nnull\n', "every line"),
     ("bad.npy", b"not a numpy file at all", "NPY"),

@@ -126,3 +126,15 @@ def test_pandas_nan_in_a_tag_column_is_an_empty_set():
     values = np.array(["a|b", None, "b", float("nan"), "a", "a|b", "b|a"] * 3, dtype=object)
     report = infer(values)
     assert report.task == "multilabel" and encode(values, report)[1].tolist() == [0, 0]
+
+
+def test_blank_lines_of_a_text_file_are_rows(tmp_path):
+    from lossmatch.labels import advise, read_labels
+
+    (tmp_path / "numbers.txt").write_text("1\n\n2\n1\n")
+    assert read_labels(tmp_path / "numbers.txt").tolist() == ["1", "", "2", "1"]
+    with pytest.raises(DataError, match=r"1 empty value\(s\) in row 2"):
+        advise(tmp_path / "numbers.txt")
+    (tmp_path / "sets.txt").write_text("1,3\n\n2\n3,1\n1\n2,3\n")
+    report = advise(tmp_path / "sets.txt", label_sep=",")
+    assert (report.task, report.classes, report.encoding) == ("multilabel", (1, 2, 3), "delimited")

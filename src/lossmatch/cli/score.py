@@ -83,7 +83,7 @@ def read_target(path: Path, *, column: list[str] | None = None, label_sep: str |
     from lossmatch.errors import DataError
     from lossmatch.labels import encode, infer, read_labels
 
-    raw = read_labels(path, column=(column[0] if column and len(column) == 1 else column), label_sep=label_sep)
+    raw = read_labels(path, column=(column[0] if column and len(column) == 1 else column))
     if isinstance(raw, np.ndarray) and raw.dtype.kind in "biuf":
         if raw.ndim == 2 and raw.shape[1] == 1:
             raw = raw[:, 0]

@@ -209,7 +209,7 @@ def _from_files(features: Path, labels: Path, test_size: float, seed: int, *, la
     from lossmatch.labels import read_labels_named
 
     x, feature_names = _read_features(features)
-    y, label_names = read_labels_named(labels, label_sep=label_sep)
+    y, label_names = read_labels_named(labels)
     return _finish(features.stem, x, y, label_names, feature_names, f"{features} + {labels}", test_size, seed,
                    label_sep=label_sep, no_split=no_split)
 

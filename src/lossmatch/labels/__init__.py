@@ -42,8 +42,7 @@ def advise(
     notes: tuple[str, ...] = ()
     if isinstance(labels_or_path, (str, os.PathLike)):
         source = os.fspath(labels_or_path)
-        y, names, notes = read_labels_noted(labels_or_path, column=column, label_sep=label_sep, labels_last=labels_last,
-                                            xml=xml)
+        y, names, notes = read_labels_noted(labels_or_path, column=column, labels_last=labels_last, xml=xml)
     else:
         source, y = "<array>", labels_or_path
         names = [str(c) for c in y.columns] if getattr(y, "ndim", 1) == 2 and hasattr(y, "columns") else None

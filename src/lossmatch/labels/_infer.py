@@ -27,6 +27,7 @@ __all__ = ["LabelReport", "encode", "infer", "to_numpy"]
 MAX_LISTED = 50
 NEARLY_SINGLE_LABEL = 0.99
 PROXY_MIN_SIZE = 1_000_000
+DISTINCT_WARNING_ROWS = 20  # string labels all distinct over at least this many rows are no classes
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,9 @@ def _infer_single(y: np.ndarray, source: str, sk_type: str, num_classes: int | N
     task = "binary" if len(classes) == 2 else "multiclass"
     if encoding == "string":
         evidence.append(f"string labels: {len(classes)} classes in sorted order {show_values(classes.tolist())}")
+        if len(classes) == y.size >= DISTINCT_WARNING_ROWS:
+            evidence.append(f"every one of the {y.size} rows has its own value: these read as identifiers or text, "
+                            "not class labels; is this the label column (--column)?")
     evidence.append(f"one label per row: {task} ({len(classes)} classes)")
     return LabelReport(source, int(y.size), task, encoding, len(classes), tuple(_jsonable(c) for c in classes.tolist()),
                        tuple(int(c) for c in counts), _ratio(counts), 1.0, 1.0, sk_type, tuple(evidence))

@@ -411,10 +411,8 @@ def _read_text(file: Path, label_sep: str | None) -> np.ndarray | list[list[Any]
         numbers = np.array([float(v) for v in filled])
     except ValueError:
         return np.array(values, dtype=str)
-    if len(filled) < len(values):
-        empty = [i + 1 for i, v in enumerate(values) if not v]
-        raise DataError(expected("labels", "have one label per line", f"{len(empty)} empty line(s) in '{file.name}' "
-                                 f"(first: line {empty[0]})"))
+    if len(filled) < len(values):  # rows without labels, or missing labels: infer tells them apart
+        return np.array(values, dtype=str)
     if np.isnan(numbers).any():
         raise DataError(expected("labels", "have a label on every line", f"NaN in '{file.name}'"))
     return numbers.astype(np.int64) if np.all(numbers == np.round(numbers)) and np.all(np.isfinite(numbers)) else numbers
