@@ -97,3 +97,24 @@ def test_ray_executor_without_ray_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # as if ray were not installed
     with pytest.raises(ConfigError, match=r"pip install 'lossmatch\[ray\]'"):
         make_executor("ray")
+
+
+@pytest.mark.parametrize("out, words", [
+    ("file", "Expected `--out` to be a writable directory, but got 'file', which is a file."),
+    ("file/report", "Expected `--out` to be a writable directory, but got 'file/report', under the file 'file'."),
+])
+def test_unwritable_out_is_found_before_any_dataset_is_read(capsys, tmp_path, monkeypatch, out, words):
+    import lossmatch.comparison.run as run
+    from lossmatch.cli import main
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("a dataset was read before --out was checked")
+
+    monkeypatch.setattr(run, "load_dataset", no_work)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SystemExit) as done:
+        main(["compare", "digits", "--out", out])
+    assert done.value.code == 2
+    assert capsys.readouterr().err == f"lossmatch: error: {words}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]

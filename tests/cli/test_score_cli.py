@@ -132,6 +132,13 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, args, words):
     assert len(err.strip().splitlines()) == 1 and "Usage" not in err
 
 
+def test_unwritable_plot_is_found_before_the_inputs_are_read(capsys, tmp_path):
+    (tmp_path / "file").write_text("x")
+    code, out, err = _run(capsys, tmp_path / "missing.npy", tmp_path / "missing.npy", "--plot", tmp_path / "file" / "r.png")
+    assert code == 2 and out == ""
+    assert err == f"lossmatch: error: Expected `--plot` to be a writable file, but got '{tmp_path}/file/r.png', under the file '{tmp_path}/file'.\n"
+
+
 def test_entry_point_in_a_subprocess(tmp_path):
     _bad_files(tmp_path)
     env = {**os.environ, "LOSSMATCH_DEBUG": "0"}

@@ -90,10 +90,12 @@ def register(app: typer.Typer) -> None:
         json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
     ) -> None:
         """Train every pairing on every dataset for several seeds; compare each with the matched pairing."""
+        from lossmatch._io import check_writable
         from lossmatch.comparison import compare
         from lossmatch.comparison.datasets import DEFAULT, SUITES
         from lossmatch.comparison.distributed import make_executor
 
+        check_writable(out, "--out")
         for name in suite or []:
             if name not in SUITES:
                 raise ConfigError(expected("--suite", f"be one of {', '.join(SUITES)}", repr(name)))

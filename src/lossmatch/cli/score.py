@@ -44,8 +44,11 @@ def register(app: typer.Typer) -> None:
         json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
     ) -> None:
         """Score predictions against labels: task-fitting metrics, calibration before/after temperature, warnings."""
+        from lossmatch._io import check_writable
         from lossmatch.metrics import score
 
+        if plot is not None:
+            check_writable(plot, "--plot", kind="file")
         target = read_target(labels, column=list(column) if column else None, label_sep=label_sep, no_split=no_split)
         scores = read_scores(predictions, column=list(pred_column) if pred_column else None)
         report = score(target, scores, task=task.value if task else None, input_kind=input_kind.value,

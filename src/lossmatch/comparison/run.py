@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lossmatch import registry
-from lossmatch._io import atomic_write_text
+from lossmatch._io import atomic_write_text, check_writable
 from lossmatch._messages import expected
 from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
 from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
@@ -249,6 +249,8 @@ def compare(
         configs[setting_label(values)] = TrainConfig(**{**merged, **floats})
     if models_per_task is not None and not _int_in(models_per_task, 1, MAX_MODELS_PER_TASK):
         raise ConfigError(expected("models_per_task", f"be an integer in [1, {MAX_MODELS_PER_TASK}]", repr(models_per_task)))
+    if out is not None:
+        check_writable(out, "out")  # before any dataset is read or model trained
     loaded = [load_dataset(spec, labels=labels, label_sep=label_sep, no_split=no_split) for spec in resolve_datasets(datasets)]
     names = [d.name for d in loaded]
     if len(set(names)) != len(names):
