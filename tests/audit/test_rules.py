@@ -372,6 +372,17 @@ FIRES = [
     """, id="LM011-keras-loss-class-not-instance-activation-ref"),
     # ------------------------------------------------------------------ LM012 multi-unit sigmoid BCE, single-label data
     pytest.param("LM012", """
+        import tensorflow as tf
+        from tensorflow.examples.tutorials.mnist import input_data
+
+        mnist = input_data.read_data_sets("MNIST_data/", one_hot=True)
+        x = tf.placeholder(tf.float32, [None, 784])
+        y = tf.placeholder(tf.float32, [None, 10])
+        hidden = tf.layers.dense(x, 128, activation=tf.nn.relu)
+        logits = tf.layers.dense(hidden, 10)
+        loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits))  # <-
+    """, id="LM012-tf1-mnist-tutorial-reader-sigmoid-cross-entropy"),
+    pytest.param("LM012", """
         import torch
         import torch.nn as nn
         import torch.nn.functional as F
@@ -929,6 +940,37 @@ QUIET = [
         mixed = torch.bmm(F.softmax(scores, dim=-1), hidden_states)
         loss = loss + F.cross_entropy(mixed.squeeze(1), labels)
     """, (), id="LM001-quiet-softmax-attention-over-features"),
+    pytest.param("LM012", """
+        import tensorflow as tf
+        from tensorflow.examples.tutorials.mnist import input_data
+
+        mnist = input_data.read_data_sets("MNIST_data/", one_hot=True)
+        x = tf.placeholder(tf.float32, [None, 784])
+        code = tf.layers.dense(x, 32, activation=tf.nn.relu)
+        logits = tf.layers.dense(code, 784)
+        loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits))
+    """, (), id="LM012-quiet-tf1-autoencoder-on-mnist-reconstructs-784-pixels"),
+    pytest.param("LM012", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+        from torchvision import datasets, transforms
+
+        loader = torch.utils.data.DataLoader(datasets.MNIST("data", transform=transforms.ToTensor()), batch_size=64)
+
+        class AutoEncoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.enc = nn.Linear(784, 20)
+                self.dec = nn.Linear(20, 784)
+
+            def forward(self, x):
+                return torch.sigmoid(self.dec(F.relu(self.enc(x.view(-1, 784)))))
+
+        model = AutoEncoder()
+        for data, _ in loader:
+            loss = F.binary_cross_entropy(model(data), data.view(-1, 784))
+    """, (), id="LM012-quiet-torch-vae-style-reconstruction-on-mnist"),
     pytest.param("LM090", """
         from __future__ import print_function
         import sys

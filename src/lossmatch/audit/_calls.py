@@ -8,6 +8,7 @@ evaluated by :mod:`lossmatch.audit._functions`.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
@@ -136,7 +137,9 @@ class Calls:
         act = pred.act if isinstance(pred, Tensor) else None  # the option made for this activation speaks first
         for option in sorted(losses.options, key=lambda option: option.entry.activation != act):
             before = len(self.sites)
-            self.loss_call(node, option.entry, option, args, kwargs)
+            entry = self.from_logits(option.entry, kwargs)  # a Keras loss function called with from_logits=
+            if entry is not None:
+                self.loss_call(node, entry, option, args, kwargs)
             for site in self.sites[before:]:
                 site.choice = names
 
@@ -172,7 +175,9 @@ class Calls:
                scope: Scope) -> Any:
         name = func.attr
         if name == "compile":
-            self.compile(node, func.value, receiver, args, kwargs)
+            compiled = self.compile(node, func.value, receiver, args, kwargs)
+            if isinstance(receiver, Model) and compiled:  # a builder returns it compiled: fit() may be elsewhere
+                self.assign(func.value, dataclasses.replace(receiver, compiled=compiled), scope, rebinds=False)
             return None
         if name in cat.DIRECTORY_LOADERS:
             return self.directory_batches(node, name, kwargs)
@@ -182,8 +187,11 @@ class Calls:
             if labels is None and isinstance(data, Batches):
                 labels = data.labels
             if isinstance(labels, Labels):
-                for site in self.compile_sites.get(_key(func.value) or "", []):
+                here = self.compile_sites.get(_key(func.value) or "", [])
+                for site in here:
                     site.labels = labels
+                if not here and isinstance(receiver, Model) and name != "evaluate":
+                    self.fit_compiled(node, receiver, labels)
             return None
         if isinstance(receiver, Model):
             if name in ("add", "add_module") and args:  # keras model.add(layer); torch add_module(name, layer)
@@ -279,6 +287,17 @@ class Calls:
         if isinstance(receiver, dict) and name in ("get", "__getitem__") and args:
             return self.select(receiver, args[0])
         return None
+
+    def fit_compiled(self, node: ast.Call, model: Model, labels: Labels) -> None:
+        """``fit`` on a model compiled in another file (a builder that compiles what it returns): each compile
+        judged again here, with these labels."""
+        for compiled in model.compiled:
+            if compiled.path == self.path or compiled.loss is None or id(compiled) in self._refitted:
+                continue
+            self._refitted.add(id(compiled))  # the first fit of each compile speaks
+            where = f"compiled at {compiled.path}:{getattr(compiled.node, 'lineno', 0)}: {_source(compiled.node)}"
+            site = Site(compiled.loss, compiled.pred, labels, compiled.metrics, node, where, path=self.path)
+            self.sites.append(site)
 
     def select(self, table: dict[Any, Any], key: Any) -> Any:
         """``MODELS[name]`` / ``MODELS.get(name)``: the entry for a constant key, else any of the models."""

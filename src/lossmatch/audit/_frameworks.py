@@ -42,6 +42,7 @@ class Frameworks:
         """A well-known single-label dataset (``mnist.load_data()``, ``torchvision.datasets.CIFAR10``)."""
         evidence = f"{self.describe(node)} (single-label dataset {key})"
         self.facts.single_label.append(evidence)
+        self.facts.single_classes.append(cat.DATASETS[key])
         return Dataset(name.rsplit(".", 1)[-1], cat.DATASETS[key], evidence)
 
     def directory_batches(self, node: ast.Call, tail: str, kwargs: dict[str, Any]) -> Batches | None:
@@ -55,6 +56,7 @@ class Frameworks:
         shown = f"{keyword}={mode.value!r}" + ("" if keyword in kwargs else ", the default")
         evidence = f"{self.describe(node)} ({cat.FORMAT_WORDS[fmt]} labels: {shown})"
         self.facts.single_label.append(evidence)
+        self.facts.single_classes.append(None)
         return Batches(Labels(fmt, None, evidence))
 
     def encode_labels(self, node: ast.Call, name: str, encoder: tuple[str, tuple[int, str] | None],
@@ -70,6 +72,7 @@ class Frameworks:
             classes = source.classes
         evidence = f"{self.describe(node)} (one-hot{f', {classes} classes' if classes else ''})"
         self.facts.single_label.append(evidence)
+        self.facts.single_classes.append(classes)
         return Labels(fmt, classes, evidence)
 
     def from_logits(self, entry: cat.LossEntry, kwargs: dict[str, Any]) -> cat.LossEntry | None:
@@ -202,7 +205,9 @@ class Frameworks:
         return
 
     def compile(self, node: ast.Call, receiver_node: ast.expr, receiver: Any, args: list[Any],
-                kwargs: dict[str, Any]) -> None:
+                kwargs: dict[str, Any]) -> tuple[Site, ...]:
+        """The compile's loss sites (each output's); those with a known loss and output are returned, for a
+        ``fit`` in another file."""
         loss = _arg(args, kwargs, 1, "loss")
         loss_node = next((k.value for k in node.keywords if k.arg == "loss"), node.args[1] if len(node.args) > 1 else node)
         metrics = _arg(args, kwargs, 2, "metrics")
@@ -217,6 +222,7 @@ class Frameworks:
         else:
             out = None
         key = _key(receiver_node) or ""
+        known = []
         for loss_value, pred, where in self.per_output(loss, out, loss_node):
             entry = self.loss_entry(loss_value)
             if entry is None and not isinstance(loss_value, Opaque):
@@ -224,9 +230,12 @@ class Frameworks:
             # Findings point at the loss argument.
             site = Site(entry, pred if isinstance(pred, Tensor) else None, None, names, where, where,
                         open_pred=pred if isinstance(pred, OpaqueOut) else None,
-                        open_loss=loss_value if entry is None else None)
+                        open_loss=loss_value if entry is None else None, path=self.path)
             self.sites.append(site)
             self.compile_sites.setdefault(key, []).append(site)
+            if entry is not None and site.pred is not None:
+                known.append(site)
+        return tuple(known)
 
     def per_output(self, loss: Any, out: Any, loss_node: ast.AST) -> list[tuple[Any, Any, ast.AST]]:
         """(loss, output) pairs of a compile: one loss for a one-output model; a list or dict of losses paired

@@ -26,6 +26,7 @@ from lossmatch.audit._values import (
     OpaqueOut,
     Pack,
     Ref,
+    SELF,
     Returns,
     Scope,
     Tensor,
@@ -97,6 +98,9 @@ class Functions:
             else:
                 if parent is not None and parent.model is not None:
                     out = parent.model.out
+                if out is None and is_model:  # a base class: `self(x)` in its fit() is what a subclass returns
+                    out = OpaqueOut(Opaque(f"`self` in {node.name} (no forward of its own)", (self.path, node.lineno,
+                                                                                                 SELF)), (), node)
             loss = self._class_loss(node, instance, is_loss_base or is_model)
             signatures = _signatures(self.path, methods)
             model = Model(out, node.name, node, self.path, signatures) if is_model and loss is None else None
@@ -112,8 +116,10 @@ class Functions:
             self._class_stack.pop()
         init = methods.get("__init__")
         params = tuple(a.arg for a in (init.args.posonlyargs + init.args.args)[1:]) if init else ()
+        names = tuple(b.name if isinstance(b, Klass) else b.name.rsplit(".", 1)[-1] for b in bases
+                      if isinstance(b, (Klass, Ref)))
         return Klass(node.name, model, instance.attrs, params, (self.path, init.lineno) if init else None, loss,
-                     signatures)
+                     signatures, names)
 
     def _class_loss(self, node: ast.ClassDef, instance: Instance, may_be_loss: bool) -> LossValue | None:
         """A loss class: its ``forward``/``call`` applies one library loss to its own parameters."""

@@ -58,6 +58,7 @@ class FileFacts:
     """What the whole file says about its labels, for rules that need evidence beyond one loss site."""
 
     single_label: list[str] = field(default_factory=list)
+    single_classes: list[int | None] = field(default_factory=list)  # the class count of each, when known
     multi_label: list[str] = field(default_factory=list)
     standalone_keras: bool = False
     keras3: str | None = None  # the import that shows Keras 3 (which picks 'accuracy' by output shape)
@@ -78,6 +79,7 @@ class Interpreter(Functions, Calls, Frameworks):
         self.judging: Site | None = None  # the site the judge reports on
         self.sites: list[Site] = []
         self.compile_sites: dict[str, list[Site]] = {}
+        self._refitted: set[int] = set()  # compiles of other files judged at a fit here
         self.facts = FileFacts()
         self.module = Scope()
         self.imported_modules: set[str] = set()
@@ -133,7 +135,8 @@ class Interpreter(Functions, Calls, Frameworks):
                 methods = {m: sig for m, sig in (value.methods or {}).items() if sig[1] in open_holes}
                 if value.model is not None or value.loss is not None or value.hole in open_holes or methods or \
                         "activation" in value.params:  # a layer class: user_layer reads its activation=
-                    out[name] = Klass(value.name, value.model, None, value.params, value.hole, value.loss, methods)
+                    out[name] = Klass(value.name, value.model, None, value.params, value.hole, value.loss, methods,
+                                      value.bases)
             elif isinstance(value, dict):  # a registry of model classes
                 table = {k: v for k, v in value.items() if isinstance(v, Klass) and v.model is not None
                          or isinstance(v, Model)}
@@ -143,6 +146,13 @@ class Interpreter(Functions, Calls, Frameworks):
                     isinstance(value, Const) and isinstance(value.value, (int, str, bool, float))):
                 out[name] = value
         return out
+
+    def loss_function(self, ref: Ref, node: ast.expr) -> Ref | LossValue:
+        """A library loss function named as a value, as a loss value (so branches can choose between two)."""
+        kind, info = cat.classify(ref.name)
+        if kind == "loss" and not info[1]:
+            return LossValue(info[0], node, self.path)
+        return ref
 
     def report(self, rule: str, node: ast.AST, detail: str, evidence: list[str]) -> None:
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
@@ -157,7 +167,9 @@ class Interpreter(Functions, Calls, Frameworks):
             self.findings[key] = make_finding(rule, self.path, line, col, detail, evidence,
                                               severity=severity)  # type: ignore[arg-type]
 
-    def describe(self, value: Tensor | Layer | LossValue | Model | ast.AST) -> str:
+    def describe(self, value: Tensor | Layer | LossValue | Model | ast.AST | str) -> str:
+        if isinstance(value, str):  # already said (a compile in another file)
+            return value
         node = value if isinstance(value, ast.AST) else value.node
         line = getattr(node, "lineno", 0)
         path = getattr(value, "path", "")  # made in another audited module
@@ -374,7 +386,10 @@ class Interpreter(Functions, Calls, Frameworks):
             return None
         if kind is ast.IfExp:
             self.expr(node.test, scope)
-            return join(self.expr(node.body, scope), self.expr(node.orelse, scope))
+            body, orelse = self.expr(node.body, scope), self.expr(node.orelse, scope)
+            if isinstance(body, Ref) and isinstance(orelse, Ref):  # F.binary_cross_entropy if n == 2 else F.cross_entropy
+                body, orelse = self.loss_function(body, node.body), self.loss_function(orelse, node.orelse)
+            return join(body, orelse)
         if kind is ast.Lambda:
             return None
         if kind is ast.Dict:
@@ -397,14 +412,19 @@ class Interpreter(Functions, Calls, Frameworks):
         if isinstance(owner, Eye):  # np.eye(n)[y]: one-hot rows
             evidence = f"{self.describe(owner.node)}[...] (one-hot{f', {owner.size} classes' if owner.size else ''})"
             self.facts.single_label.append(evidence)
+            self.facts.single_classes.append(owner.size)
             return Labels("one_hot", owner.size, evidence)
         index = key.value if isinstance(key, Const) else None
         if isinstance(owner, Pack) and isinstance(index, int) and -len(owner.items) <= index < len(owner.items):
             return owner.items[index]
+        if isinstance(owner, Tensor):  # probs[mask], probs[:, 0, :]: the same activation, the class axis unknown
+            return Tensor(owner.act, None, owner.node, owner.line, owner.path)
         if isinstance(owner, OpaqueOut) and isinstance(index, (int, str)):
             return owner.then("item" if isinstance(index, int) else "key", index)
         if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and isinstance(index, str):
             return OpaqueOut(owner, (("key", index),))  # def loss(self, output, batch): output["exist"], a head's
+        if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and not isinstance(key, Const):
+            return owner  # classes[:, 0, :], scores[mask]: a slice of the parameter's tensor, its activation kept
         if isinstance(owner, dict):
             return self.select(owner, key)
         return None

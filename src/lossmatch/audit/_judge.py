@@ -45,6 +45,9 @@ def judge(interp: Reporter, site: Site) -> None:
     else:
         single = bool(facts.single_label) and not facts.multi_label
         multi = bool(facts.multi_label) and not facts.single_label
+        counts = getattr(facts, "single_classes", ())
+        if single and units and counts and all(c is not None and c != units for c in counts):
+            single = False  # the file's labels have another class count: not their classifier (a reconstruction)
         context_ev = [f"in this file: {facts.single_label[0] if single else facts.multi_label[0]}"] if single or multi else []
 
     node = site.node

@@ -37,6 +37,7 @@ from lossmatch.audit._values import (
     Model,
     Opaque,
     OpaqueOut,
+    SELF,
     Pack,
     Site,
     Tensor,
@@ -57,6 +58,7 @@ class ModelInfo:
     name: str
     model: Model
     where: str  # "models/nets.py:44"
+    bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ def summarize(interp: Any, open_sites: list[Site], cells: Any) -> Summary:
             model = result if isinstance(result, Model) else None
         if model is not None and model.path == interp.path:
             line = getattr(model.node, "lineno", 0) if isinstance(value, Klass) else value.node.lineno
-            models.append(ModelInfo(name, model, f"{interp.path}:{cells.label(line) if cells else line}"))
+            models.append(ModelInfo(name, model, f"{interp.path}:{cells.label(line) if cells else line}",
+                                    value.bases if isinstance(value, Klass) else ()))
     return Summary(interp.path, tuple(open_sites), tuple(interp.bindings), tuple(models),
                    frozenset(interp.constructed), frozenset(interp.submodules), bool(interp.sites), interp.facts,
                    cells)
@@ -130,6 +133,7 @@ class _Project:
             for hole, value, node in summary.bindings:
                 self._bound[hole].append((value, summary, node))
         self._fallback: dict[str, list[tuple[Model, str]]] = {}
+        self._derived: dict[str, list[ModelInfo]] | None = None
 
     # ------------------------------------------------------------------------------------ candidates
     def bound(self, hole: Hole | None) -> list[tuple[Any, str, tuple[str, int, int]]]:
@@ -155,7 +159,32 @@ class _Project:
         return [(model, where) for model, where, _ in same or found]
 
     def candidates(self, summary: Summary, source: Opaque, call: Any = None) -> list[tuple[Model, str]]:
+        if source.hole is not None and source.hole[2] == SELF:
+            return self.subclasses(source)
         return self.listed(source) or self.bound_models(source, call, exact=False) or self.fallback(summary.path)
+
+    def subclasses(self, source: Opaque) -> list[tuple[Model, str]]:
+        """The project's model classes derived (at any depth) from the base class whose ``self`` this is."""
+        if self._derived is None:
+            self._derived = defaultdict(list)
+            for s in self.summaries.values():
+                for info in s.models:
+                    for base in info.bases:
+                        self._derived[base].append(info)
+        path, line, _ = source.hole
+        owner = self.summaries.get(path)
+        names = [info.name for info in (owner.models if owner else ())
+                 if getattr(info.model.node, "lineno", None) == line]
+        found: list[tuple[Model, str]] = []
+        seen: set[str] = set()
+        while names:
+            name = names.pop()
+            for info in self._derived.get(name, ()):
+                if info.where not in seen:
+                    seen.add(info.where)
+                    found.append((info.model, f"{info.name} ({info.where})"))
+                    names.append(info.name)
+        return found
 
     def fallback(self, path: str) -> list[tuple[Model, str]]:
         """The project's models that could reach a site in ``path``: those the files importing it construct

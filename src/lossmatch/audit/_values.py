@@ -104,6 +104,7 @@ class Site:
     args: tuple[Any, ...] = ()  # an open loss: the call's positional arguments
     kwargs: tuple[tuple[str, Any], ...] = ()
     choice: tuple[str, ...] = ()  # the losses the code chooses between, when this site's loss is one of them
+    path: str = ""  # the file of a Keras compile (a model compiled in one file may be fitted in another)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class Model:
     node: ast.AST | None = field(default=None, compare=False, repr=False)
     path: str = field(default="", compare=False, repr=False)
     methods: Any = field(default=None, compare=False, repr=False)  # name -> (params, (path, line)) for bindings
+    compiled: tuple[Site, ...] = field(default=(), compare=False, repr=False)  # Keras compile()s it has had
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,10 @@ class Klass:
     hole: tuple[str, int] | None = None  # (path, line of __init__)
     loss: LossValue | None = None
     methods: Any = field(default=None, compare=False, repr=False)  # name -> (params, hole) for bindings
+    bases: tuple[str, ...] = field(default=(), compare=False)  # the names of its base classes, as written
+
+
+SELF = "self"  # the name in the hole of a model class that has no forward: its subclasses give its output
 
 
 @dataclass(frozen=True)

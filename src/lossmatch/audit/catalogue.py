@@ -456,6 +456,8 @@ def classify(name: str) -> tuple[str, Any]:
         return "criterion_wrapper", None
     if tail in DIRECTORY_LOADERS:
         return "directory", tail
+    if name.endswith(("input_data.read_data_sets", "datasets.mnist.read_data_sets")):  # the TF1 MNIST tutorials
+        return "dataset", "mnist"
     if name.startswith(DATASET_ROOTS):
         parts = name.split(".")
         key = parts[-2] if parts[-1] == "load_data" and len(parts) > 1 else parts[-1]
