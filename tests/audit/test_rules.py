@@ -626,6 +626,27 @@ FIRES = [
         probs = head(scores, support_y)
         loss = F.cross_entropy(probs, query_y)  # <-
     """, id="LM001-torch-softmax-attention-over-one-hot-labels"),
+    pytest.param("LM001", """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class LogReg(nn.Module):
+            def __init__(self, n_in, n_classes):
+                super().__init__()
+                self.n_classes = n_classes
+                self.linear = nn.Linear(n_in, n_classes)
+
+            def forward(self, x):
+                x = self.linear(x)
+                if self.n_classes <= 2:
+                    x = F.sigmoid(x)
+                else:
+                    x = F.softmax(x, dim=1)
+                return x
+
+        model = LogReg(20, 5)
+        loss = F.cross_entropy(model(x), y)  # <-
+    """, id="LM001-torch-sigmoid-or-softmax-by-branches-into-cross-entropy"),
     # ------------------------------------------------------------------ LM090 unparsable file
     pytest.param("LM090", """
         import numpy as np
@@ -971,6 +992,25 @@ QUIET = [
         for data, _ in loader:
             loss = F.binary_cross_entropy(model(data), data.view(-1, 784))
     """, (), id="LM012-quiet-torch-vae-style-reconstruction-on-mnist"),
+    pytest.param("LM001", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class LogReg(nn.Module):
+            def __init__(self, n_in, n_classes):
+                super().__init__()
+                self.n_classes = n_classes
+                self.linear = nn.Linear(n_in, n_classes)
+
+            def forward(self, x):
+                x = self.linear(x)
+                return F.sigmoid(x) if self.n_classes == 1 else F.softmax(x, dim=1)
+
+        model = LogReg(20, 5)
+        probs = model(x)
+        loss = F.binary_cross_entropy(probs, y) if model.n_classes == 1 else F.nll_loss(torch.log(probs + 1e-8), y)
+    """, (), id="LM001-quiet-sigmoid-or-softmax-into-probability-losses"),
     pytest.param("LM090", """
         from __future__ import print_function
         import sys

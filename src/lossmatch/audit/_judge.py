@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from lossmatch.audit._values import Site
+from lossmatch.audit._values import EITHER, Site
 from lossmatch.audit.catalogue import PROBABILITIES, RAW_ACTIVATIONS
 
 _ACCURACY = frozenset({"accuracy", "acc"})
@@ -57,6 +57,10 @@ def judge(interp: Reporter, site: Site) -> None:
             report("LM001", node, f"{entry.name} applies {entry.activation} itself", pred_ev + [loss_ev])
         elif entry.expects == "logits" and act == "sigmoid":
             report("LM002", node, f"{entry.name} applies {entry.activation} itself", pred_ev + [loss_ev])
+        elif entry.expects == "logits" and act == EITHER:  # branches pick one; the loss's own one is the named rule
+            report("LM001" if entry.activation == "softmax" else "LM002", node,
+                   f"the output is a sigmoid or a softmax (by branches) and {entry.name} applies {entry.activation} "
+                   "itself", pred_ev + [loss_ev])
         elif entry.expects == "logits" and act == "log_softmax" and entry.activation == "softmax":
             report("LM050", node, f"{entry.name} applies log_softmax again", pred_ev + [loss_ev])
         elif entry.expects == "probs" and (act in RAW_ACTIVATIONS or act in _LOG_PROBS):

@@ -13,6 +13,10 @@ from typing import Any
 from lossmatch.audit.catalogue import LayerKind, LossEntry
 
 
+EITHER = "sigmoid or softmax"  # the activation of an output that branches give one or the other
+EITHER_PROBABILITIES = frozenset({"sigmoid", "softmax", EITHER})
+
+
 @dataclass(frozen=True)
 class Ref:
     """A module, function or class from an import, by canonical dotted name (``torch.nn.functional``)."""
@@ -273,6 +277,9 @@ def join(a: Any, b: Any) -> Any:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.act == b.act:
         return Tensor(a.act, a.units if a.units == b.units else None, a.node, a.line, a.path)
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and {a.act, b.act} <= EITHER_PROBABILITIES:
+        # `x = sigmoid(x) if n <= 2 else softmax(x)`: probabilities either way
+        return Tensor(EITHER, None, a.node, a.line, a.path)
     if isinstance(a, OpaqueOut) and isinstance(b, OpaqueOut) and a.source == b.source:
         items = tuple(step for step in a.steps if step[0] == "item")
         if items == tuple(step for step in b.steps if step[0] == "item"):  # `if ...: out = out.unsqueeze(0)`
