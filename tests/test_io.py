@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 
-from lossmatch._io import atomic_path, atomic_write_text, check_writable
+from lossmatch._io import atomic_path, atomic_write_text, check_writable, remove_stale_temporaries
 from lossmatch.errors import DataError
 
 
@@ -65,3 +65,15 @@ def test_an_error_of_the_block_itself_passes_through(tmp_path):
     with pytest.raises(OSError, match="unrelated"), atomic_path(tmp_path / "x.txt"):
         raise OSError(5, "unrelated", "/elsewhere")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_our_stale_temporary_files_are_removed(tmp_path):
+    fd, ours = tempfile.mkstemp(prefix=".run.json.", suffix=".tmp", dir=tmp_path)
+    os.close(fd)
+    theirs = ["run.json", ".run.json.tmp", "run.json.abcdefgh.tmp", ".run.json.ABCDEFGH.tmp", ".run.json.abcdefgh.tmp~"]
+    for name in theirs:
+        (tmp_path / name).write_text("keep")
+    (tmp_path / ".dir.abcdefgh.tmp").mkdir()
+    assert remove_stale_temporaries(tmp_path) == [tmp_path / os.path.basename(ours)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*theirs, ".dir.abcdefgh.tmp"])
+    assert remove_stale_temporaries(tmp_path / "missing") == []

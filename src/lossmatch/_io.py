@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,10 @@ from pathlib import Path
 from lossmatch._messages import expected
 from lossmatch.errors import DataError
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "check_writable"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "check_writable", "remove_stale_temporaries"]
+
+# atomic_path's temporary files: ".NAME." + tempfile's 8 random characters + ".tmp"
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 def check_writable(path: str | os.PathLike[str], name: str, *, kind: str = "directory") -> None:
@@ -67,6 +71,20 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(directory: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temporary files :func:`atomic_path` leaves in ``directory`` when a process is killed between
+    writing and renaming (by their name pattern only; nothing else is touched). Returns the removed paths."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    removed = []
+    for entry in folder.iterdir():
+        if _TEMPORARY.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+            entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
 
 
 def _umask() -> int:

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -71,6 +72,26 @@ def test_resume_skips_finished_runs_and_retrains_missing_ones(tmp_path):
     lossmatch.compare(["breast_cancer"], out=tmp_path, report=False, resume=True, progress=lambda d, t, _: seen.append(t),
                       seeds=2, epochs=3, hidden=(8,))
     assert seen[-1] == 8
+
+
+def test_resume_removes_the_temporary_file_of_a_run_killed_between_write_and_rename(tmp_path):
+    kill_at_rename = ("import os, signal\n"
+                      "os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)\n"
+                      "from lossmatch.cli import main\n"
+                      f"main(['compare', 'breast_cancer', '--seeds', '2', '--epochs', '1', '--hidden', '4', "
+                      f"'--pairings', 'softmax+cce', '--no-report', '--out', {str(tmp_path)!r}])\n")
+    killed = subprocess.run([sys.executable, "-c", kill_at_rename], capture_output=True, timeout=300)
+    assert killed.returncode == -9
+    (stale,) = (tmp_path / "runs").iterdir()
+    assert stale.name.startswith(".breast_cancer__softmax-cce__seed0.json.") and stale.suffix == ".tmp"
+    others = [tmp_path / "runs" / name for name in ("notes.tmp", ".notes.tmp", "x.abcdefgh.tmp", ".x.abcdefgh.tmp.bak")]
+    for other in others:
+        other.write_text("the user's")
+    lossmatch.compare(["breast_cancer"], pairings=["softmax+cce"], out=tmp_path, report=False, resume=True,
+                      seeds=2, epochs=1, hidden=(4,))
+    assert not stale.exists() and all(other.exists() for other in others)
+    assert sorted(p.name for p in (tmp_path / "runs").glob("*.json")) == [
+        "breast_cancer__softmax-cce__seed0.json", "breast_cancer__softmax-cce__seed1.json"]
 
 
 def test_report_escapes_user_strings_and_renders(tmp_path):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lossmatch import registry
-from lossmatch._io import atomic_write_text, check_writable
+from lossmatch._io import atomic_write_text, check_writable, remove_stale_temporaries
 from lossmatch._messages import expected
 from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
 from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
@@ -256,6 +256,9 @@ def compare(
     if len(set(names)) != len(names):
         raise ConfigError(expected("datasets", "have distinct names", ", ".join(names)))
     runs_dir = Path(out) / "runs" if out is not None else None
+    if resume and out is not None:  # a run killed between write and rename left its temporary file
+        for folder in (Path(out), runs_dir, Path(out) / "figures"):
+            remove_stale_temporaries(folder)
     finished = _load_finished(runs_dir, configs) if resume and runs_dir is not None else {}
     tasks, runs = [], []
     jobs = [(p, s) for p in pairings for s in range(seeds)]
