@@ -176,6 +176,24 @@ def _write_arff(path: Path, rows: list[tuple[float, float, int, int]]) -> None:
                     "@data\n" + "\n".join(f"{f1},{f2},{b},{a}" for f1, f2, b, a in rows) + "\n")
 
 
+def test_a_column_of_the_table_wins_over_a_path_of_that_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 2))
+    rows = ["f1,f2,a/b,y.npy"] + [f"{a},{b},{int(a > 0)},{int(b > 0)}" for a, b in x]
+    Path("t.csv").write_text("\n".join(rows) + "\n")
+    Path("a").mkdir()
+    np.save("a/b", np.zeros(40, dtype=int))  # a/b.npy: not the path "a/b"
+    data = load_dataset("t.csv", labels="a/b")
+    assert data.feature_names == ("f1", "f2", "y.npy") and data.n_classes == 2
+    np.save("y.npy", np.arange(40) % 3)  # a labels file of that name exists too: the column still wins
+    assert load_dataset("t.csv", labels="y.npy").feature_names == ("f1", "f2", "a/b")
+    assert load_dataset("t.csv", labels="a/b,y.npy").task == "multilabel"
+    # no such column: a path is a labels file (and the table holds only features)
+    Path("t2.csv").write_text("\n".join(f"{a},{b}" for a, b in x).join(["f1,f2\n", "\n"]))
+    assert load_dataset("t2.csv", labels="y.npy").n_classes == 3
+
+
 def test_mulan_arff_with_xml_and_a_train_test_pair(tmp_path):
     xml = '<labels xmlns="http://mulan.sourceforge.net/labels"><label name="A"/><label name="B"/></labels>'
     (tmp_path / "toy.xml").write_text(xml)

@@ -11,8 +11,9 @@ Files (``load_dataset(path, labels=...)``), decided in this order:
 1. ``name.arff``: a MULAN ARFF file; the label attributes are those named by ``name.xml`` beside it (or by
    ``labels=`` pointing at the XML). ``name-train.arff`` takes ``name-test.arff`` beside it as its test set.
 2. ``labels=`` a file (a path object, or a string ending in a label-file suffix such as ``.npy``, ``.csv``,
-   ``.txt``, ``.jsonl``): ``spec`` holds the features (``.npy``/``.npz`` array or a numeric table) and the
-   labels file is read with :func:`lossmatch.labels.read_labels`.
+   ``.txt``, ``.jsonl``, or holding a ``/``): ``spec`` holds the features (``.npy``/``.npz`` array or a numeric
+   table) and the labels file is read with :func:`lossmatch.labels.read_labels`. A string that names columns
+   of the table ``spec`` is those columns, whatever it looks like (``labels="a/b"`` with a column ``a/b``).
 3. a table (``.csv``/``.tsv``/``.parquet``): ``labels="a,b"`` names the label column(s); without it the one
    column called ``label``, ``labels``, ``target``, ``y`` or ``class`` (any case) is the label. Several
    label columns are a multi-hot matrix; every other column is a feature and must be numeric.
@@ -148,7 +149,7 @@ def load_dataset(spec: str | os.PathLike[str], *, labels: str | os.PathLike[str]
     if suffix == ".arff":
         return _from_arff(path, labels, test_size, seed)
     split = {"label_sep": label_sep, "no_split": no_split}
-    if _is_file(labels):
+    if _is_file(labels) and not (suffix in _TABLES and _names_columns(path, labels)):
         return _from_files(path, Path(labels), test_size, seed, **split)  # type: ignore[arg-type]
     if suffix in _TABLES:
         return _from_table(path, labels, test_size, seed, **split)
@@ -157,6 +158,18 @@ def load_dataset(spec: str | os.PathLike[str], *, labels: str | os.PathLike[str]
                                  "Pass labels=FILE (--labels FILE)."))
     raise DataError(expected("dataset", "be a bundled name, a .csv/.tsv/.parquet table, a MULAN .arff file or "
                                         "features (.npy/.npz/table) with a labels file", f"'{path.name}'"))
+
+
+def _names_columns(path: Path, labels: str | os.PathLike[str] | None) -> bool:
+    """True when the string ``labels`` ("a" or "a,b") names columns of the table ``path`` (its header only)."""
+    from lossmatch.labels._readers import _batches
+
+    if not isinstance(labels, str):
+        return False
+    wanted = [c.strip() for c in labels.split(",") if c.strip()]
+    for names, _ in _batches(path, path.suffix.lower(), None, what="dataset"):
+        return bool(wanted) and all(c in names for c in wanted)
+    return False
 
 
 def _is_file(labels: str | os.PathLike[str] | None) -> bool:
