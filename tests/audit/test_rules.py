@@ -647,6 +647,20 @@ FIRES = [
         model = LogReg(20, 5)
         loss = F.cross_entropy(model(x), y)  # <-
     """, id="LM001-torch-sigmoid-or-softmax-by-branches-into-cross-entropy"),
+    pytest.param("LM001", """
+        import torch.nn as nn
+        from torchvision import models
+
+        model = models.resnet50(weights="IMAGENET1K_V2")
+        for p in model.parameters():
+            p.requires_grad = False
+        model.fc = nn.Sequential(nn.Linear(2048, 256), nn.ReLU(), nn.Dropout(0.4), nn.Linear(256, 5),
+                                 nn.Softmax(dim=1))
+        model = model.to("cuda")
+        criterion = nn.CrossEntropyLoss()
+        for images, labels in loader:
+            loss = criterion(model(images), labels)  # <-
+    """, id="LM001-torch-pretrained-resnet-with-a-softmax-head"),
     # ------------------------------------------------------------------ LM090 unparsable file
     pytest.param("LM090", """
         import numpy as np
@@ -1011,6 +1025,22 @@ QUIET = [
         probs = model(x)
         loss = F.binary_cross_entropy(probs, y) if model.n_classes == 1 else F.nll_loss(torch.log(probs + 1e-8), y)
     """, (), id="LM001-quiet-sigmoid-or-softmax-into-probability-losses"),
+    pytest.param("LM001", """
+        import timm
+        import torch.nn as nn
+        from torchvision import models
+
+        criterion = nn.CrossEntropyLoss()
+        vgg = models.vgg16(weights="DEFAULT")
+        vgg.classifier[6] = nn.Linear(4096, 5)
+        loss = criterion(vgg(images), labels)
+        dense = models.densenet121(weights="DEFAULT")
+        dense.classifier = nn.Sequential(nn.Linear(1024, 5), nn.LogSoftmax(dim=1))
+        loss = nn.NLLLoss()(dense(images), labels)
+        vit = timm.create_model("vit_base_patch16_224", pretrained=True, num_classes=5)
+        loss = criterion(vit(images), labels)
+        probs = vit(images).softmax(dim=1)  # for the confusion matrix
+    """, (), id="LM001-quiet-pretrained-heads-that-return-logits-or-log-probabilities"),
     pytest.param("LM090", """
         from __future__ import print_function
         import sys

@@ -349,6 +349,11 @@ class Calls:
             return self.exp_of(node, _arg(args, kwargs, 0, "input"))
         if kind == "reshape":
             return self.reshaped(_arg(args, kwargs, 0, "input"))
+        if kind == "pretrained":  # torchvision.models.resnet18(num_classes=10): logits
+            size = kwargs.get("num_classes")
+            units = size.value if isinstance(size, Const) and type(size.value) is int else None
+            return Model(Tensor("linear", units, node, node.lineno, self.path), f"{name}()", node, self.path,
+                         {"__pretrained__": True})
         if kind == "matmul":
             return self.mixture(node, _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "mat2"))
         if kind == "eye":

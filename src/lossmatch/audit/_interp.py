@@ -313,6 +313,8 @@ class Interpreter(Functions, Calls, Frameworks):
             owner = self.expr(target.value, scope)
             if isinstance(owner, Instance):
                 owner.attrs[target.attr] = value
+            elif _is_pretrained(owner) and target.attr in cat.HEAD_ATTRIBUTES:
+                self.new_head(target.value, owner, value, target, scope)
             else:
                 key = _key(target)
                 if key:
@@ -324,7 +326,24 @@ class Interpreter(Functions, Calls, Frameworks):
         elif isinstance(target, ast.Starred):
             self.assign(target.value, None, scope)
         elif isinstance(target, ast.Subscript):
+            head = target.value
+            if isinstance(head, ast.Attribute) and head.attr in cat.HEAD_ATTRIBUTES:  # model.classifier[6] = ...
+                owner = self.expr(head.value, scope)
+                if _is_pretrained(owner):
+                    self.new_head(head.value, owner, value, target, scope)
+                    return
             self.expr(target.value, scope)
+
+    def new_head(self, model_node: ast.expr, model: Model, head: Any, node: ast.AST, scope: Scope) -> None:
+        """``model.fc = nn.Sequential(nn.Linear(2048, 5), nn.Softmax(dim=1))`` on a pretrained model: its
+        output is now the new head's (unknown when the head is)."""
+        if isinstance(head, Layer):
+            out = self.apply(head, None, node)
+        elif isinstance(head, Model):
+            out = head.out
+        else:
+            out = None
+        self.assign(model_node, Model(out, model.name, model.node, model.path, model.methods), scope, rebinds=False)
 
     def unpack(self, value: Any, n: int) -> list[Any]:
         if isinstance(value, Pack) and len(value.items) == n:
@@ -450,6 +469,10 @@ def _arg_pair(node: ast.FunctionDef | ast.AsyncFunctionDef,
               use: tuple[cat.LossEntry, int, int]) -> tuple[tuple[int, str], tuple[int, str]]:
     params = [a.arg for a in node.args.posonlyargs + node.args.args]
     return (use[1], params[use[1]]), (use[2], params[use[2]])
+
+
+def _is_pretrained(value: Any) -> bool:
+    return isinstance(value, Model) and isinstance(value.methods, dict) and "__pretrained__" in value.methods
 
 
 def _is_main_guard(test: ast.expr) -> bool:

@@ -356,6 +356,9 @@ LOSS_BASES = frozenset({"keras.losses.Loss", "torch.nn.modules.loss._Loss", "tor
 MODEL_WRAPPERS = frozenset({"torch.nn.DataParallel", "torch.nn.parallel.DataParallel",
                             "torch.nn.parallel.DistributedDataParallel", "torch.compile",
                             "torch.jit.script", "torch.nn.SyncBatchNorm.convert_sync_batchnorm"})
+# Pretrained classifiers (raw logits) whose head a script replaces: model.fc = nn.Sequential(..., nn.Softmax(1)).
+PRETRAINED_ROOTS = ("torchvision.models.", "timm.create_model", "timm.models.")
+HEAD_ATTRIBUTES = frozenset({"fc", "classifier", "head", "heads", "last_linear", "_fc"})
 # Keras layers that wrap another layer and keep its activation: TimeDistributed(Dense(10, activation="softmax")).
 LAYER_WRAPPERS = frozenset({"keras.layers.TimeDistributed", "TimeDistributed", "keras.layers.Bidirectional"})
 # TF1 layer functions, applied to their first argument at once: tf.layers.dense(x, 10, activation=tf.nn.softmax).
@@ -456,6 +459,9 @@ def classify(name: str) -> tuple[str, Any]:
         return "criterion_wrapper", None
     if tail in DIRECTORY_LOADERS:
         return "directory", tail
+    if name.startswith(PRETRAINED_ROOTS) and (tail[:1].islower() or name == "timm.create_model") and \
+            ".segmentation." not in name and ".detection." not in name:
+        return "pretrained", tail
     if name.endswith(("input_data.read_data_sets", "datasets.mnist.read_data_sets")):  # the TF1 MNIST tutorials
         return "dataset", "mnist"
     if name.startswith(DATASET_ROOTS):
