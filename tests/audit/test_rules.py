@@ -1176,3 +1176,30 @@ def test_keras3_import_means_accuracy_is_chosen_by_shape():
     legacy = {f.rule for f in audit_source(KERAS3_ACCURACY.replace("from keras import layers, ops", "from keras import layers")
                                            .replace("ops.reshape(x_train, (-1, 784))", "x_train.reshape(-1, 784)"))}
     assert "LM020" in legacy
+
+
+def test_loss_picked_from_a_dict_by_a_setting_is_judged_per_option():
+    """``LOSSES[args.loss]``: each loss the table holds may run; what the activation does to each is a warning
+    that names the choice, and a table of losses that all suit the output says nothing."""
+    code = textwrap.dedent("""
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        LOSSES = {"ce": nn.CrossEntropyLoss(), "nll": nn.NLLLoss()}
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(10, 4)
+
+            def forward(self, x):
+                return F.log_softmax(self.fc(x), dim=1)
+
+        criterion = LOSSES[args.loss]
+        loss = criterion(Net()(x), y)
+    """)
+    quiet = audit(code)  # log_softmax suits NLLLoss; into CrossEntropyLoss it is only redundant (LM050, info)
+    assert {(f.rule, f.severity) for f in quiet} == {("LM050", "info")}
+    loud = audit(code.replace("F.log_softmax", "F.softmax"))
+    assert {(f.rule, f.severity, f.line) for f in loud} == {("LM001", "warning", 16), ("LM004", "warning", 16)}
+    assert all(any("one of 2 the code chooses between" in e for e in f.evidence) for f in loud)

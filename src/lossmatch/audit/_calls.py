@@ -303,6 +303,9 @@ class Calls:
         """``MODELS[name]`` / ``MODELS.get(name)``: the entry for a constant key, else any of the models."""
         if isinstance(key, Const) and key.value in table:
             return table[key.value]
+        losses = tuple(dict.fromkeys(v for v in table.values() if isinstance(v, LossValue)))
+        if len(losses) > 1 and len(losses) == len(table):  # LOSSES[args.loss]: one of them
+            return Losses(losses)
         classes = any(isinstance(value, Klass) for value in table.values())
         models = tuple(m for value in table.values() for m in models_in(value.model if isinstance(value, Klass)
                                                                          else value))
