@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -379,13 +380,15 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
                       why: str = "each row is a list of labels", empty: int = 0, guessed: bool = False) -> LabelReport:
     if not sets:
         raise DataError(expected("labels", "hold at least one row", "no rows"))
-    flat = [v for row in sets for v in row]
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()) for v in flat):
-        raise DataError(expected("labels", "have no empty or missing labels in the label sets", "None/NaN/empty values"))
     try:
+        grouped = Counter(tuple(row) for row in sets)  # each distinct label set once (a million rows, few sets)
+        flat = [v for row in grouped for v in row]
+        if any(_is_missing(v) or (isinstance(v, str) and not v.strip()) for v in flat):
+            raise DataError(expected("labels", "have no empty or missing labels in the label sets", "None/NaN/empty values"))
         classes = sorted(set(flat))
     except TypeError:
-        raise DataError(expected("labels", "be all numbers or all strings", f"a mix {show_values(flat[:10])}")) from None
+        sample = [v for row in sets[:10] for v in row][:10]
+        raise DataError(expected("labels", "be all numbers or all strings", f"a mix {show_values(sample)}")) from None
     if not classes:
         raise DataError(expected("labels", "hold at least one label", "only empty label sets"))
     if sk_type is None:
@@ -394,11 +397,12 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
         sk_type = _sklearn_type(ragged)
     position = {c: i for i, c in enumerate(classes)}
     counts = np.zeros(len(classes), dtype=np.int64)
-    sizes = np.empty(len(sets), dtype=np.int64)
-    for r, row in enumerate(sets):
+    size_rows: Counter[int] = Counter()
+    for row, rows in grouped.items():
         unique = {position[v] for v in row}
-        sizes[r] = len(unique)
-        counts[list(unique)] += 1
+        size_rows[len(unique)] += rows
+        counts[list(unique)] += rows
+    sizes = np.repeat(np.fromiter(size_rows, dtype=np.int64), np.fromiter(size_rows.values(), dtype=np.int64))
     n = len(sets)
     single = float(np.mean(sizes == 1))
     evidence = [f"sklearn says {sk_type!r}; {why}",
@@ -434,13 +438,15 @@ def encode(y: Any, report: LabelReport) -> np.ndarray:
         else:
             sets = y
         position = {c: i for i, c in enumerate(report.classes)}
-        out = np.zeros((len(sets), report.n_classes), dtype=np.int64)
+        keys = [tuple(row) for row in sets]
+        index = {key: i for i, key in enumerate(dict.fromkeys(keys))}  # each distinct label set once
+        table = np.zeros((len(index), report.n_classes), dtype=np.int64)
         try:
-            for r, row in enumerate(sets):
-                out[r, [position[v] for v in row]] = 1
+            for key, i in index.items():
+                table[i, [position[v] for v in key]] = 1
         except KeyError as exc:
             raise TargetFormatError(expected("labels", "use the classes of the report", f"unknown label {exc.args[0]!r}")) from None
-        return out
+        return table[np.fromiter((index[key] for key in keys), dtype=np.int64, count=len(keys))]
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.dtype.kind == "O":

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import ast
 import json
+import random
 import re
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,8 @@ WHITESPACE = " "  # splits on any run of whitespace
 SEPARATORS = ("|", ";", ",", WHITESPACE)
 MIN_RECOMBINE = 0.5  # share of the labels that occur in at least two distinct strings, for a confident call
 MIN_PLACE_OVERLAP = 0.2  # share of the labels of multi-label strings found in more than one position
-MIN_POSITIONS_SEEN = 5  # multi-element strings needed before the positions of their parts say anything
+MIN_POSITIONS_SEEN = 3  # distinct multi-element strings needed before the positions of their parts say anything
+MAX_DISTINCT = 50_000  # more distinct strings than this: the facts come from a seeded sample of them
 MAX_TAGS = 8  # more parts than this on average reads as text, not a tag list
 MIN_SORTED = 0.9  # share of multi-element strings in sorted order that reads as a canonical order of a set
 MIN_BOTH_ORDERS = 0.25  # else: share of neighbouring pairs of labels that turn up in both orders
@@ -86,24 +88,26 @@ def _parse_list(value: str) -> list[Any] | None:
 
 def split_values(values: Sequence[str], sep: str, *, as_int: bool | None = None) -> list[list[Any]]:
     """Each string as its label set (an empty string is an empty set). Parts that are all integer literals
-    become ints (``as_int=None`` decides from ``values``; pass the report's choice to split new rows alike)."""
+    become ints (``as_int=None`` decides from ``values``; pass the report's choice to split new rows alike).
+    Each distinct string is split once."""
+    distinct = list(dict.fromkeys(values))
     if sep == LIST_SYNTAX:
-        sets = [_parse_list(v) for v in values]
-        bad = [i for i, s in enumerate(sets) if s is None]
+        parsed = [_parse_list(v) for v in distinct]
+        failed = {v for v, p in zip(distinct, parsed) if p is None}
+        bad = [i for i, v in enumerate(values) if v in failed]
         if bad:
             from lossmatch._messages import expected
             from lossmatch.errors import DataError
 
             raise DataError(expected("labels", "be lists like ['a', 'b'] in every row", f"{len(bad)} other value(s), "
                                      f"first in row {bad[0] + 1}: {values[bad[0]][:40]!r}"))
-        sets = [[str(v) if isinstance(v, str) else v for v in s] for s in sets]  # type: ignore[union-attr]
+        sets: list[list[Any]] = parsed  # type: ignore[assignment]
     else:
-        sets = [_parts(v, sep) for v in values]
+        sets = [_parts(v, sep) for v in distinct]
     if as_int is None:
-        as_int = all(isinstance(p, int) or _INTEGER.match(p) for s in sets for p in s) and any(sets)
-    if as_int:
-        return [[int(p) for p in s] for s in sets]
-    return [[str(p) for p in s] for s in sets]
+        as_int = any(sets) and all(isinstance(p, int) or _INTEGER.match(p) for s in sets for p in s)
+    by_value = dict(zip(distinct, ([int(p) for p in s] if as_int else [str(p) for p in s] for s in sets)))
+    return [list(by_value[v]) for v in values]
 
 
 @dataclass(frozen=True)
@@ -122,26 +126,28 @@ class _Facts:
     order_free: bool  # the parts come sorted, or pairs of labels turn up in both orders
 
 
-def _facts(values: Sequence[str], sep: str) -> _Facts:
+def _facts(counts: Mapping[str, int], sep: str) -> _Facts:
+    """The facts of one separator over the distinct values (``counts``: value -> rows holding it)."""
     sets_of: dict[str, set[frozenset[str]]] = defaultdict(set)
     places: dict[str, set[int]] = defaultdict(set)
     distinct: set[frozenset[str]] = set()
-    n_multi = repeats = total_parts = in_order = 0
+    n_multi = repeats = total_parts = in_order = distinct_multi = 0
     orders: dict[frozenset[str], set[bool]] = defaultdict(set)
-    for value in values:
+    for value, rows in counts.items():
         parts = _parts(value, sep)
         key = frozenset(parts)
         distinct.add(key)
         for part in key:
             sets_of[part].add(key)
         if len(parts) >= 2:
-            n_multi += 1
-            total_parts += len(parts)
-            repeats += len(key) < len(parts)
+            n_multi += rows
+            distinct_multi += 1
+            total_parts += rows * len(parts)
+            repeats += rows * (len(key) < len(parts))
             for position, part in enumerate(parts):
                 places[part].add(position)
             folded = [p.casefold() for p in parts]
-            in_order += folded == sorted(folded)
+            in_order += rows * (folded == sorted(folded))
             for first, second in zip(parts, parts[1:]):
                 if first != second:
                     orders[frozenset((first, second))].add(first < second)
@@ -149,13 +155,13 @@ def _facts(values: Sequence[str], sep: str) -> _Facts:
     recombine = sum(len(s) >= 2 for s in sets_of.values()) / max(vocabulary, 1)
     overlap = None
     example, place = "", 0
-    if n_multi >= MIN_POSITIONS_SEEN and places:
+    if distinct_multi >= MIN_POSITIONS_SEEN and places:
         overlap = sum(len(p) > 1 for p in places.values()) / len(places)
         example = max(places, key=lambda part: (len(sets_of[part]), part))
         place = min(places[example]) + 1
     both_orders = sum(len(o) == 2 for o in orders.values()) / max(len(orders), 1)
     order_free = in_order >= MIN_SORTED * n_multi or both_orders >= MIN_BOTH_ORDERS
-    return _Facts(sep, len(values), n_multi, vocabulary, len(distinct), recombine, overlap,
+    return _Facts(sep, sum(counts.values()), n_multi, vocabulary, len(distinct), recombine, overlap,
                   repeats / max(n_multi, 1), total_parts / max(n_multi, 1), example, place, order_free)
 
 
@@ -186,10 +192,10 @@ def _judge(f: _Facts, values: Sequence[str], some_empty: bool) -> tuple[str, str
     if f.vocabulary >= f.distinct_sets or f.recombine < MIN_RECOMBINE / 2:
         return "no", (f"{contain}, but the parts do not recombine ({f.vocabulary} distinct parts in "
                       f"{f.distinct_sets} different strings)")
-    if f.place_overlap is None:
-        return "guess", f"{contain}; {recombines}, but too few multi-label strings to be sure"
     if numeric:
         return "guess", f"{contain}; {recombines}, though they could also be numbers with decimal commas"
+    if f.place_overlap is None:
+        return "guess", f"{contain}; {recombines}, but too few multi-label strings to be sure"
     where = (f"{f.recombine:.0%} of the labels occur in several, {f.place_overlap:.0%} in more than one position"
              f"{', in any order' if f.order_free else ''}")
     if f.recombine >= MIN_RECOMBINE and f.place_overlap >= MIN_PLACE_OVERLAP and f.order_free:
@@ -200,19 +206,30 @@ def _judge(f: _Facts, values: Sequence[str], some_empty: bool) -> tuple[str, str
 
 
 def detect(values: Sequence[str]) -> SetGuess:
-    """Are these strings label sets, and on which separator? Empty strings are left out of the evidence."""
-    filled = [v for v in values if v.strip()]
-    if not filled:
+    """Are these strings label sets, and on which separator? Empty strings are left out of the evidence.
+
+    The facts are computed once per distinct string (weighted by its rows), so a million rows of a few hundred
+    distinct tag sets cost little; beyond :data:`MAX_DISTINCT` distinct strings (free text, identifiers) a
+    seeded sample of them is read.
+    """
+    counts = Counter(v for v in values if v.strip())
+    if not counts:
         return SetGuess(None, True, ())
-    listed = sum(v.strip().startswith("[") and v.strip().endswith("]") for v in filled)
-    if listed == len(filled) and all(_parse_list(v) is not None for v in filled):
+    some_empty = sum(counts.values()) < len(values)
+    if len(counts) > MAX_DISTINCT:
+        keys = sorted(counts)
+        keep = random.Random(0).sample(range(len(keys)), MAX_DISTINCT)
+        counts = Counter({keys[i]: counts[keys[i]] for i in keep})
+    filled = list(counts)
+    if all(v.strip().startswith("[") and v.strip().endswith("]") for v in filled) and \
+            all(_parse_list(v) is not None for v in filled):
         return SetGuess(LIST_SYNTAX, True, (f"every value is a list literal like {filled[0].strip()[:40]!r}: label "
                                             "sets (multilabel)",))
     judged = []
     for sep in SEPARATORS:
-        facts = _facts(filled, sep)
+        facts = _facts(counts, sep)
         if facts.n_multi:
-            judged.append((facts, *_judge(facts, filled, len(filled) < len(values))))
+            judged.append((facts, *_judge(facts, filled, some_empty)))
     if not judged:
         return SetGuess(None, True, ())
     punctuation = [j for j in judged if j[0].sep != WHITESPACE]
