@@ -132,8 +132,8 @@ def test_json_document(capsys, buggy):
     assert code == 1 and err.endswith("\n")
     doc = json.loads(out)
     assert list(doc)[0] == "schema_version" and doc["schema_version"] == 1
-    assert set(doc) == {"schema_version", "files_scanned", "findings", "errors"}
-    assert doc["files_scanned"] == 3 and doc["errors"] == []
+    assert set(doc) == {"schema_version", "files_scanned", "findings", "errors", "files_unparsed", "empty_paths"}
+    assert doc["files_scanned"] == 3 and doc["errors"] == [] and doc["files_unparsed"] == 0 and doc["empty_paths"] == []
     assert [(Path(f["path"]).name, f["rule"], f["line"]) for f in doc["findings"]] == [
         ("mnist_mlp.py", "LM010", 38), ("mnist_mlp.py", "LM020", 38), ("sparse.py", "LM030", 17)]
     for finding in doc["findings"]:

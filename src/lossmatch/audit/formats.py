@@ -73,10 +73,14 @@ def sarif(result: AuditResult, version: str) -> dict[str, Any]:
 
 
 def summary(result: AuditResult) -> str:
-    """``3 findings (2 errors, 1 warning) in 12 files``: for stderr."""
+    """``3 findings (2 errors, 1 warning) in 12 files`` and what was not checked (``; 1 path could not be
+    read; 2 files could not be parsed; 1 folder held no .py or .ipynb file``): for stderr."""
     counts = {level: sum(f.severity == level for f in result.findings) for level in ("error", "warning", "info")}
     parts = [f"{n} {level}{'' if n == 1 or level == 'info' else 's'}" for level, n in counts.items() if n]
     total = len(result.findings)
     detail = f" ({', '.join(parts)})" if parts else ""
     text = f"{total} finding{'' if total == 1 else 's'}{detail}"
-    return f"{text} in {result.files_scanned} file{'' if result.files_scanned == 1 else 's'}"
+    text += f" in {result.files_scanned} file{'' if result.files_scanned == 1 else 's'}"
+    unchecked = [(len(result.errors), "path", "could not be read"), (result.unparsed, "file", "could not be parsed"),
+                 (len(result.empty), "folder", "held no .py or .ipynb file")]
+    return "; ".join([text, *(f"{n} {noun}{'' if n == 1 else 's'} {what}" for n, noun, what in unchecked if n)])

@@ -34,38 +34,62 @@ _CHUNK = 64
 
 @dataclass(frozen=True)
 class AuditResult:
-    """All findings of a run (sorted by path, line), the number of files read and unreadable files."""
+    """All findings of a run (sorted by path, line), the number of files read, and what was not checked:
+    files and folders that could not be read (``errors``), files that could not be parsed (LM090, counted
+    whatever ``select`` keeps) and given folders that hold no ``.py``/``.ipynb`` file (``empty``)."""
 
     findings: tuple[Finding, ...]
     files_scanned: int
     errors: tuple[str, ...] = ()
     selected: frozenset[str] | None = field(default=None, compare=False)
+    unparsed: int = 0
+    empty: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"files_scanned": self.files_scanned, "findings": [f.to_dict() for f in self.findings],
-                "errors": list(self.errors)}
+                "errors": list(self.errors), "files_unparsed": self.unparsed, "empty_paths": list(self.empty)}
 
     @property
     def failed(self) -> bool:
         """True when a finding is at warning or error level (the CLI exits 1)."""
         return any(f.severity in ("error", "warning") for f in self.findings)
 
+    @property
+    def incomplete(self) -> bool:
+        """True when some input was not checked: unreadable, unparsable, or a folder with nothing to audit."""
+        return bool(self.errors or self.unparsed or self.empty)
+
 
 def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Path]]:
     """``(file, root)`` pairs: files given directly, and ``.py``/``.ipynb`` files under given directories
     (hidden and virtual-environment folders skipped). A path that does not exist is a :class:`DataError`."""
+    return _collect(paths)[0]
+
+
+def _collect(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[tuple[Path, Path]], list[str], list[str]]:
+    """:func:`collect_files`, plus the folders that could not be listed (``"path: reason"``) and the given
+    folders that hold no file to audit."""
     out: list[tuple[Path, Path]] = []
+    unlisted: list[str] = []
+    empty: list[str] = []
+
+    def not_listed(exc: OSError) -> None:
+        unlisted.append(f"{exc.filename}: {exc.strerror or exc} (folder not listed)")
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for directory, dirs, files in os.walk(path):
+            before, failed = len(out), len(unlisted)
+            for directory, dirs, files in os.walk(path, onerror=not_listed):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
                 out.extend((Path(directory) / name, path) for name in sorted(files) if name.endswith(SUFFIXES))
+            if len(out) == before and len(unlisted) == failed:
+                empty.append(os.fspath(raw))
         elif path.exists():
             out.append((path, path.parent))
         else:
             raise DataError(expected("path", "be an existing file or directory", repr(os.fspath(raw))))
-    return out
+    return out, unlisted, empty
 
 
 def _read(file: Path) -> bytes | str:
@@ -140,7 +164,7 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
         paths = [paths]
     if jobs < 1:
         raise DataError(expected("jobs", "be at least 1", str(jobs)))
-    files = collect_files(paths)
+    files, unlisted, empty = _collect(paths)
     modules = _ModuleIndex(files)
     names = [os.fspath(f) for f, _ in files]
     # The import lines of each file, read as text, order the work: a file is analysed after the audited
@@ -183,7 +207,9 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
     findings = [f for name in sorted(results)
                 for f in sorted(results[name].findings + tuple(closed.get(name, ())), key=_order)
                 if select is None or f.rule in select]
-    return AuditResult(tuple(findings), len(files), tuple(sorted(errors.values())), select)
+    unparsed = sum(any(f.rule == "LM090" for f in analysis.findings) for analysis in results.values())
+    return AuditResult(tuple(findings), len(files), tuple(sorted([*errors.values(), *unlisted])), select,
+                       unparsed, tuple(empty))
 
 
 def _order(finding: Finding) -> tuple[int, int, int, str]:

@@ -29,10 +29,13 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes to use."),
         show_evidence: bool = typer.Option(False, "--show-evidence", help="Text format: print evidence and fix under each finding."),
         list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and exit."),
+        strict: bool = typer.Option(False, "--strict", help="Exit 2 when a file could not be parsed or a folder held "
+                                                            "nothing to audit (unreadable paths always exit 2)."),
     ) -> None:
         """Find loss/activation/label mismatches in source code, without running it.
 
-        Exit 0: nothing at warning or error level; 1: findings; 2: usage error or unreadable input.
+        Exit 0: nothing at warning or error level; 1: findings; 2: usage error or unreadable input (with
+        --strict also: a file that could not be parsed, or a folder without .py/.ipynb files).
         """
         from lossmatch import __version__
         from lossmatch.audit import RULES, audit_paths, select_rules
@@ -59,9 +62,11 @@ def register(app: typer.Typer) -> None:
                 echo(line)
         for error in result.errors:
             hint(f"lossmatch: error: cannot read {error}")
+        for folder in result.empty:
+            hint(f"lossmatch: warning: nothing to audit in {folder} (no .py or .ipynb file)")
         hint(summary(result))
         # typer.Exit rather than a return value, so the code holds when the app runs standalone (CliRunner) too.
-        if result.errors:
+        if result.errors or (strict and result.incomplete):
             raise typer.Exit(2)
         if result.failed and not exit_zero:
             raise typer.Exit(1)
