@@ -261,6 +261,20 @@ def test_python2_code_is_never_executed(tmp_path):
     assert sorted(f.rule for f in result.findings) == ["LM010", "LM091"]
 
 
+def test_code_read_with_skipped_lines_is_never_executed(tmp_path):
+    """The LM093 path (a line Python rejects is blanked, then the file is parsed again) only parses too."""
+    marker = tmp_path / "executed.txt"
+    lines = ["import os", f"open({str(marker)!r}, 'w').write('ran')", "os.system('touch ' + " + repr(str(marker)) + ")",
+             "from keras.models import Sequential", "from keras.layers import Dense", "", "def build():",
+             "    model = Sequential()", "    model.add(Dense(3, activation='softmax', input_dim=8))",
+             "\topt = 'sgd'", "    model.compile(loss='binary_crossentropy', optimizer='sgd')", "    return model",
+             ""] + [f"STEP_{i} = {i}" for i in range(30)] + ["while True:", "    pass", ""]
+    (tmp_path / "evil.py").write_text("\n".join(lines))
+    result = audit_paths(tmp_path)
+    assert not marker.exists()
+    assert sorted(f.rule for f in result.findings) == ["LM010", "LM093"]
+
+
 # ---------------------------------------------------------------------------------------- p7 projects
 P7 = sorted(p for p in PROJECTS.glob("p7_*") if p.is_dir())
 
