@@ -160,3 +160,16 @@ def test_compare_cli_takes_label_sep_and_no_split(capsys, tmp_path):
     assert [(d["task"], d["n_classes"]) for d in results["datasets"]] == [("multilabel", 4)]
     code, out, err = _run(capsys, *base, "--no-split", "--out", tmp_path / "b")
     assert code == 2 and out == "" and "empty value(s) in rows" in err
+
+
+def test_score_and_compare_warn_when_the_split_is_a_guess(capsys, tmp_path):
+    (tmp_path / "few.csv").write_text("y\n" + "a\nb\n" * 20 + "a|b\n" * 2)
+    report = advise(tmp_path / "few.csv")
+    assert report.label_sep_guessed and report.task == "multilabel"
+    np.save(tmp_path / "p.npy", _scores("multilabel", report.n_samples, 2))
+    code, _, err = _run(capsys, "score", tmp_path / "p.npy", tmp_path / "few.csv", "--input-kind", "probs")
+    assert code == 0 and "lossmatch: warning: labels of 'few.csv'" in err and "--no-split" in err
+    np.save(tmp_path / "x.npy", np.zeros((report.n_samples, 2)))
+    with pytest.warns(UserWarning, match="a guess; pass --no-split"):
+        load_dataset(tmp_path / "x.npy", labels=tmp_path / "few.csv")
+    assert load_dataset(tmp_path / "x.npy", labels=tmp_path / "few.csv", no_split=True).task == "multiclass"

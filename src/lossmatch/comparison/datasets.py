@@ -25,6 +25,7 @@ is split at random: stratified by class for single-label tasks, plain for multi-
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -307,6 +308,7 @@ def _finish(name: str, x: Any, y: Any, label_names: Any, feature_names: tuple[st
             no_split: bool = False) -> Dataset:
     """Check features and labels, infer the task on all labels, encode, and split (unless ``test`` is given)."""
     from lossmatch.labels import encode, infer
+    from lossmatch.labels._infer import split_guess
 
     x = _check_features(x, source, feature_names)
     n_train = len(x)
@@ -322,6 +324,9 @@ def _finish(name: str, x: Any, y: Any, label_names: Any, feature_names: tuple[st
     names = list(map(str, label_names)) if label_names is not None else None
     report = infer(y, source=source, class_names=names if names and np.ndim(y) == 2 else None, label_sep=label_sep,
                    no_split=no_split)
+    guess = split_guess(report)
+    if guess is not None:
+        warnings.warn(f"labels of '{source}': {guess}", UserWarning, stacklevel=3)
     if report.task not in ("binary", "multiclass", "multilabel") or report.encoding.startswith("soft"):
         raise DataError(expected("labels", "describe a binary, multiclass or multilabel task",
                                  f"{report.task} labels ({report.encoding}) in '{source}'"))

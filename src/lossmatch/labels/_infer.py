@@ -23,7 +23,7 @@ from lossmatch._messages import expected, show_shape, show_values
 from lossmatch.errors import DataError, TargetFormatError
 from lossmatch.labels._sets import LIST_SYNTAX, detect, split_values
 
-__all__ = ["LabelReport", "encode", "infer", "to_numpy"]
+__all__ = ["LabelReport", "encode", "infer", "split_guess", "to_numpy"]
 
 MAX_LISTED = 50
 NEARLY_SINGLE_LABEL = 0.99
@@ -420,6 +420,14 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
     return LabelReport(source, n, "multilabel", encoding, len(classes), tuple(classes), tuple(counts.tolist()), ratio,
                        round(float(sizes.mean()), 6), round(single, 6), sk_type, tuple(evidence), label_sep=label_sep,
                        label_sep_guessed=guessed)
+
+
+def split_guess(report: LabelReport) -> str | None:
+    """Why strings were read as label sets when that was a guess (for commands that do not print the evidence:
+    score, compare), else None."""
+    if not report.label_sep_guessed:
+        return None
+    return report.evidence[0].split("; ", 1)[-1]  # the first line reads "sklearn says ...; <why>"
 
 
 # ----------------------------------------------------------------------------------------- encoding
