@@ -138,3 +138,10 @@ def test_blank_lines_of_a_text_file_are_rows(tmp_path):
     (tmp_path / "sets.txt").write_text("1,3\n\n2\n3,1\n1\n2,3\n")
     report = advise(tmp_path / "sets.txt", label_sep=",")
     assert (report.task, report.classes, report.encoding) == ("multilabel", (1, 2, 3), "delimited")
+
+
+def test_a_stated_separator_makes_empty_values_empty_sets():
+    report = infer(["a", "", "b", "a"], label_sep="|")
+    assert (report.task, report.encoding) == ("multilabel", "delimited")
+    assert encode(["a", "", "b"], report).tolist() == [[1, 0], [0, 0], [0, 1]]
+    assert infer(["a", "b", "a"], label_sep="|").task == "binary"  # no separator and no empty value: one class each

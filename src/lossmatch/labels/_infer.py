@@ -213,7 +213,7 @@ def _infer_strings(y: np.ndarray, source: str, sk_type: str, num_classes: int | 
     values = y.tolist()
     empty = [i for i, v in enumerate(values) if not v.strip()]
     notes: tuple[str, ...] = ()
-    if label_sep and (label_sep == LIST_SYNTAX or any(label_sep in v for v in values)):
+    if label_sep and (label_sep == LIST_SYNTAX or empty or any(label_sep in v for v in values)):
         sets = split_values(values, label_sep)
         return _infer_label_sets(sets, "label_sets" if label_sep == LIST_SYNTAX else "delimited", source, sk_type,
                                  label_sep=label_sep, why=f"strings split on {label_sep!r} (as asked) are label sets",

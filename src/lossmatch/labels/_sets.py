@@ -8,8 +8,13 @@ facts about the values, each named in the evidence:
 - the parts keep their places (``New`` always first, ``York`` always second; ``Smith, J.``): one label that
   happens to contain the separator (a name, a place, a path in a hierarchy);
 - the parts repeat within a value or run long (free text, not a tag list);
-- every value is a number with a decimal comma (``0,5``, ``1.234,5``);
+- every value is a number with a decimal comma (``0,50``, ``1.234,5``; integers such as ``1,10`` that could be
+  either make the call a guess);
 - the vocabulary is no smaller than the number of distinct strings (nothing recombines).
+
+A confident call also needs most labels in several strings and at more than one position, in no fixed order
+(sorted, or pairs seen both ways: ``Senior Data Scientist`` keeps its order, tag lists do not); short of that,
+or with fewer than three distinct multi-label strings, it is a guess and the evidence says so.
 
 ``detect`` returns the separator, whether the call is confident or a guess, and the evidence; ``split_values``
 splits with it (an empty string is an empty label set). Whitespace is accepted only when confident: a guess on
