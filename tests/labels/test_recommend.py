@@ -249,3 +249,15 @@ def test_advise_text_prints_ratios_and_weights_with_two_decimals(capsys):
     assert "imbalance ratio: 6.14" in prose and "pos_weight: 6.14" in prose and "6.1429" not in prose
     assert "pos_weight = torch.tensor(6.1429)" in code  # code keeps the exact value
     assert "threshold: 0.50  (a starting point" in text
+
+
+@pytest.mark.parametrize(("labels", "says"), [
+    (np.array(["cat", "dog", "cat", "bird"]), "returns them as int64 (N,)"),
+    (np.array(["a|b", "", "b", "a"] * 3), "returns it as int64 (N, C)"),
+])
+def test_string_notes_say_what_encode_returns(labels, says):
+    report = advise(labels)
+    (note,) = [n for n in report.recommendation.notes if "lossmatch.labels.encode(y, report)" in n]
+    encoded = encode(labels, report)
+    assert says in note and encoded.dtype == np.int64
+    assert encoded.shape == ((len(labels),) if report.task != "multilabel" else (len(labels), report.n_classes))

@@ -192,8 +192,12 @@ def recommend(report: LabelReport) -> Recommendation:
         raise ConfigError(f"registry entry {spec.name!r} does not list task {report.task!r}")
     if report.encoding == "signed_binary":
         notes.append("Map the labels {-1, 1} to {0, 1} first: (y + 1) / 2.")
-    if report.encoding in ("string", "label_sets", "delimited"):
-        notes.append(f"Map the labels to indices in the order of `classes` ({report.n_classes} classes, sorted).")
+    if report.encoding == "string":
+        notes.append(f"Map the labels to indices in the order of `classes` ({report.n_classes} classes, sorted): "
+                     "lossmatch.labels.encode(y, report) returns them as int64 (N,).")
+    elif report.encoding in ("label_sets", "delimited"):
+        notes.append(f"Turn the label sets into a 0/1 matrix with one column per label of `classes` ({report.n_classes}, "
+                     "sorted): lossmatch.labels.encode(y, report) returns it as int64 (N, C); empty sets are rows of zeros.")
     return Recommendation(spec.name, spec.activation, int(units), _LABEL_FORMATS[target], metrics, class_weight,
                           pos_weight, threshold, tuple(notes), target)
 
