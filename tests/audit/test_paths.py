@@ -90,3 +90,10 @@ def test_files_that_could_not_be_parsed_are_counted_and_strict_exits_2(capsys, t
     assert code == 2 and err.splitlines()[-1] == "1 finding (1 error) in 2 files; 1 file could not be parsed"
     code, _, _ = run(capsys, tmp_path / "train.py", "--strict")
     assert code == 1
+
+
+@pytest.mark.parametrize("jobs", ["0", "1025", "99999999999999999999"])
+def test_jobs_out_of_range_is_one_line(capsys, tmp_path, jobs):
+    (tmp_path / "train.py").write_text(SOFTMAX_BCE)
+    code, out, err = run(capsys, tmp_path, "--jobs", jobs)
+    assert code == 2 and out == "" and err.count("\n") == 1 and ("[1, 1024]" in err or ">= 1" in err)

@@ -156,6 +156,16 @@ def test_an_array_header_declaring_a_huge_shape_is_refused(tmp_path):
     assert "too large" in _one_line(info)
 
 
+def test_every_cut_of_an_arff_file_is_a_data_error_or_reads(tmp_path):
+    text = "@relation r\n@attribute f numeric\n@attribute c {0,1}\n@data\n1.5,0\n2.5,1\n"
+    for end in range(1, len(text)):
+        (tmp_path / "cut.arff").write_text(text[:end])
+        try:
+            read_arff(tmp_path / "cut.arff", labels_last=1)
+        except DataError as exc:
+            assert "\n" not in str(exc) and "cut.arff" in str(exc)
+
+
 def test_jsonl_and_text(tmp_path):
     (tmp_path / "y.jsonl").write_text('["a", "b"]\n["b"]\n[]\n')
     assert read_labels(tmp_path / "y.jsonl") == [["a", "b"], ["b"], []]

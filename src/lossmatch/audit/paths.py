@@ -30,6 +30,7 @@ SUFFIXES = (".py", ".ipynb")
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
                         ".ipynb_checkpoints", ".mypy_cache", ".pytest_cache", "site-packages", "build", "dist"})
 _CHUNK = 64
+MAX_JOBS = 1024  # processes; more is a typo, and each one is a Python interpreter
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,8 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    if jobs < 1:
-        raise DataError(expected("jobs", "be at least 1", str(jobs)))
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= MAX_JOBS:
+        raise DataError(expected("jobs", f"be an integer in [1, {MAX_JOBS}]", repr(jobs)))
     files, unlisted, empty = _collect(paths)
     modules = _ModuleIndex(files)
     names = [os.fspath(f) for f, _ in files]

@@ -460,8 +460,8 @@ def read_arff(
         decoded = arff.load(text, return_type=arff.DENSE)
     except UnicodeDecodeError as exc:
         raise DataError(expected("labels", "be a UTF-8 ARFF file", f"an undecodable byte at offset {exc.start} in '{file.name}'")) from None
-    except arff.ArffException as exc:
-        raise DataError(expected("labels", "be a valid ARFF file", f"'{file.name}': {exc}")) from None
+    except Exception as exc:  # liac-arff raises ArffException, but also ValueError/IndexError on a cut-off header
+        raise DataError(expected("labels", "be a valid ARFF file", f"'{file.name}': {_reason(exc)}")) from None
     attributes = decoded["attributes"]
     names = [name for name, _ in attributes]
     label_names = _label_names(file, names, xml, labels_last)
