@@ -63,3 +63,9 @@ def escape_control(text: str, *, keep_newlines: bool = False) -> str:
 def _escape_one(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def plain_text(value: Any) -> str:
+    """User text for a matplotlib figure, shown as written: a ``$`` would start mathtext, and an unbalanced or
+    malformed one (a label named ``$\\frac{$``) makes the figure fail to draw."""
+    return str(value).replace("$", r"\$")

@@ -132,6 +132,14 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, args, words):
     assert len(err.strip().splitlines()) == 1 and "Usage" not in err
 
 
+def test_a_file_name_matplotlib_would_read_as_math_still_plots(capsys, files):
+    path, _, _ = files
+    (path / "$\\frac{$.npy").write_bytes((path / "logits.npy").read_bytes())
+    code, _, err = _run(capsys, path / "$\\frac{$.npy", path / "y.npy", "--plot", path / "r.png")
+    assert code == 0, err
+    assert (path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_unwritable_plot_is_found_before_the_inputs_are_read(capsys, tmp_path):
     (tmp_path / "file").write_text("x")
     code, out, err = _run(capsys, tmp_path / "missing.npy", tmp_path / "missing.npy", "--plot", tmp_path / "file" / "r.png")

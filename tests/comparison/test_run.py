@@ -113,6 +113,28 @@ def test_report_escapes_user_strings_and_renders(tmp_path):
     assert pixels.std() > 10 and (pixels < 128).mean() > 0.01  # text, tables and figures, not a blank page
 
 
+@pytest.mark.parametrize("source", ["columns", "labels file"])
+def test_label_names_from_columns_or_a_labels_file_are_escaped_and_never_break_a_figure(tmp_path, source):
+    rng = np.random.default_rng(0)
+    names = ["<script>alert(1)</script>", "$\\frac{$", "a&b"]
+    x = rng.normal(size=(60, 2))
+    y = (rng.random((60, 3)) < 0.5).astype(int)
+    if source == "columns":
+        header = ",".join(["f1", "f2", *(f'"{n}"' for n in names)])
+        rows = [header] + [",".join([f"{a:.3f}", f"{b:.3f}", *map(str, t)]) for (a, b), t in zip(x, y)]
+        (tmp_path / "t$1.csv").write_text("\n".join(rows) + "\n")
+        spec, labels = tmp_path / "t$1.csv", ",".join(names)
+    else:
+        np.save(tmp_path / "x$1.npy", x)
+        (tmp_path / "y.jsonl").write_text("".join(json.dumps([n for n, on in zip(names, t) if on]) + "\n" for t in y))
+        spec, labels = tmp_path / "x$1.npy", tmp_path / "y.jsonl"
+    out = tmp_path / "out"
+    result = lossmatch.compare([str(spec)], labels=labels, out=out, **FAST)
+    assert sorted(result.datasets[0]["label_names"]) == sorted(names)
+    html = (out / "report.html").read_text()
+    assert "<script>alert" not in html and (out / "figures").is_dir()
+
+
 @pytest.mark.parametrize("kwargs, words", [
     (dict(datasets=["mnist"]), "bundled name"),
     (dict(pairings=["softmax+mse"]), "pairing name"),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lossmatch._io import atomic_write_bytes, atomic_write_text
+from lossmatch._messages import plain_text
 
 if TYPE_CHECKING:
     from lossmatch.comparison.run import CompareResult
@@ -84,7 +85,7 @@ def _figures(result: CompareResult, dataset: dict[str, Any], setting: str = "") 
         for i, pairing in enumerate(pairings):
             f1 = np.mean([r.per_label_f1 for r in runs if r.pairing == pairing], axis=0)
             ax.bar(np.arange(len(labels)) + i * width, f1, width, label=pairing, color=colours[pairing])
-        ax.set_xticks(np.arange(len(labels)) + 0.4 - width / 2, [str(label)[:12] for label in labels], rotation=60, fontsize=7)
+        ax.set_xticks(np.arange(len(labels)) + 0.4 - width / 2, [plain_text(str(label)[:12]) for label in labels], rotation=60, fontsize=7)
         ax.set(title="per-label F1 (mean over seeds)", ylim=(0, 1))
         ax.legend(fontsize=8)
         figures["per_label_f1"] = _png(fig)
@@ -121,7 +122,7 @@ def _sweep_figure(result: CompareResult) -> bytes:
                 low, high = _or(d["ci_low"], d["delta"]), _or(d["ci_high"], d["delta"])
                 ax.errorbar(d["delta"], y, xerr=[[d["delta"] - low], [high - d["delta"]]], fmt="o", markersize=3,
                             color=colours[row["pairing"]], label=row["pairing"] if d is row["deltas"][0] else None)
-        ax.set_yticks(range(len(names)), names, fontsize=8)
+        ax.set_yticks(range(len(names)), [plain_text(name) for name in names], fontsize=8)
         ax.set(title=setting or "difference vs matched", xlabel="main metric, pairing - matched")
     axes[0][0].invert_yaxis()  # first dataset on top; the panels share the y axis, so invert it once
     fig.legend(*axes[0][-1].get_legend_handles_labels(), fontsize=7, loc="upper center", ncol=len(pairings),

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from lossmatch._messages import expected, show_shape
+from lossmatch._messages import expected, plain_text, show_shape
 from lossmatch.errors import DataError
 from lossmatch.metrics._calibration import brier_score, expected_calibration_error, reliability_curve
 from lossmatch.metrics._evaluate import _check, check_threshold, evaluate, infer_task, to_probabilities
@@ -171,6 +171,6 @@ def reliability_figure(report: ScoreReport, title: str = "reliability"):
         curve = report.reliability[key]
         ax.plot(curve["confidence"], curve["frequency"], marker="o", markersize=3, label=label)
     view = "top label" if report.task != "multilabel" and report.n_classes > 2 else "every output"
-    ax.set(title=f"{title} ({view})", xlabel="confidence", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1))
+    ax.set(title=f"{plain_text(title)} ({view})", xlabel="confidence", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1))
     ax.legend(fontsize=8, loc="upper left")
     return fig
