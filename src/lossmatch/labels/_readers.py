@@ -1,8 +1,12 @@
 """Label file readers: CSV/TSV and Parquet (pyarrow, in batches), NPY/NPZ, ARFF (liac-arff), JSONL, plain text.
 
-``load_array`` returns one numeric (or string) array; ``read_labels`` adds the label rules on top: a table with
-one column is that column, a table whose columns are all 0/1 is a multi-hot matrix, otherwise ``column`` picks.
-Label sets (JSONL lists, delimited text) come back as a list of lists. Nothing here unpickles.
+``load_array`` returns one numeric (or string) array; ``read_labels`` adds the label rules on top: identifier
+columns (``id``, ``image_name``, a first column of distinct values) are left out, a table with one column left is
+that column, one whose columns are all 0/1 is a multi-hot matrix, otherwise ``column`` picks. Empty lines and
+cells of a string column stay empty strings (rows without labels, or missing labels: ``infer`` decides); an
+empty numeric cell is an error naming its rows. JSONL lists, and strings split on a ``label_sep`` given here,
+come back as a list of lists; without ``label_sep`` strings stay strings and ``infer`` finds the separator.
+Nothing here unpickles.
 """
 
 from __future__ import annotations
