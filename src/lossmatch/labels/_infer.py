@@ -405,7 +405,8 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
     sizes = np.repeat(np.fromiter(size_rows, dtype=np.int64), np.fromiter(size_rows.values(), dtype=np.int64))
     n = len(sets)
     single = float(np.mean(sizes == 1))
-    evidence = [f"sklearn says {sk_type!r}; {why}",
+    raw = " (each string as one class)" if encoding == "delimited" or label_sep == LIST_SYNTAX else ""
+    evidence = [f"sklearn says {sk_type!r}{raw}; {why}",
                 (f"{len(classes)} distinct labels; rows hold {float(sizes.mean()):.2f} on average (max {int(sizes.max())}); "
                  f"{single:.1%} have exactly one, {float(np.mean(sizes == 0)):.1%} none: multilabel")]
     if empty:
