@@ -173,3 +173,13 @@ def test_score_and_compare_warn_when_the_split_is_a_guess(capsys, tmp_path):
     with pytest.warns(UserWarning, match="a guess; pass --no-split"):
         load_dataset(tmp_path / "x.npy", labels=tmp_path / "few.csv")
     assert load_dataset(tmp_path / "x.npy", labels=tmp_path / "few.csv", no_split=True).task == "multiclass"
+
+
+def test_compare_reads_a_tags_column_of_a_feature_table(tmp_path):
+    rows = (FIXTURES / "kaggle_tags.csv").read_text().splitlines()[1:]
+    rng = np.random.default_rng(0)
+    (tmp_path / "table.csv").write_text("f1,f2,tags\n" + "".join(
+        f"{rng.normal():.3f},{rng.normal():.3f},{row.split(',', 1)[1]}\n" for row in rows))
+    data = load_dataset(tmp_path / "table.csv")
+    assert (data.task, data.label_names) == ("multilabel", ("art", "news", "sport", "tech"))
+    assert data.feature_names == ("f1", "f2") and len(data.y_train) + len(data.y_test) == 60

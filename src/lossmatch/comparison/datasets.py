@@ -15,8 +15,9 @@ Files (``load_dataset(path, labels=...)``), decided in this order:
    table) and the labels file is read with :func:`lossmatch.labels.read_labels`. A string that names columns
    of the table ``spec`` is those columns, whatever it looks like (``labels="a/b"`` with a column ``a/b``).
 3. a table (``.csv``/``.tsv``/``.parquet``): ``labels="a,b"`` names the label column(s); without it the one
-   column called ``label``, ``labels``, ``target``, ``y`` or ``class`` (any case) is the label. Several
-   label columns are a multi-hot matrix; every other column is a feature and must be numeric.
+   column called ``label``, ``labels``, ``target``, ``y``, ``class`` or ``tags`` (any case) is the label. Several
+   label columns are a multi-hot matrix; every other column is a feature and must be numeric. A string label
+   column of tag sets (``art|news``, empty for none) is multi-label, as ``lossmatch.labels.infer`` finds it.
 
 The task comes from :func:`lossmatch.labels.infer` on all labels (train and test together). A single file
 is split at random: stratified by class for single-label tasks, plain for multi-label ones.
@@ -43,7 +44,7 @@ MULAN = ("yeast", "emotions", "scene", "birds", "enron", "medical", "genbase", "
 BUNDLED = SKLEARN + MULAN
 SUITES = {"mulan": MULAN}
 DEFAULT = ("digits", "breast_cancer", "yeast")
-LABEL_COLUMNS = ("label", "labels", "target", "y", "class")
+LABEL_COLUMNS = ("label", "labels", "target", "y", "class", "tags")
 
 _TABLES = (".csv", ".tsv", ".parquet", ".pq")
 _ARRAYS = (".npy", ".npz")
