@@ -661,6 +661,28 @@ FIRES = [
         for images, labels in loader:
             loss = criterion(model(images), labels)  # <-
     """, id="LM001-torch-pretrained-resnet-with-a-softmax-head"),
+    pytest.param("LM001", """
+        import torch.nn as nn
+
+        class MLP(nn.Module):
+            def __init__(self, sizes):
+                super().__init__()
+                layers = []
+                for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+                    layers.append(nn.Linear(n_in, n_out))
+                    layers.append(nn.ReLU())
+                layers.pop()
+                layers.append(nn.Softmax(dim=1))
+                self.layers = nn.ModuleList(layers)
+
+            def forward(self, x):
+                for layer in self.layers:
+                    x = layer(x)
+                return x
+
+        model = MLP([64, 32, 10])
+        loss = nn.CrossEntropyLoss()(model(x), y)  # <-
+    """, id="LM001-torch-modulelist-forward-loop-ending-in-softmax"),
     # ------------------------------------------------------------------ LM090 unparsable file
     pytest.param("LM090", """
         import numpy as np
@@ -1041,6 +1063,31 @@ QUIET = [
         loss = criterion(vit(images), labels)
         probs = vit(images).softmax(dim=1)  # for the confusion matrix
     """, (), id="LM001-quiet-pretrained-heads-that-return-logits-or-log-probabilities"),
+    pytest.param("LM001", """
+        import torch.nn as nn
+
+        class MLP(nn.Module):
+            def __init__(self, sizes):
+                super().__init__()
+                layers = []
+                for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+                    layers.append(nn.Linear(n_in, n_out))
+                    layers.append(nn.ReLU())
+                layers.pop()
+                self.layers = nn.ModuleList(layers)
+                self.softmax = nn.Softmax(dim=1)
+
+            def forward(self, x):
+                for layer in self.layers:
+                    x = layer(x)
+                return x
+
+            def predict_proba(self, x):
+                return self.softmax(self(x))
+
+        model = MLP([64, 32, 10])
+        loss = nn.CrossEntropyLoss()(model(x), y)
+    """, (), id="LM001-quiet-modulelist-forward-loop-ending-in-linear"),
     pytest.param("LM090", """
         from __future__ import print_function
         import sys

@@ -284,6 +284,9 @@ class Calls:
             added = args[0].items if name == "extend" and isinstance(args[0], Pack) else (args[0],)
             self.assign(func.value, Pack(receiver.items + added), scope, rebinds=False)
             return None
+        if isinstance(receiver, Pack) and name == "pop" and not args and receiver.items:  # layers.pop()
+            self.assign(func.value, Pack(receiver.items[:-1]), scope, rebinds=False)
+            return receiver.items[-1]
         if isinstance(receiver, dict) and name in ("get", "__getitem__") and args:
             return self.select(receiver, args[0])
         return None
@@ -352,6 +355,9 @@ class Calls:
             return self.exp_of(node, _arg(args, kwargs, 0, "input"))
         if kind == "reshape":
             return self.reshaped(_arg(args, kwargs, 0, "input"))
+        if kind == "layer_list":  # nn.ModuleList(layers): the list, for `for layer in self.layers: x = layer(x)`
+            given = _arg(args, kwargs, 0, "modules")
+            return given if isinstance(given, Pack) else None
         if kind == "pretrained":  # torchvision.models.resnet18(num_classes=10): logits
             size = kwargs.get("num_classes")
             units = size.value if isinstance(size, Const) and type(size.value) is int else None

@@ -209,9 +209,15 @@ class Interpreter(Functions, Calls, Frameworks):
                 self.branches(node.body, node.orelse, scope)
         elif kind in (ast.For, ast.AsyncFor):
             iterated = self.expr(node.iter, scope)
-            # The rows of a softmax/sigmoid output are outputs of that activation still.
-            self.assign(node.target, iterated if isinstance(iterated, Tensor) else None, scope)
-            self.block(node.body, scope)
+            if isinstance(iterated, Pack) and 0 < len(iterated.items) <= _MAX_UNROLLED and any(
+                    isinstance(item, (Layer, Model)) for item in iterated.items):
+                for item in iterated.items:  # for layer in self.layers: x = layer(x), one layer at a time
+                    self.assign(node.target, item, scope)
+                    self.block(node.body, scope)
+            else:
+                # The rows of a softmax/sigmoid output are outputs of that activation still.
+                self.assign(node.target, iterated if isinstance(iterated, Tensor) else None, scope)
+                self.block(node.body, scope)
             self.block(node.orelse, scope)
         elif kind is ast.While:
             self.expr(node.test, scope)
@@ -469,6 +475,9 @@ def _arg_pair(node: ast.FunctionDef | ast.AsyncFunctionDef,
               use: tuple[cat.LossEntry, int, int]) -> tuple[tuple[int, str], tuple[int, str]]:
     params = [a.arg for a in node.args.posonlyargs + node.args.args]
     return (use[1], params[use[1]]), (use[2], params[use[2]])
+
+
+_MAX_UNROLLED = 32  # layers of a list a forward loop applies one by one
 
 
 def _is_pretrained(value: Any) -> bool:

@@ -356,6 +356,8 @@ LOSS_BASES = frozenset({"keras.losses.Loss", "torch.nn.modules.loss._Loss", "tor
 MODEL_WRAPPERS = frozenset({"torch.nn.DataParallel", "torch.nn.parallel.DataParallel",
                             "torch.nn.parallel.DistributedDataParallel", "torch.compile",
                             "torch.jit.script", "torch.nn.SyncBatchNorm.convert_sync_batchnorm"})
+# Containers that hold a list of layers as given: iterating them applies those layers in a forward loop.
+LAYER_LISTS = frozenset({"torch.nn.ModuleList", "torch.nn.modules.container.ModuleList"})
 # Pretrained classifiers (raw logits) whose head a script replaces: model.fc = nn.Sequential(..., nn.Softmax(1)).
 PRETRAINED_ROOTS = ("torchvision.models.", "timm.create_model", "timm.models.")
 HEAD_ATTRIBUTES = frozenset({"fc", "classifier", "head", "heads", "last_linear", "_fc"})
@@ -459,6 +461,8 @@ def classify(name: str) -> tuple[str, Any]:
         return "criterion_wrapper", None
     if tail in DIRECTORY_LOADERS:
         return "directory", tail
+    if name in LAYER_LISTS:
+        return "layer_list", None
     if name.startswith(PRETRAINED_ROOTS) and (tail[:1].islower() or name == "timm.create_model") and \
             ".segmentation." not in name and ".detection." not in name:
         return "pretrained", tail
