@@ -28,6 +28,20 @@ def test_json_summary_and_files(tmp_path):
     assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "r" / "results.json").exists()
 
 
+def test_margins_reach_results_and_two_seeds_warn(tmp_path):
+    done = _run("breast_cancer", *FAST, "--pairings", "softmax+cce,sigmoid+cce", "--margin", "accuracy=0.02",
+                "--margin", "log_loss=10%", "--margin", "0.03", "--out", str(tmp_path / "r"), "--no-report", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    margins = document["margins"]
+    assert margins["top1_accuracy"] == "0.02" and margins["log_loss"] == "10%" and margins["f1_macro"] == "0.03"
+    assert "equivalence" in document["verdict_rule"]
+    assert {v["verdict"] for v in document["verdicts"]} <= {"worse", "same", "better", "inconclusive"}
+    assert next(v for v in document["verdicts"] if v["metric"] == "top1_accuracy")["margin"] == 0.02
+    warning = [line for line in done.stderr.splitlines() if "unreliable" in line]
+    assert len(warning) == 1 and warning[0].startswith("lossmatch: warning: 2 seeds")
+
+
 def test_text_table_and_no_report(tmp_path):
     done = _run("emotions", *FAST, "--pairings", "sigmoid+bce,softmax+cce", "--out", str(tmp_path / "r"), "--no-report")
     assert done.returncode == 0, done.stderr
@@ -52,6 +66,10 @@ def test_text_table_and_no_report(tmp_path):
     (["breast_cancer", "--executor", "ray", "--ray-address", "nonsense"], "HOST:PORT"),
     (["breast_cancer", "--validation-split", "1.5"], "validation_split"),
     (["missing.csv"], "no such file"),
+    (["breast_cancer", "--margin", "acuracy=0.02"], "`margin key` to be a metric name, a family"),
+    (["breast_cancer", "--margin", "accuracy=-1"], "`margin accuracy` to be a number >= 0"),
+    (["breast_cancer", "--margin", "=0.02"], "KEY=VALUE or VALUE"),
+    (["breast_cancer", "--margin", "0.1", "--margin", "0.2"], "each key once"),
     (["breast_cancer", "--seeds", "99999999999999999999"], "`seeds` to be an integer in [2, 1000]"),
     (["breast_cancer", "--hidden", "100000"], "layer widths in [1, 8192]"),
     (["cut.npz", "--labels", "y.npy"], "`features` to be a valid NPZ archive"),
@@ -81,7 +99,8 @@ def test_grid_sweep_text_and_results(tmp_path):
     assert len(results["runs"]) == 2 * 2 * 2 * 4 and len(list((tmp_path / "r" / "runs").glob("*.json"))) == 32
     sweep = results["sweep"]
     assert {row["setting"] for row in sweep} == {s["setting"] for s in results["config"]["settings"]}
-    assert all(row["worse"] + row["same"] + row["better"] == row["datasets"] == len(row["deltas"]) for row in sweep)
+    assert all(row["worse"] + row["same"] + row["better"] + row["inconclusive"] == row["datasets"] == len(row["deltas"])
+               for row in sweep)
     # the matched pairing differs by task: sigmoid+bce is the mismatch on breast_cancer, softmax+cce on emotions
     assert {(row["pairing"], row["deltas"][0]["dataset"]) for row in sweep} == {("sigmoid+bce", "breast_cancer"),
                                                                                 ("softmax+cce", "emotions")}

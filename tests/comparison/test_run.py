@@ -32,11 +32,15 @@ def test_t_interval_and_verdict_directions():
     for seed, (base, other) in enumerate([(0.80, 0.60), (0.82, 0.61), (0.81, 0.63)]):
         runs += [_run("d", "softmax+cce", seed, top1_accuracy=base, log_loss=1 - base),
                  _run("d", "sigmoid+cce", seed, top1_accuracy=other, log_loss=1 - other),
-                 _run("d", "softmax+bce", seed, top1_accuracy=base + (0.01 if seed % 2 else -0.01), log_loss=1 - base)]
+                 _run("d", "softmax+bce", seed, top1_accuracy=base + (0.01 if seed % 2 else -0.01), log_loss=1 - base),
+                 _run("d", "sigmoid+bce", seed, top1_accuracy=base + (0.001 if seed % 2 else -0.001), log_loss=1 - base)]
     found = {(v["pairing"], v["metric"]): v for v in verdicts(runs, {"d": "multiclass"}, {"d": 3})}
     assert found[("sigmoid+cce", "top1_accuracy")]["verdict"] == "worse"
     assert found[("sigmoid+cce", "log_loss")]["verdict"] == "worse"  # higher loss is worse
-    assert found[("softmax+bce", "top1_accuracy")]["verdict"] == "same"
+    # +-0.01 noise over 3 seeds: the interval includes 0 but reaches beyond the 0.01 margin
+    assert found[("softmax+bce", "top1_accuracy")]["verdict"] == "inconclusive"
+    assert found[("sigmoid+bce", "top1_accuracy")]["verdict"] == "same"  # +-0.001: the interval lies inside +-0.01
+    assert found[("softmax+bce", "log_loss")]["verdict"] == "same"  # identical values: a zero-width interval at 0
     assert found[("sigmoid+cce", "top1_accuracy")]["delta"] == pytest.approx(np.mean([-0.20, -0.21, -0.18]))
     assert {s["n"] for s in summarise(runs)} == {3}
 
@@ -45,12 +49,16 @@ def test_compare_writes_results_runs_and_report(tmp_path):
     result = lossmatch.compare(["breast_cancer", "emotions"], out=tmp_path, **FAST)
     document = json.loads((tmp_path / "results.json").read_text())
     assert document["schema_version"] == 1
-    assert set(document) == {"schema_version", "config", "datasets", "runs", "summary", "verdicts", "sweep"}
+    assert set(document) == {"schema_version", "config", "datasets", "runs", "summary", "verdicts", "sweep", "warnings"}
+    assert document["warnings"] and "2 seeds" in document["warnings"][0]  # FAST trains 2 seeds
+    assert "equivalence" in document["config"]["verdict_rule"]
+    assert document["config"]["margins"]["top1_accuracy"] == "0.01" and document["config"]["margins"]["log_loss"] == "5%"
     assert len(document["runs"]) == 2 * 4 * 2 == len(list((tmp_path / "runs").glob("*.json")))
     run = document["runs"][0]
     assert {"dataset", "pairing", "seed", "metrics", "history"} <= set(run) and len(run["history"]["loss"]) == 2
     verdict = document["verdicts"][0]
-    assert {"dataset", "pairing", "baseline", "metric", "delta", "ci_low", "ci_high", "verdict", "explanation"} <= set(verdict)
+    assert {"dataset", "pairing", "baseline", "metric", "delta", "ci_low", "ci_high", "margin", "margin_rule", "seeds",
+            "verdict", "explanation"} <= set(verdict)
     assert result.to_frame().shape[1] == 5
     assert (tmp_path / "report.html").stat().st_size > 10_000 and list((tmp_path / "figures").glob("*.png"))
     assert not list(tmp_path.rglob("*.tmp"))

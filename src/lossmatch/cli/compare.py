@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from lossmatch._messages import expected
-from lossmatch.cli._output import Format, echo, emit_json, hint, resolve_format, stderr_console
+from lossmatch.cli._output import Format, echo, emit_json, hint, resolve_format, stderr_console, warn
 from lossmatch.errors import ConfigError
 
 SUMMARY_METRICS = {"multilabel": ("f1_micro", "exact_match", "hamming_loss", "binary_accuracy"),
@@ -55,6 +55,24 @@ def parse_grid(items: list[str]) -> dict[str, list]:
     return grid
 
 
+def parse_margins(items: list[str]) -> dict[str, str]:
+    """Repeatable ``--margin``: ``KEY=VALUE`` for a metric or family (``accuracy=0.02``, ``log_loss=10%``), or a bare
+    ``VALUE`` for every metric; values are checked by :func:`lossmatch.comparison.margins.resolve_margins`."""
+    from lossmatch.comparison.margins import EVERY_METRIC
+
+    margins: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.rpartition("=")
+        key = key.strip().replace("-", "_") if sep else EVERY_METRIC
+        if sep and not key or not value.strip():
+            raise ConfigError(expected("--margin", "look like KEY=VALUE or VALUE (e.g. accuracy=0.02, log_loss=10%, 0.02)",
+                                       repr(item)))
+        if key in margins:
+            raise ConfigError(expected("--margin", "name each key once", f"{key} twice"))
+        margins[key] = value.strip()
+    return margins
+
+
 def register(app: typer.Typer) -> None:
     @app.command("compare")
     def compare_command(
@@ -78,6 +96,10 @@ def register(app: typer.Typer) -> None:
         suite: list[str] = typer.Option(None, "--suite", help="Add a suite of bundled datasets: mulan (9 MULAN sets)."),
         grid: list[str] = typer.Option(None, "--grid", metavar="KEY=V1,V2", help="Sweep an option over values "
                                        "(repeatable; the cartesian product), e.g. lr=1e-3,3e-3 or hidden=64,128x128."),
+        margin: list[str] = typer.Option(None, "--margin", metavar="[KEY=]VALUE", help="Smallest difference that "
+                                         "matters (repeatable): accuracy=0.02, log_loss=10% (of the matched pairing's "
+                                         "mean), or 0.02 for every metric. Defaults: 0.01 for accuracies/F1/exact "
+                                         "match, 0.005 Hamming loss, 5% log loss/ECE."),
         executor: str = typer.Option("local", "--executor", help="local (this process) or ray."),
         ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
                                         "(default: start a local Ray instance with this machine's cores)."),
@@ -101,16 +123,20 @@ def register(app: typer.Typer) -> None:
                 raise ConfigError(expected("--suite", f"be one of {', '.join(SUITES)}", repr(name)))
         names = [*(datasets or ([] if suite else DEFAULT)), *(suite or [])]
         sweep = parse_grid(list(grid or []))
+        margins = parse_margins(list(margin or []))
         runner = make_executor(executor, ray_address)
         console = stderr_console()
         with _progress(console) as update:
             result = compare(names, labels=labels, label_sep=label_sep, no_split=no_split, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
                              seeds=seeds, epochs=epochs, hidden=parse_hidden(hidden), batch_size=batch_size, lr=lr,
                              label_smoothing=label_smoothing, patience=patience, validation_split=validation_split,
-                             engine=engine, grid=sweep, models_per_task=models_per_task, out=out, resume=resume,
+                             engine=engine, grid=sweep, margins=margins, models_per_task=models_per_task, out=out, resume=resume,
                              report=not no_report, executor=runner, progress=update)
+        for message in result.warnings:
+            warn(message)
         if resolve_format(fmt, json_flag) == "json":
-            emit_json({"out": str(out), "summary": result.summary, "verdicts": result.verdicts})
+            emit_json({"out": str(out), "verdict_rule": result.config["verdict_rule"], "margins": result.config["margins"],
+                       "warnings": result.warnings, "summary": result.summary, "verdicts": result.verdicts})
             return
         echo(render_text(result))
         where = out / ("results.json" if no_report else "report.html")
@@ -161,15 +187,16 @@ def render_text(result) -> str:
             metrics = SUMMARY_METRICS["multilabel" if dataset["task"] == "multilabel" else "single"]
             lines.append(f"{dataset['name']} ({dataset['task']}, {dataset['n_classes']} "
                          f"{'labels' if dataset['task'] == 'multilabel' else 'classes'}, {dataset['n_test']} test rows)")
-            lines.append("  " + f"{'pairing':<14}" + "".join(f"{m:>26}" for m in metrics))
+            lines.append("  " + f"{'pairing':<14}" + "".join(f"{m:>28}" for m in metrics))
             pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == dataset["name"] and r.setting == setting))
             for pairing in pairings:
                 row = []
                 for metric in metrics:
                     key = (setting, dataset["name"], pairing, metric)
                     cell = cells[key]
-                    mark = {"worse": " worse", "better": " better", "same": " same"}.get(verdict.get(key), " base")
+                    mark = " " + verdict.get(key, "base")
                     half = (cell["ci_high"] - cell["ci_low"]) / 2 if cell["ci_low"] == cell["ci_low"] else float("nan")
-                    row.append(f"{cell['mean']:.3f} +-{half:.3f}{mark}".rjust(26))
+                    row.append(f"{cell['mean']:.3f} +-{half:.3f}{mark}".rjust(28))
                 lines.append("  " + f"{pairing:<14}" + "".join(row))
+    lines.append("verdicts against the matched pairing (base): " + result.config["verdict_rule"])
     return "\n".join(lines)

@@ -157,13 +157,16 @@ def _opening(result: CompareResult) -> list[str]:
         for dataset in result.datasets:
             name, main = dataset["name"], dataset["main_metric"]
             mine = [v for v in result.verdicts if v["dataset"] == name and v["setting"] == setting]
-            worse = [v for v in mine if v["verdict"] == "worse" and v["metric"] == main]
+            on_main = [v for v in mine if v["metric"] == main]
             baseline = next((v["baseline"] for v in mine), "")
-            if worse:
-                names = ", ".join(f"{v['pairing']} ({v['delta']:+.3f})" for v in worse)
-                lines.append(f"{prefix}{name} ({dataset['task']}): against {baseline}, {main} is worse for {names}.")
-            else:
-                lines.append(f"{prefix}{name} ({dataset['task']}): no pairing is detectably worse than {baseline} on {main}.")
+            said = []
+            for verdict, words in (("worse", "worse"), ("better", "better"), ("same", "the same (within the margin)"),
+                                   ("inconclusive", "inconclusive")):
+                chosen = [v for v in on_main if v["verdict"] == verdict]
+                if chosen:
+                    said.append(f"{words} for " + ", ".join(f"{v['pairing']} ({v['delta']:+.3f})" for v in chosen))
+            if said:
+                lines.append(f"{prefix}{name} ({dataset['task']}): against {baseline}, {main} is {'; '.join(said)}.")
             cells = {(s["pairing"], s["metric"]): s["mean"] for s in result.summary
                      if s["dataset"] == name and s["setting"] == setting}
             binary = [v for (p, m), v in cells.items() if m == "binary_accuracy"]

@@ -23,6 +23,7 @@ from lossmatch._io import atomic_write_text, check_writable, remove_stale_tempor
 from lossmatch._messages import expected
 from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
 from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
+from lossmatch.comparison.margins import RULE, resolve_margins, seeds_warning
 from lossmatch.comparison.stats import summarise, sweep_table, verdicts
 from lossmatch.errors import ConfigError
 
@@ -65,6 +66,7 @@ class CompareResult:
     runs: list[RunResult]
     summary: list[dict[str, Any]] = field(default_factory=list)
     verdicts: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def settings(self) -> list[str]:
@@ -79,7 +81,7 @@ class CompareResult:
     def to_dict(self) -> dict[str, Any]:
         return {"schema_version": SCHEMA_VERSION, "config": self.config, "datasets": self.datasets,
                 "runs": [run.to_dict() for run in self.runs], "summary": self.summary, "verdicts": self.verdicts,
-                "sweep": self.sweep}
+                "sweep": self.sweep, "warnings": self.warnings}
 
     def to_frame(self):
         """One row per run and metric: dataset, pairing, seed, metric, value (pandas)."""
@@ -207,6 +209,7 @@ def compare(
     validation_split: float = 0.1,
     engine: str = "batched",
     grid: Mapping[str, Sequence[Any]] | None = None,
+    margins: Mapping[str, str | float] | None = None,
     models_per_task: int | None = None,
     out: str | os.PathLike[str] | None = None,
     resume: bool = False,
@@ -228,6 +231,11 @@ def compare(
         engine: ``batched`` (all models of a dataset at once) or ``sequential`` (one ``nn.Module`` at a time).
         grid: a sweep: ``{option: [values]}`` over :data:`GRID_KEYS` (e.g. ``{"lr": [1e-3, 3e-3], "hidden":
             [(64,), (128, 128)]}``); every combination is a setting that overrides the options above.
+        margins: the smallest differences that matter, ``{key: value}`` (see
+            :func:`lossmatch.comparison.margins.resolve_margins`): a key is a metric (``top1_accuracy``), a family
+            (``accuracy``, ``f1``, ...) or ``all``; a value is absolute (``0.02``) or a share of the matched
+            pairing's mean (``"5%"``). A verdict is ``worse``/``better`` only beyond its interval and its margin,
+            ``same`` when the interval lies within +-margin, else ``inconclusive``.
         models_per_task: split each dataset x setting block of ``(pairing, seed)`` models into tasks of at most
             this many (more, smaller tasks for many workers); None keeps one task per dataset and setting.
         out: directory for ``runs/``, ``results.json``, ``report.html`` and ``figures/``; nothing is written
@@ -247,6 +255,7 @@ def compare(
         _check(pairings, seeds, engine, **merged)
         floats = {key: float(merged[key]) for key in ("lr", "label_smoothing", "validation_split")}
         configs[setting_label(values)] = TrainConfig(**{**merged, **floats})
+    margin_table = resolve_margins(margins)
     if models_per_task is not None and not _int_in(models_per_task, 1, MAX_MODELS_PER_TASK):
         raise ConfigError(expected("models_per_task", f"be an integer in [1, {MAX_MODELS_PER_TASK}]", repr(models_per_task)))
     if out is not None:
@@ -295,15 +304,19 @@ def compare(
     order = {key: i for i, key in enumerate(itertools.product(configs, names, pairings, range(seeds)))}
     runs.sort(key=lambda r: order[(r.setting, r.dataset, r.pairing, r.seed)])
     first = next(iter(configs.values()))
+    measured = {metric for run in runs for metric in run.metrics}
     result = CompareResult(
         config={**first.to_dict(), "pairings": pairings, "seeds": seeds, "engine": engine,
                 "datasets": names, "interval": "95% Student-t over seeds (paired differences for verdicts)",
                 "grid": {k: [list(v) if isinstance(v, tuple) else v for v in vs] for k, vs in (grid or {}).items()},
-                "settings": [{"setting": label, **c.to_dict()} for label, c in configs.items()]},
+                "settings": [{"setting": label, **c.to_dict()} for label, c in configs.items()],
+                "verdict_rule": RULE,
+                "margins": {metric: str(m) for metric, m in margin_table.items() if metric in measured}},
         datasets=[{**d.to_dict(), "main_metric": main_metric(d.task), "label_names": list(d.label_names)} for d in loaded],
         runs=runs,
         summary=summarise(runs),
-        verdicts=verdicts(runs, {d.name: d.task for d in loaded}, {d.name: d.n_classes for d in loaded}),
+        verdicts=verdicts(runs, {d.name: d.task for d in loaded}, {d.name: d.n_classes for d in loaded}, margin_table),
+        warnings=[w for w in (seeds_warning(seeds),) if w],
     )
     if out is not None:
         result.save(out, report=report)
