@@ -7,8 +7,6 @@ Both follow torch's semantics for weights, ``ignore_index`` and label smoothing.
 
 from __future__ import annotations
 
-import warnings
-
 import torch
 import torch.nn.functional as F
 
@@ -23,6 +21,7 @@ from lossmatch._validation import (
     leading_rows,
     show_shape,
 )
+from lossmatch._warnings import warn_at_user
 from lossmatch.errors import ConfigError, LossInputWarning, LossmatchTypeError, LossmatchValueError, TargetFormatError
 from lossmatch.losses._common import (
     LOG_CLAMP,
@@ -70,7 +69,7 @@ def check_soft_target(name: str, scores: torch.Tensor, target: torch.Tensor, dim
     check_unit_interval("target", target)
 
 
-def warn_if_not_distribution(target: torch.Tensor, dim: int, loss: str, stacklevel: int = 4) -> None:
+def warn_if_not_distribution(target: torch.Tensor, dim: int, loss: str) -> None:
     """Categorical CE assumes each target row is a distribution; multi-hot rows are a task mismatch.
 
     Looks at the leading rows only: this is a warning, and the full check would cost a pass over the targets.
@@ -78,11 +77,11 @@ def warn_if_not_distribution(target: torch.Tensor, dim: int, loss: str, stacklev
     sums = leading_rows(target.detach(), dim).sum(dim=dim, dtype=torch.float32)
     if torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
         return
-    warnings.warn(
+    warn_at_user(
         f"`{loss}` expects each target row to sum to 1 (one class per row), but row sums range over "
         f"[{float(sums.min()):.4g}, {float(sums.max()):.4g}]. Multi-label targets need "
         "`binary_cross_entropy_with_logits`; rows of zeros contribute no loss.",
-        LossInputWarning, stacklevel=stacklevel)
+        LossInputWarning)
 
 
 def check_index_inputs(name: str, scores: torch.Tensor, target: torch.Tensor, dim: int, ignore_index: int) -> None:
@@ -109,11 +108,11 @@ def check_probs_rows(probs: torch.Tensor, dim: int, renormalize: bool, epsilon: 
         return
     sums = leading_rows(probs.detach(), dim).sum(dim=dim, dtype=torch.float32)
     if not torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
-        warnings.warn(
+        warn_at_user(
             f"`{loss}` expects probability rows summing to 1 (softmax outputs), but row sums range over "
             f"[{float(sums.min()):.4g}, {float(sums.max()):.4g}]. Sigmoid outputs are not a distribution over "
             "classes; pass `renormalize=True` to divide rows by their sum as Keras does.",
-            LossInputWarning, stacklevel=4)
+            LossInputWarning)
 
 
 # ---------------------------------------------------------------------------------------------- cores

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
-
 import torch
 
 from lossmatch._validation import check_positive, check_probability_option, check_reduction, leading_rows
+from lossmatch._warnings import warn_at_user
 from lossmatch.errors import LossInputWarning
 
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
@@ -48,7 +47,7 @@ def reduce(loss: torch.Tensor, reduction: str, denominator: torch.Tensor | None 
     return torch.where(nonzero, ratio, torch.full_like(ratio, float("nan")))
 
 
-def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | None, stacklevel: int = 4) -> None:
+def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | None) -> None:
     """Warn when a logits entry point receives what looks like probabilities (a double activation).
 
     Evidence: every value in [0, 1], not all equal, and, for softmax losses (``class_dim`` given), every row summing to 1.
@@ -69,9 +68,8 @@ def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | N
     what = "probabilities (all values in [0, 1], rows summing to 1)" if class_dim is not None else "probabilities (all values in [0, 1])"
     activation = "softmax" if class_dim is not None else "sigmoid"
     probs_name = loss.removesuffix("_with_logits")
-    warnings.warn(
+    warn_at_user(
         f"`{loss}` expects raw logits, but its input looks like {what}: applying {activation} twice flattens "
         f"the loss and its gradients. Pass the pre-{activation} outputs, or use `{probs_name}` on probabilities.",
         LossInputWarning,
-        stacklevel=stacklevel,
     )
