@@ -66,6 +66,7 @@ def test_text_table_and_no_report(tmp_path):
     (["breast_cancer", "--executor", "ray", "--ray-address", "nonsense"], "HOST:PORT"),
     (["breast_cancer", "--validation-split", "1.5"], "validation_split"),
     (["missing.csv"], "no such file"),
+    (["breast_cancer", "--threads", "0"], "`threads` to be an integer in [1, 1024]"),
     (["breast_cancer", "--margin", "acuracy=0.02"], "`margin key` to be a metric name, a family"),
     (["breast_cancer", "--margin", "accuracy=-1"], "`margin accuracy` to be a number >= 0"),
     (["breast_cancer", "--margin", "=0.02"], "KEY=VALUE or VALUE"),

@@ -100,6 +100,8 @@ def register(app: typer.Typer) -> None:
                                          "matters (repeatable): accuracy=0.02, log_loss=10% (of the matched pairing's "
                                          "mean), or 0.02 for every metric. Defaults: 0.01 for accuracies/F1/exact "
                                          "match, 0.005 Hamming loss, 5% log loss/ECE."),
+        threads: int = typer.Option(None, "--threads", help="torch threads per training task (default: chosen from the "
+                                    "CPUs this process may use and the model size; small MLPs get 1)."),
         executor: str = typer.Option("local", "--executor", help="local (this process) or ray."),
         ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
                                         "(default: start a local Ray instance with this machine's cores)."),
@@ -130,7 +132,7 @@ def register(app: typer.Typer) -> None:
             result = compare(names, labels=labels, label_sep=label_sep, no_split=no_split, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
                              seeds=seeds, epochs=epochs, hidden=parse_hidden(hidden), batch_size=batch_size, lr=lr,
                              label_smoothing=label_smoothing, patience=patience, validation_split=validation_split,
-                             engine=engine, grid=sweep, margins=margins, models_per_task=models_per_task, out=out, resume=resume,
+                             engine=engine, grid=sweep, margins=margins, threads=threads, models_per_task=models_per_task, out=out, resume=resume,
                              report=not no_report, executor=runner, progress=update)
         for message in result.warnings:
             warn(message)

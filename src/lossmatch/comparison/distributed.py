@@ -43,12 +43,13 @@ def import_ray() -> Any:
     return ray
 
 
-def train_block(dataset: Any, jobs: list[tuple[str, int]], config: Any, engine: str, setting: str) -> list[RunResult]:
+def train_block(dataset: Any, jobs: list[tuple[str, int]], config: Any, engine: str, setting: str,
+                threads: int | None = None) -> list[RunResult]:
     """Runs in a Ray worker: one task's models, each record stamped with this worker's node id."""
     import ray
 
     node = ray.get_runtime_context().get_node_id()
-    task = Task(dataset, tuple(tuple(job) for job in jobs), config, engine, setting)
+    task = Task(dataset, tuple(tuple(job) for job in jobs), config, engine, setting, threads)
     return [dataclasses.replace(run, node=node) for run in task.run()]
 
 
@@ -122,7 +123,7 @@ class RayExecutor:
                 if id(task.dataset) not in stored:
                     stored[id(task.dataset)] = ray.put(task.dataset)
                 pending.append(remote.remote(stored[id(task.dataset)], list(task.jobs), task.config, task.engine,
-                                             task.setting))
+                                             task.setting, task.threads))
             while pending:
                 ready, pending = ray.wait(pending, num_returns=1)
                 for ref in ready:

@@ -7,7 +7,6 @@ import base64
 import io
 import math
 import re
-from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 

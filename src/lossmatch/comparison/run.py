@@ -25,6 +25,7 @@ from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
 from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
 from lossmatch.comparison.margins import RULE, resolve_margins, seeds_warning
 from lossmatch.comparison.stats import summarise, sweep_table, verdicts
+from lossmatch.comparison.threads import available_cpus, choose_threads, step_work, torch_threads
 from lossmatch.errors import ConfigError
 
 SCHEMA_VERSION = 1
@@ -41,10 +42,21 @@ class Task:
     config: TrainConfig
     engine: str = "batched"
     setting: str = ""
+    threads: int | None = None  # torch intra-op threads; None: chosen from the CPUs and the work (threads.py)
+
+    @property
+    def chosen_threads(self) -> int:
+        if self.threads is not None:
+            return self.threads
+        models = len(self.jobs) if self.engine == "batched" else 1
+        rows = min(self.config.batch_size, len(self.dataset.x_train))
+        widths = [self.dataset.x_train.shape[1], *self.config.hidden, self.dataset.n_classes]
+        return choose_threads(step_work(models, rows, widths), available_cpus())
 
     def run(self) -> list[RunResult]:
-        return [dataclasses.replace(r, setting=self.setting)
-                for r in TRAINERS[self.engine](self.dataset, list(self.jobs), self.config)]
+        with torch_threads(self.chosen_threads):
+            return [dataclasses.replace(r, setting=self.setting)
+                    for r in TRAINERS[self.engine](self.dataset, list(self.jobs), self.config)]
 
 
 class Executor(Protocol):
@@ -129,6 +141,7 @@ MAX_BATCH_SIZE = 1_000_000
 MAX_WIDTH = 8_192
 MAX_LAYERS = 16
 MAX_MODELS_PER_TASK = 100_000
+MAX_THREADS = 1_024
 
 
 def _int_in(value: Any, low: int, high: int) -> bool:
@@ -210,6 +223,7 @@ def compare(
     engine: str = "batched",
     grid: Mapping[str, Sequence[Any]] | None = None,
     margins: Mapping[str, str | float] | None = None,
+    threads: int | None = None,
     models_per_task: int | None = None,
     out: str | os.PathLike[str] | None = None,
     resume: bool = False,
@@ -236,6 +250,8 @@ def compare(
             (``accuracy``, ``f1``, ...) or ``all``; a value is absolute (``0.02``) or a share of the matched
             pairing's mean (``"5%"``). A verdict is ``worse``/``better`` only beyond its interval and its margin,
             ``same`` when the interval lies within +-margin, else ``inconclusive``.
+        threads: torch intra-op threads per task; None chooses from the CPUs this process may use and the size
+            of a training step (small MLPs get one thread: see :mod:`lossmatch.comparison.threads`).
         models_per_task: split each dataset x setting block of ``(pairing, seed)`` models into tasks of at most
             this many (more, smaller tasks for many workers); None keeps one task per dataset and setting.
         out: directory for ``runs/``, ``results.json``, ``report.html`` and ``figures/``; nothing is written
@@ -256,6 +272,8 @@ def compare(
         floats = {key: float(merged[key]) for key in ("lr", "label_smoothing", "validation_split")}
         configs[setting_label(values)] = TrainConfig(**{**merged, **floats})
     margin_table = resolve_margins(margins)
+    if threads is not None and not _int_in(threads, 1, MAX_THREADS):
+        raise ConfigError(expected("threads", f"be an integer in [1, {MAX_THREADS}]", repr(threads)))
     if models_per_task is not None and not _int_in(models_per_task, 1, MAX_MODELS_PER_TASK):
         raise ConfigError(expected("models_per_task", f"be an integer in [1, {MAX_MODELS_PER_TASK}]", repr(models_per_task)))
     if out is not None:
@@ -277,7 +295,7 @@ def compare(
             runs.extend(finished[keys[j]] for j in jobs if keys[j] in finished)
             missing = [j for j in jobs if keys[j] not in finished]
             size = models_per_task or max(len(missing), 1)
-            tasks.extend(Task(dataset, tuple(missing[i:i + size]), config, engine, setting)
+            tasks.extend(Task(dataset, tuple(missing[i:i + size]), config, engine, setting, threads)
                          for i in range(0, len(missing), size))
     total, done, tasks_done = sum(len(t.jobs) for t in tasks), 0, 0
 
@@ -306,7 +324,7 @@ def compare(
     first = next(iter(configs.values()))
     measured = {metric for run in runs for metric in run.metrics}
     result = CompareResult(
-        config={**first.to_dict(), "pairings": pairings, "seeds": seeds, "engine": engine,
+        config={**first.to_dict(), "pairings": pairings, "seeds": seeds, "engine": engine, "threads": threads or "auto",
                 "datasets": names, "interval": "95% Student-t over seeds (paired differences for verdicts)",
                 "grid": {k: [list(v) if isinstance(v, tuple) else v for v in vs] for k, vs in (grid or {}).items()},
                 "settings": [{"setting": label, **c.to_dict()} for label, c in configs.items()],
