@@ -117,3 +117,43 @@ def test_keras3_softmax_with_from_logits_fires():
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     one_hot = np.eye(4, dtype="float32")[np.arange(16) % 4]
     assert rules(check_model(model, inputs, target=one_hot)) == ["LM030"]
+
+
+def test_a_dataloader_batch_of_inputs_and_target_is_split_and_its_target_judged():
+    """README's `check_model(model, batch, loss)`: the batch a DataLoader yields, list or tuple."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(0)
+    features = torch.randn(16, 8)
+    one_hot = torch.nn.functional.one_hot(torch.arange(16) % 5, 5).float()
+    batch = next(iter(DataLoader(TensorDataset(features, one_hot), batch_size=16)))
+    assert isinstance(batch, list)
+    model = mlp(out=5)
+    assert rules(check_model(model, batch, nn.BCEWithLogitsLoss())) == ["LM012"]  # the batch's one-hot target
+    assert rules(check_model(model, tuple(batch), nn.BCEWithLogitsLoss())) == ["LM012"]
+    assert rules(check_model(model, (*batch, torch.ones(16)), nn.BCEWithLogitsLoss())) == ["LM012"]  # + sample weights
+    assert rules(check_model(mlp(nn.Softmax(dim=1)), (features, torch.arange(16) % 4), nn.CrossEntropyLoss())) == ["LM001"]
+
+
+def test_a_tuple_with_an_explicit_target_is_the_models_inputs():
+    class TwoInputs(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(8, 4)
+
+        def forward(self, a, b):
+            return self.linear(a + b)
+
+    a, b = torch.randn(16, 8), torch.randn(16, 8)
+    target = torch.arange(16) % 4
+    assert check_model(TwoInputs(), (a, b), nn.CrossEntropyLoss(), target=target) == []
+    assert check_model(TwoInputs(), ((a, b), target), nn.CrossEntropyLoss()) == []
+
+
+def test_keras_model_on_a_tf_data_style_batch():
+    keras = pytest.importorskip("keras")
+    inputs = np.random.default_rng(0).normal(size=(16, 8)).astype("float32")
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(4)])
+    one_hot = np.eye(4, dtype="float32")[np.arange(16) % 4]
+    assert rules(check_model(model, inputs, "sparse_categorical_crossentropy")) == ["LM003"]  # linear outputs as probabilities
+    assert rules(check_model(model, (inputs, one_hot), "sparse_categorical_crossentropy")) == ["LM003", "LM030"]  # + one-hot target

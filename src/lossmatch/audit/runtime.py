@@ -46,19 +46,25 @@ class _Reporter:
 
 
 def check_model(model: Any, inputs: Any, loss: Any = None, target: Any = None) -> list[Finding]:
-    """Run ``model`` once on ``inputs`` and check its outputs against ``loss`` and ``target``.
+    """Run ``model`` once on a batch and check its outputs against ``loss`` and the batch's labels.
 
-    ``model``: a ``torch.nn.Module`` or a Keras 3 model. ``loss``: a torch loss module (``nn.CrossEntropyLoss()``,
-    a :mod:`lossmatch.nn` module), a Keras loss object, function or name, a lossmatch registry name, or
-    ``None`` to use a compiled Keras model's loss. ``target``: the batch's labels (optional).
-    A torch model runs in eval mode under ``no_grad`` and gets its mode back afterwards.
+    ``model``: a ``torch.nn.Module`` or a Keras 3 model. ``inputs``: what the model is called with, or a
+    DataLoader / ``tf.data`` style batch ``(inputs, target)`` or ``(inputs, target, sample_weight)`` (a list or
+    tuple whose second item has as many rows as the inputs; ``target=`` not given). A model of several inputs
+    gets them as a tuple with ``target=`` by keyword, or as a batch ``((a, b), target)``. ``loss``: a torch loss
+    module (``nn.CrossEntropyLoss()``, a :mod:`lossmatch.nn` module), a Keras loss object, function or name, a
+    lossmatch registry name, or ``None`` to use a compiled Keras model's loss. ``target``: the batch's labels
+    (optional). A torch model runs in eval mode under ``no_grad`` and gets its mode back afterwards.
 
     Example:
         >>> import torch
         >>> model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Softmax(dim=1))
-        >>> [f.rule for f in check_model(model, torch.randn(8, 4), torch.nn.CrossEntropyLoss())]
+        >>> batch = (torch.randn(8, 4), torch.randint(0, 3, (8,)))  # what a DataLoader yields
+        >>> [f.rule for f in check_model(model, batch, torch.nn.CrossEntropyLoss())]
         ['LM001']
     """
+    if target is None:
+        inputs, target = _split_batch(inputs)
     output, class_dim, framework = _forward(model, inputs)
     if loss is None and framework == "keras":
         loss = getattr(model, "loss", None)
@@ -73,6 +79,23 @@ def check_model(model: Any, inputs: Any, loss: Any = None, target: Any = None) -
         pred = Tensor(kind, units, evidence)  # type: ignore[arg-type]
         judge(reporter, Site(entry, pred, labels, None, None, f"{entry.name}"))  # type: ignore[arg-type]
     return sorted(reporter.findings.values(), key=lambda f: f.rule)
+
+
+def _rows(value: Any) -> int | None:
+    """The leading dimension of a tensor or array (of the first of several inputs), else None."""
+    if isinstance(value, (list, tuple)) and value:
+        return _rows(value[0])
+    shape = getattr(value, "shape", None)
+    return int(shape[0]) if shape is not None and len(shape) >= 1 else None
+
+
+def _split_batch(batch: Any) -> tuple[Any, Any]:
+    """``(inputs, target)`` of a DataLoader-style batch ``(x, y)`` / ``(x, y, w)``; anything else is the inputs."""
+    if isinstance(batch, (list, tuple)) and len(batch) in (2, 3):
+        rows = _rows(batch[0])
+        if rows is not None and not isinstance(batch[1], (list, tuple)) and _rows(batch[1]) == rows:
+            return batch[0], batch[1]
+    return batch, None
 
 
 def output_kind(output: np.ndarray, class_dim: int) -> tuple[str, str]:
