@@ -9,9 +9,7 @@ import lossmatch.nn
 from lossmatch import registry
 from lossmatch.errors import ConfigError
 
-OPTION_PARAMETERS = {"weight": "weight", "pos_weight": "pos_weight", "label_smoothing": "label_smoothing",
-                     "temperature": "temperature", "ignore_index": "ignore_index", "class_dim": "class_dim",
-                     "renormalize": "renormalize", "gamma": "gamma", "alpha": "alpha", "chunk_size": "chunk_size"}
+OPTION_PARAMETERS = {option: option for option in registry.OPTIONS}
 
 
 @pytest.mark.parametrize("spec", list(registry.REGISTRY.values()), ids=lambda s: s.name)
@@ -26,7 +24,9 @@ def test_spec_points_at_a_real_function_and_module(spec):
     assert claimed <= keyword_only, claimed - keyword_only
     module = getattr(lossmatch.nn, spec.module)
     assert module.function_name == spec.name
-    assert spec.name.endswith("_with_logits") == (spec.expects == "logits") or "focal" in spec.name or "linear" in spec.name
+    # functions named after their activation or raw scores (focal, linear, softmax_mse, hinge) take logits too
+    named_otherwise = any(word in spec.name for word in ("focal", "linear", "softmax_mse", "hinge"))
+    assert spec.name.endswith("_with_logits") == (spec.expects == "logits") or named_otherwise
 
 
 def test_every_exported_loss_is_registered():
@@ -35,8 +35,15 @@ def test_every_exported_loss_is_registered():
             assert name in registry.REGISTRY
 
 
+def test_every_smoothed_loss_takes_the_smoothing_convention():
+    for spec in registry.REGISTRY.values():
+        assert ("label_smoothing" in spec.supports) == ("smoothing_convention" in spec.supports), spec.name
+
+
 def test_pairings_name_registered_losses_and_match_the_design():
-    assert list(registry.PAIRINGS) == ["softmax+cce", "sigmoid+bce", "softmax+bce", "sigmoid+cce"]
+    assert list(registry.PAIRINGS) == ["softmax+cce", "sigmoid+bce", "softmax+bce", "sigmoid+cce", "softmax+gce",
+                                       "softmax+sce", "softmax+mse", "linear+hinge"]
+    assert registry.DEFAULT_PAIRINGS == ("softmax+cce", "sigmoid+bce", "softmax+bce", "sigmoid+cce")
     for pairing in registry.PAIRINGS.values():
         assert pairing.spec.activation == pairing.activation or not pairing.matched_for
         assert pairing.name == f"{pairing.activation}+{pairing.family}"

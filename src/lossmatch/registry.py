@@ -16,16 +16,16 @@ from typing import Any, Literal
 
 from lossmatch.errors import ConfigError
 
-__all__ = ["PAIRINGS", "REGISTRY", "TARGET_FORMATS", "TASKS", "LossSpec", "Pairing", "get", "pairing", "specs_for"]
+__all__ = ["DEFAULT_PAIRINGS", "PAIRINGS", "REGISTRY", "TARGET_FORMATS", "TASKS", "LossSpec", "Pairing", "get", "pairing", "specs_for"]
 
 Expects = Literal["logits", "probs"]
-Activation = Literal["sigmoid", "softmax"]
+Activation = Literal["sigmoid", "softmax", "linear"]  # linear: raw scores (hinge), no probabilities
 TargetFormat = Literal["binary", "index", "one_hot", "soft", "multi_hot"]
 
 TASKS = ("binary", "multiclass", "multilabel", "multioutput")
 TARGET_FORMATS = ("binary", "index", "one_hot", "soft", "multi_hot")
-OPTIONS = ("weight", "pos_weight", "label_smoothing", "temperature", "ignore_index", "class_dim", "renormalize",
-           "gamma", "alpha", "chunk_size")
+OPTIONS = ("weight", "pos_weight", "label_smoothing", "smoothing_convention", "temperature", "ignore_index", "class_dim",
+           "renormalize", "gamma", "alpha", "chunk_size", "q", "beta", "log_clip", "form", "margin", "p")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,11 @@ _CE_REFS = ("https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss
             "https://keras.io/api/losses/probabilistic_losses/")
 _SMOOTHING_REF = "Szegedy et al., Rethinking the Inception Architecture, CVPR 2016 (label smoothing)"
 _FOCAL_REF = "Lin et al., Focal Loss for Dense Object Detection, ICCV 2017"
-_REDUCE = frozenset({"weight", "label_smoothing"})
+_REDUCE = frozenset({"weight", "label_smoothing", "smoothing_convention"})
+_SOFTMAX_ALTERNATIVE = _REDUCE | {"ignore_index", "class_dim"}
+_GCE_REF = ("Zhang & Sabuncu, Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy Labels, "
+            "NeurIPS 2018")
+_SCE_REF = "Wang et al., Symmetric Cross Entropy for Robust Learning with Noisy Labels, ICCV 2019"
 
 _SPECS = (
     LossSpec(
@@ -174,6 +178,50 @@ _SPECS = (
         module="LinearCrossEntropy",
         summary="Exact sparse CE of a linear head without materialising the N x V logits (large vocabularies).",
         references=("Wijmans et al., Cut Your Losses in Large-Vocabulary Language Models, ICLR 2025",)),
+    LossSpec(
+        name="generalized_cross_entropy_with_logits", expects="logits", activation="softmax", target="index",
+        target_formats=("index", "one_hot", "soft"), tasks=("binary", "multiclass"), supports=_SOFTMAX_ALTERNATIVE | {"q"},
+        torch_equivalent="(1 - torch.softmax(x, 1).gather(1, y[:, None]) ** q) / q (no native class)",
+        keras_equivalent="lossmatch.keras.GeneralizedCrossentropy(from_logits=True) (no native class)",
+        module="GeneralizedCrossEntropyWithLogits",
+        summary="(1 - p_y^q) / q: between CE (q -> 0) and MAE (q = 1); bounded gradient, robust to label noise.",
+        references=(_GCE_REF,)),
+    LossSpec(
+        name="symmetric_cross_entropy_with_logits", expects="logits", activation="softmax", target="index",
+        target_formats=("index", "one_hot", "soft"), tasks=("binary", "multiclass"),
+        supports=_SOFTMAX_ALTERNATIVE | {"alpha", "beta", "log_clip"},
+        torch_equivalent="alpha * F.cross_entropy + beta * reverse CE (no native class)",
+        keras_equivalent="lossmatch.keras.SymmetricCrossentropy(from_logits=True) (no native class)",
+        module="SymmetricCrossEntropyWithLogits",
+        summary="alpha CE + beta reverse CE (log 0 read as log_clip): robust to label noise.",
+        references=(_SCE_REF,)),
+    LossSpec(
+        name="softmax_mse", expects="logits", activation="softmax", target="index",
+        target_formats=("index", "one_hot", "soft"), tasks=("binary", "multiclass"), supports=_SOFTMAX_ALTERNATIVE,
+        torch_equivalent="F.mse_loss(torch.softmax(x, -1), one_hot)",
+        keras_equivalent="keras.losses.MeanSquaredError() on softmax outputs",
+        module="SoftmaxMSE",
+        summary="Mean squared error of softmax probabilities (Brier / C): slow start when confidently wrong.",
+        references=("Brier, Verification of Forecasts Expressed in Terms of Probability, Monthly Weather Review 1950",)),
+    LossSpec(
+        name="multiclass_hinge_loss", expects="logits", activation="linear", target="index",
+        target_formats=("index", "one_hot"), tasks=("binary", "multiclass"),
+        supports=frozenset({"weight", "ignore_index", "class_dim", "form", "margin", "p"}),
+        torch_equivalent="torch.nn.MultiMarginLoss (form='weston_watkins')",
+        keras_equivalent="keras.losses.CategoricalHinge (close to form='crammer_singer')",
+        module="MulticlassHingeLoss",
+        summary="Multi-class SVM loss on raw scores (Weston-Watkins or Crammer-Singer): no probabilities.",
+        references=("Weston & Watkins, Support Vector Machines for Multi-Class Pattern Recognition, ESANN 1999",
+                    ("Crammer & Singer, On the Algorithmic Implementation of Multiclass Kernel-based Vector Machines, "
+                    "JMLR 2001"))),
+    LossSpec(
+        name="binary_hinge_loss", expects="logits", activation="linear", target="binary",
+        target_formats=("binary", "multi_hot"), tasks=("binary",), supports=frozenset({"weight", "margin", "p"}),
+        torch_equivalent="(1 - (2 * y - 1) * x).clamp_min(0).mean()",
+        keras_equivalent="keras.losses.Hinge() (p=1), keras.losses.SquaredHinge() (p=2)",
+        module="BinaryHingeLoss",
+        summary="Linear SVM loss of one raw score per output, 0/1 or -1/1 targets: no probabilities.",
+        references=("https://keras.io/api/losses/hinge_losses/",)),
 )
 
 REGISTRY: Mapping[str, LossSpec] = MappingProxyType({spec.name: spec for spec in _SPECS})
@@ -186,11 +234,13 @@ class Pairing:
     ``loss`` names the registry entry that computes it. Matched pairings use the fused logits form;
     mismatched ones feed the activation's probabilities into the probs form with Keras' conventions
     (clip at ``keras_epsilon``, and for ``cce`` renormalise the rows), which is what a Keras user gets.
+    The alternatives to cross-entropy (``gce``, ``sce``, ``mse``, ``hinge``) are logits forms too; ``linear``
+    means raw scores, which are no probabilities.
     """
 
     name: str
     activation: Activation
-    family: Literal["bce", "cce"]
+    family: Literal["bce", "cce", "gce", "sce", "mse", "hinge"]
     loss: str
     matched_for: tuple[str, ...]
     keras: str
@@ -226,7 +276,26 @@ _PAIRINGS = (
             "Keras renormalises the sigmoid outputs to sum to 1 before CCE, so the loss only sees their ratios: "
             "nothing pushes the negatives down, and every output can sit above 0.5.",
             loss_options=MappingProxyType({"renormalize": True})),
+    Pairing("softmax+gce", "softmax", "gce", "generalized_cross_entropy_with_logits", (),
+            "Dense(C, activation='softmax') + lossmatch.keras.GeneralizedCrossentropy(q=0.7)",
+            "Generalized cross-entropy (q = 0.7) scales CE's gradient by p_y^q: an example the model finds unlikely, "
+            "often a wrong label, pulls with a bounded force, where CE's pull grows without bound as p_y -> 0."),
+    Pairing("softmax+sce", "softmax", "sce", "symmetric_cross_entropy_with_logits", (),
+            "Dense(C, activation='softmax') + lossmatch.keras.SymmetricCrossentropy(alpha=0.1, beta=1.0)",
+            "Symmetric cross-entropy (0.1 CE + reverse CE) adds a bounded, MAE-like term and shrinks the unbounded "
+            "CE term, so mislabeled examples are fitted less."),
+    Pairing("softmax+mse", "softmax", "mse", "softmax_mse", (),
+            "Dense(C, activation='softmax') + MeanSquaredError()",
+            "Mean squared error on softmax outputs: its gradient vanishes as the softmax saturates on a wrong class, "
+            "so training starts slower and the probabilities are less well calibrated."),
+    Pairing("linear+hinge", "linear", "hinge", "multiclass_hinge_loss", (),
+            "Dense(C) + lossmatch.keras.MulticlassHinge() (torch: nn.MultiMarginLoss())",
+            "A multi-class hinge loss trains margins on raw scores: it gives no probabilities, so log loss and ECE "
+            "are not defined for it."),
 )
+
+# What ``compare`` trains when no pairings are named: the four activation x cross-entropy combinations.
+DEFAULT_PAIRINGS = ("softmax+cce", "sigmoid+bce", "softmax+bce", "sigmoid+cce")
 
 PAIRINGS: Mapping[str, Pairing] = MappingProxyType({p.name: p for p in _PAIRINGS})
 

@@ -20,7 +20,7 @@ def test_losses_json_lists_the_registry(capsys):
     code, out, err = run(capsys, "losses", "--format", "json")
     assert code == 0 and err == ""
     document = json.loads(out)
-    assert list(document)[0] == "schema_version" and document["schema_version"] == 1
+    assert next(iter(document)) == "schema_version" and document["schema_version"] == 1
     assert [entry["name"] for entry in document["losses"]] == list(REGISTRY)
     for entry in document["losses"]:
         assert {"name", "expects", "activation", "target", "tasks", "supports", "torch_equivalent", "keras_equivalent"} <= set(entry)
@@ -31,6 +31,13 @@ def test_losses_text(capsys):
     code, out, _ = run(capsys, "losses")
     assert code == 0
     assert "sparse_categorical_cross_entropy_with_logits" in out and "torch.nn.CrossEntropyLoss" in out
+    assert "generalized_cross_entropy_with_logits" in out and "torch.nn.MultiMarginLoss" in out
+    assert "uniform  the default, torch and Keras" in out and "others   1 - eps on the true class" in out
+
+
+def test_losses_json_names_the_smoothing_conventions(capsys):
+    document = json.loads(run(capsys, "losses", "--json")[1])
+    assert set(document["smoothing_conventions"]) == {"uniform", "others"}
 
 
 def test_version_and_usage_errors(capsys):

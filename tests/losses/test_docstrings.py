@@ -6,7 +6,8 @@ import importlib
 import pytest
 import torch
 
-MODULES = ["lossmatch.losses._binary", "lossmatch.losses._categorical", "lossmatch.losses._focal", "lossmatch.losses._smoothing"]
+MODULES = ["lossmatch.losses._binary", "lossmatch.losses._categorical", "lossmatch.losses._focal", "lossmatch.losses._smoothing",
+           "lossmatch.losses._robust", "lossmatch.losses._hinge"]
 
 
 @pytest.mark.parametrize("name", MODULES)

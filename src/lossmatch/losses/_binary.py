@@ -18,6 +18,7 @@ from lossmatch.losses._common import (
     check_common_options,
     reduce,
     scale_temperature,
+    smoothing_as_uniform,
     upcast,
     warn_if_probabilities,
 )
@@ -46,9 +47,12 @@ def _check_binary_inputs(name: str, scores: torch.Tensor, target: torch.Tensor, 
                                                f"shape {tuple(weight.shape)}")) from None
 
 
-def _smooth_binary(target: torch.Tensor, label_smoothing: float) -> torch.Tensor:
-    # Keras' convention for BCE (torch has none, pytorch#91545): move every target towards 0.5.
-    return target if label_smoothing == 0 else target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+def _smooth_binary(target: torch.Tensor, label_smoothing: float, convention: str = "uniform",
+                   validate: bool = True) -> torch.Tensor:
+    # Keras' convention for BCE (torch has none, pytorch#91545): move every target towards 0.5, as the K = 2 case
+    # of either categorical convention ("others" moves a 0/1 target to eps / 1 - eps).
+    eps = smoothing_as_uniform(label_smoothing, 2, convention, validate=validate)
+    return target if eps == 0 else target * (1.0 - eps) + 0.5 * eps
 
 
 def binary_cross_entropy_with_logits(
@@ -58,6 +62,7 @@ def binary_cross_entropy_with_logits(
     weight: torch.Tensor | None = None,
     pos_weight: torch.Tensor | float | None = None,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     temperature: float = 1.0,
     reduction: str = "mean",
     validate: bool = True,
@@ -79,6 +84,8 @@ def binary_cross_entropy_with_logits(
         pos_weight: weight of the positive term, a scalar or per-label ``(C,)`` (``n_negative / n_positive``
             balances a label).
         label_smoothing: ``eps`` in [0, 1]; targets become ``y (1 - eps) + eps / 2`` (Keras' convention).
+        smoothing_convention: ``"uniform"`` (the line above) or ``"others"`` (0/1 targets become
+            ``eps`` / ``1 - eps``, i.e. ``y (1 - 2 eps) + eps``; ``eps <= 0.5``).
         temperature: logits are divided by it (> 0).
         reduction: ``"mean"`` (over all elements, as torch), ``"sum"`` or ``"none"`` (shape ``(*)``).
         validate: run the input checks (skip them in a hot loop once the data are known to be good).
@@ -111,7 +118,7 @@ def binary_cross_entropy_with_logits(
             check_positive("pos_weight", pos_weight, allow_zero=True)
         warn_if_probabilities(logits, loss="binary_cross_entropy_with_logits", class_dim=None)
     x = scale_temperature(upcast(logits), temperature)
-    y = _smooth_binary(target.to(x.dtype), label_smoothing)
+    y = _smooth_binary(target.to(x.dtype), label_smoothing, smoothing_convention, validate)
     if pos_weight is not None:
         pos_weight = torch.as_tensor(pos_weight, dtype=x.dtype, device=x.device)
     # torch's fused kernel evaluates exactly the identity above, (1 - y) x - (1 + (p - 1) y) log sigmoid(x),
@@ -126,6 +133,7 @@ def binary_cross_entropy(
     *,
     weight: torch.Tensor | None = None,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     epsilon: float | None = None,
     reduction: str = "mean",
     validate: bool = True,
@@ -144,6 +152,7 @@ def binary_cross_entropy(
         target: same shape; 0/1 labels or soft probabilities.
         weight: rescales each element; broadcast to ``probs``.
         label_smoothing: ``eps``; targets become ``y (1 - eps) + eps / 2`` (Keras' convention).
+        smoothing_convention: as in :func:`binary_cross_entropy_with_logits`.
         epsilon: ``None`` (torch: clamp the logs at -100) or the Keras clip, e.g. ``1e-7``.
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
         validate: run the input checks.
@@ -171,7 +180,7 @@ def binary_cross_entropy(
         if epsilon is not None and not 0 < epsilon < 0.5:
             raise ConfigError(expected("epsilon", "be None or a float in (0, 0.5)", repr(epsilon)))
     p = upcast(probs)
-    y = _smooth_binary(target.to(p.dtype), label_smoothing)
+    y = _smooth_binary(target.to(p.dtype), label_smoothing, smoothing_convention, validate)
     if epsilon is not None:
         p = p.clamp(epsilon, 1.0 - epsilon)  # Keras' clip; the logs below then never reach the -100 clamp
     # torch's kernel: -(y max(log p, -100) + (1 - y) max(log1p(-p), -100)), with a closed-form backward

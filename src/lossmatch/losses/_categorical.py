@@ -28,6 +28,7 @@ from lossmatch.losses._common import (
     check_common_options,
     reduce,
     scale_temperature,
+    smoothing_as_uniform,
     upcast,
     warn_if_probabilities,
 )
@@ -195,6 +196,7 @@ def categorical_cross_entropy_with_logits(
     *,
     weight: torch.Tensor | None = None,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     temperature: float = 1.0,
     class_dim: int = -1,
     reduction: str = "mean",
@@ -213,6 +215,8 @@ def categorical_cross_entropy_with_logits(
         target: same shape, each row a distribution over the classes (one-hot or soft).
         weight: per-class weights ``(C,)``.
         label_smoothing: ``eps``; targets become ``(1 - eps) y + eps / C``.
+        smoothing_convention: ``"uniform"`` (the line above: torch and Keras) or ``"others"`` (``1 - eps`` on
+            the true class, ``eps / (C - 1)`` on each other one; ``eps <= (C - 1) / C``).
         temperature: logits are divided by it.
         class_dim: the class dimension of ``logits`` and ``target``.
         reduction: ``"mean"`` (over rows, as torch does for probability targets), ``"sum"`` or ``"none"``
@@ -246,6 +250,7 @@ def categorical_cross_entropy_with_logits(
         warn_if_not_distribution(target, dim, loss_name)
     else:
         dim = class_dim % logits.dim()
+    label_smoothing = smoothing_as_uniform(label_smoothing, logits.shape[dim], smoothing_convention, validate=validate)
     # torch's fused kernel for probability targets has exactly these semantics (weights, smoothing, mean over rows)
     scores = scale_temperature(_class_last(upcast(logits), dim), temperature)
     num_classes = scores.shape[-1]
@@ -261,6 +266,7 @@ def categorical_cross_entropy(
     *,
     weight: torch.Tensor | None = None,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     class_dim: int = -1,
     renormalize: bool = False,
     epsilon: float | None = None,
@@ -279,7 +285,7 @@ def categorical_cross_entropy(
         probs: probabilities, classes on ``class_dim``; rows should sum to 1 (warned otherwise unless
             ``renormalize``).
         target: same shape, one-hot or soft.
-        weight, label_smoothing, class_dim, reduction, validate: as in
+        weight, label_smoothing, smoothing_convention, class_dim, reduction, validate: as in
             :func:`categorical_cross_entropy_with_logits`.
         renormalize: divide rows by their sum first (Keras).
         epsilon: ``None`` (torch's clamp of the log at -100) or Keras' clip value, e.g. ``1e-7``.
@@ -306,6 +312,7 @@ def categorical_cross_entropy(
         warn_if_not_distribution(target, dim, "categorical_cross_entropy")
     else:
         dim = class_dim % probs.dim()
+    label_smoothing = smoothing_as_uniform(label_smoothing, probs.shape[dim], smoothing_convention, validate=validate)
     log_probs = log_probs_from_probs(_class_last(probs, dim), renormalize, epsilon)
     return _cross_entropy_soft(log_probs, _class_last(target, dim), weight, label_smoothing, reduction)
 
@@ -317,6 +324,7 @@ def sparse_categorical_cross_entropy_with_logits(
     weight: torch.Tensor | None = None,
     ignore_index: int = -100,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     temperature: float = 1.0,
     class_dim: int = -1,
     reduction: str = "mean",
@@ -336,7 +344,7 @@ def sparse_categorical_cross_entropy_with_logits(
             ``ignore_index`` contribute nothing.
         weight: per-class weights ``(C,)``.
         ignore_index: the index to skip (torch's -100 by default).
-        label_smoothing, temperature, class_dim, reduction, validate: as in
+        label_smoothing, smoothing_convention, temperature, class_dim, reduction, validate: as in
             :func:`categorical_cross_entropy_with_logits`.
 
     Returns:
@@ -364,6 +372,7 @@ def sparse_categorical_cross_entropy_with_logits(
         warn_if_probabilities(logits, loss=loss_name, class_dim=dim)
     else:
         dim = class_dim % logits.dim()
+    label_smoothing = smoothing_as_uniform(label_smoothing, logits.shape[dim], smoothing_convention, validate=validate)
     log_probs = F.log_softmax(scale_temperature(_class_last(upcast(logits), dim), temperature), dim=-1)
     return _cross_entropy_index(log_probs, target, weight, ignore_index, label_smoothing, reduction)
 
@@ -375,6 +384,7 @@ def sparse_categorical_cross_entropy(
     weight: torch.Tensor | None = None,
     ignore_index: int = -100,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     class_dim: int = -1,
     renormalize: bool = False,
     epsilon: float | None = None,
@@ -405,6 +415,7 @@ def sparse_categorical_cross_entropy(
         check_probs_rows(probs, dim, renormalize, epsilon, "sparse_categorical_cross_entropy")
     else:
         dim = class_dim % probs.dim()
+    label_smoothing = smoothing_as_uniform(label_smoothing, probs.shape[dim], smoothing_convention, validate=validate)
     probs = _class_last(probs, dim)
     if label_smoothing:
         return _cross_entropy_index(log_probs_from_probs(probs, renormalize, epsilon), target, weight, ignore_index,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from lossmatch._validation import check_positive, check_probability_option, check_reduction, leading_rows
+from lossmatch._validation import check_positive, check_probability_option, check_reduction, expected, leading_rows
 from lossmatch._warnings import warn_at_user
-from lossmatch.errors import LossInputWarning
+from lossmatch.errors import ConfigError, LossInputWarning
 
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
 # torch's probability losses clamp log(p) at -100 so that p = 0 gives a large finite loss, not inf.
@@ -24,6 +24,37 @@ def check_common_options(*, reduction: str, label_smoothing: float = 0.0, temper
     check_reduction(reduction)
     check_probability_option("label_smoothing", label_smoothing, upper_inclusive=True)
     check_positive("temperature", temperature)
+
+
+SMOOTHING_CONVENTIONS = ("uniform", "others")
+
+
+def smoothing_as_uniform(label_smoothing: float, num_classes: int, convention: str, *, validate: bool = True) -> float:
+    """The ``eps`` of the uniform convention that gives ``convention``'s smoothed targets over ``num_classes``.
+
+    ``"uniform"`` (torch, Keras): ``(1 - eps) y + eps / K``, so the true class gets ``1 - eps + eps / K``.
+    ``"others"``: ``1 - eps`` on the true class and ``eps / (K - 1)`` on each other one, i.e.
+    ``(1 - eps) y + eps / (K - 1) (1 - y)``, which is the uniform form with ``eps K / (K - 1)``. Beyond
+    ``eps = (K - 1) / K`` it would give the true class less than each other class, so that is its upper bound.
+    Binary losses smooth each output as ``K = 2``.
+    """
+    if convention == "uniform" or not label_smoothing:
+        if validate and convention not in SMOOTHING_CONVENTIONS:
+            _unknown_convention(convention)
+        return label_smoothing
+    if convention != "others":
+        _unknown_convention(convention)
+    bound = (num_classes - 1) / num_classes
+    if validate and label_smoothing > bound:
+        raise ConfigError(expected("label_smoothing", f"be at most (K - 1) / K = {bound:.4g} for K = {num_classes} with "
+                                   "smoothing_convention='others' (beyond it the true class gets less than each other "
+                                   "class)", repr(label_smoothing)))
+    return min(1.0, label_smoothing * num_classes / (num_classes - 1))
+
+
+def _unknown_convention(convention: object) -> None:
+    raise ConfigError(expected("smoothing_convention", "be 'uniform' (eps / K on every class) or 'others' (1 - eps on the "
+                               "true class, eps / (K - 1) on each other one)", repr(convention)))
 
 
 def scale_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:

@@ -25,7 +25,7 @@ from lossmatch.losses._categorical import (
     check_scores,
     check_soft_target,
 )
-from lossmatch.losses._common import check_common_options, reduce, upcast, warn_if_probabilities
+from lossmatch.losses._common import check_common_options, reduce, smoothing_as_uniform, upcast, warn_if_probabilities
 
 
 def _check_focal_options(gamma: float, alpha: float | torch.Tensor | None, size: int, what: str) -> None:
@@ -57,6 +57,7 @@ def sigmoid_focal_loss(
     alpha: float | torch.Tensor | None = None,
     weight: torch.Tensor | None = None,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     reduction: str = "mean",
     validate: bool = True,
 ) -> torch.Tensor:
@@ -77,6 +78,7 @@ def sigmoid_focal_loss(
             0.25), or a per-label ``(C,)`` tensor.
         weight: element weights broadcast to ``logits``.
         label_smoothing: targets become ``y (1 - eps) + eps / 2`` (Keras), applied before ``p_t``.
+        smoothing_convention: ``"uniform"`` (the line above) or ``"others"`` (``y (1 - 2 eps) + eps``).
         reduction: ``"mean"`` over elements, ``"sum"`` or ``"none"``.
         validate: run the input checks.
 
@@ -104,6 +106,7 @@ def sigmoid_focal_loss(
         _check_focal_options(gamma, alpha, logits.shape[-1] if logits.dim() else 1, "label")
         warn_if_probabilities(logits, loss="sigmoid_focal_loss", class_dim=None)
     x = upcast(logits)
+    label_smoothing = smoothing_as_uniform(label_smoothing, 2, smoothing_convention, validate=validate)
     y = _smooth_binary(target.to(x.dtype), label_smoothing)
     log_sigmoid = F.logsigmoid(x)
     xy = x * y
@@ -132,6 +135,7 @@ def softmax_focal_loss(
     weight: torch.Tensor | None = None,
     ignore_index: int = -100,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     class_dim: int = -1,
     reduction: str = "mean",
     validate: bool = True,
@@ -151,7 +155,7 @@ def softmax_focal_loss(
         gamma: focusing parameter >= 0; 0 with ``alpha=None`` is exactly sparse/categorical cross-entropy.
         alpha: ``None``, a float (Keras uses 0.25) or a per-class ``(C,)`` tensor.
         weight: per-class weights ``(C,)``, with torch's weighted mean.
-        ignore_index, label_smoothing, class_dim, reduction, validate: as in
+        ignore_index, label_smoothing, smoothing_convention, class_dim, reduction, validate: as in
             :func:`sparse_categorical_cross_entropy_with_logits`.
 
     Returns:
@@ -186,6 +190,7 @@ def softmax_focal_loss(
         warn_if_probabilities(logits, loss="softmax_focal_loss", class_dim=dim)
     else:
         dim = class_dim % logits.dim()
+    label_smoothing = smoothing_as_uniform(label_smoothing, logits.shape[dim], smoothing_convention, validate=validate)
     log_probs = F.log_softmax(_class_last(upcast(logits), dim), dim=-1)
     num_classes = log_probs.shape[-1]
     class_scale = weight.to(log_probs.dtype) if weight is not None else None

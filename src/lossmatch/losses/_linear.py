@@ -23,7 +23,7 @@ import torch
 
 from lossmatch._validation import check_floating, check_index_target, check_tensor, check_weight, expected, show_shape
 from lossmatch.errors import ConfigError, LossmatchTypeError, LossmatchValueError, TargetFormatError
-from lossmatch.losses._common import check_common_options, upcast
+from lossmatch.losses._common import check_common_options, smoothing_as_uniform, upcast
 
 DEFAULT_MEMORY_BUDGET = 128 * 2**20  # bytes for one block of fp32 logits
 _BYTES_FP32 = 4
@@ -252,6 +252,7 @@ def linear_cross_entropy(
     bias: torch.Tensor | None = None,
     ignore_index: int = -100,
     label_smoothing: float = 0.0,
+    smoothing_convention: str = "uniform",
     class_weight: torch.Tensor | None = None,
     reduction: str = "mean",
     chunk_size: int | None = None,
@@ -280,6 +281,8 @@ def linear_cross_entropy(
         bias: optional ``(V,)``.
         ignore_index: target value that contributes neither loss nor gradient.
         label_smoothing: ``eps`` in ``[0, 1]``, torch's form (the uniform part weighted by ``class_weight``).
+        smoothing_convention: ``"uniform"`` (torch) or ``"others"`` (``1 - eps`` on the true class, ``eps / (V - 1)``
+            on each other one), as in :func:`lossmatch.smooth_labels`.
         class_weight: per-class weights ``(V,)``; ``"mean"`` divides by :math:`\sum_n w_{y_n}` (torch).
         reduction: ``"mean"``, ``"sum"`` or ``"none"`` (shape of ``target``, zeros where ignored).
         chunk_size: rows per block; overrides ``memory_budget``.
@@ -311,6 +314,7 @@ def linear_cross_entropy(
     """
     _check_inputs(hidden, weight, target, bias, class_weight, ignore_index, label_smoothing, reduction, chunk_size,
                   memory_budget)
+    label_smoothing = smoothing_as_uniform(label_smoothing, weight.shape[0], smoothing_convention)
     rows = _rows_per_block(weight.shape[0], chunk_size, memory_budget)
     return _LinearCrossEntropy.apply(hidden, weight, bias, target, class_weight, ignore_index, label_smoothing,
                                      reduction, rows)

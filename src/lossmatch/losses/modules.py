@@ -19,13 +19,18 @@ from lossmatch import losses
 __all__ = [
     "BinaryCrossEntropy",
     "BinaryCrossEntropyWithLogits",
+    "BinaryHingeLoss",
     "CategoricalCrossEntropy",
     "CategoricalCrossEntropyWithLogits",
+    "GeneralizedCrossEntropyWithLogits",
     "LinearCrossEntropy",
+    "MulticlassHingeLoss",
     "SigmoidFocalLoss",
     "SoftmaxFocalLoss",
+    "SoftmaxMSE",
     "SparseCategoricalCrossEntropy",
     "SparseCategoricalCrossEntropyWithLogits",
+    "SymmetricCrossEntropyWithLogits",
 ]
 
 
@@ -109,6 +114,36 @@ class SoftmaxFocalLoss(_LossModule):
     """Module form of :func:`lossmatch.softmax_focal_loss`."""
 
     function_name = "softmax_focal_loss"
+
+
+class GeneralizedCrossEntropyWithLogits(_LossModule):
+    """Module form of :func:`lossmatch.generalized_cross_entropy_with_logits` (no torch equivalent)."""
+
+    function_name = "generalized_cross_entropy_with_logits"
+
+
+class SymmetricCrossEntropyWithLogits(_LossModule):
+    """Module form of :func:`lossmatch.symmetric_cross_entropy_with_logits` (no torch equivalent)."""
+
+    function_name = "symmetric_cross_entropy_with_logits"
+
+
+class SoftmaxMSE(_LossModule):
+    """Module form of :func:`lossmatch.softmax_mse` (cf. ``nn.MSELoss`` on ``torch.softmax(x, -1)`` and one-hot rows)."""
+
+    function_name = "softmax_mse"
+
+
+class MulticlassHingeLoss(_LossModule):
+    """Module form of :func:`lossmatch.multiclass_hinge_loss` (cf. ``nn.MultiMarginLoss``)."""
+
+    function_name = "multiclass_hinge_loss"
+
+
+class BinaryHingeLoss(_LossModule):
+    """Module form of :func:`lossmatch.binary_hinge_loss`."""
+
+    function_name = "binary_hinge_loss"
 
 
 class LinearCrossEntropy(_LossModule):
