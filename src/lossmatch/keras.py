@@ -8,7 +8,7 @@ def _no_backend(error: BaseException) -> str:
         return ("Expected Keras 3 for `lossmatch.keras`, but got no module named 'keras'. Install it (pip install keras) "
                 "and set KERAS_BACKEND=torch before importing it.")
     backend = _os.environ.get("KERAS_BACKEND")
-    shown = f"KERAS_BACKEND={backend!r}" if backend else "no KERAS_BACKEND (Keras then uses tensorflow)"
+    shown = f"KERAS_BACKEND={backend!r}" if backend else "no KERAS_BACKEND (Keras then uses ~/.keras/keras.json's or tensorflow)"
     return (f"Expected a Keras backend that imports for `lossmatch.keras`, but got {shown}: {error}. Set "
             "KERAS_BACKEND=torch before the first `import keras`: lossmatch's Keras adapters compute with torch.")
 
