@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -43,7 +44,9 @@ def test_json_document(capsys, files):
     doc = json.loads(out)
     assert list(doc)[0] == "schema_version" and doc["schema_version"] == 1
     assert {"input_kind", "task", "n_samples", "n_classes", "metrics", "calibration", "warnings"} <= set(doc)
-    assert set(doc["calibration"]) == {"ece", "ece_after_temperature", "temperature", "nll", "nll_after_temperature", "brier"}
+    assert set(doc["calibration"]) == {"ece", "ece_after_temperature", "temperature", "nll", "nll_after_temperature", "brier",
+                                       "brier_after_temperature"}
+    assert doc["temperature_fit"]["in_sample"] is True and "in-sample" in doc["temperature_fit"]["note"]
     assert doc["task"] == "multiclass" and doc["n_samples"] == 400 and doc["n_classes"] == 5
     assert doc["input_kind"] == "logits" and doc["calibration"]["temperature"] == pytest.approx(3.0, rel=0.25)
     predicted = np.load(path / "logits.npy").argmax(axis=1)
@@ -153,3 +156,20 @@ def test_entry_point_in_a_subprocess(tmp_path):
     done = subprocess.run([sys.executable, "-m", "lossmatch", "score", "nan.npy", "y.npy"], cwd=tmp_path,
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2 and done.stderr.startswith("lossmatch: error: Expected `scores` to be finite")
+
+
+def test_fit_fraction_fits_on_a_seeded_split_and_scores_the_rest(capsys, files):
+    path, _, _ = files
+    code, out, err = _run(capsys, path / "logits.npy", path / "y.npy", "--fit-fraction", "0.25", "--fit-seed", "3")
+    assert code == 0, err
+    assert "temperature fitted on 100 rows (fit_fraction 0.25, seed 3); calibration before and after it scored on the other 300 rows" in out
+    assert re.search(r"brier  \d\.\d{4} -> \d\.\d{4}", out)
+    code, out, err = _run(capsys, path / "logits.npy", path / "y.npy")
+    assert "temperature fitted on the same 400 rows it is scored on (in-sample" in out
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "-0.2"])
+def test_fit_fraction_out_of_range_is_one_line(capsys, files, value):
+    path, _, _ = files
+    code, out, err = _run(capsys, path / "logits.npy", path / "y.npy", "--fit-fraction", value)
+    assert code == 2 and "fit_fraction" in err and len(err.strip().splitlines()) == 1

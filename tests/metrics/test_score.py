@@ -125,3 +125,42 @@ def test_ambiguous_input_kind_is_said():
 def test_bad_arrays_raise_one_message(target, scores, words):
     with pytest.raises(DataError, match=words):
         score(target, scores)
+
+
+def test_fit_fraction_fits_on_one_part_and_scores_the_other():
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=(600, 4)) * 2
+    y = (_softmax(z).cumsum(axis=1) > rng.random((600, 1))).argmax(axis=1)
+    logits = 3 * z  # overconfident by T = 3
+    report = score(y, logits, fit_fraction=0.5, seed=7)
+    fit = report.temperature_fit
+    assert fit == {"in_sample": False, "fit_fraction": 0.5, "seed": 7, "fit_rows": 300, "scored_rows": 300, "note": fit["note"]}
+    order = np.random.default_rng(7).permutation(600)
+    fit_rows, scored_rows = np.sort(order[:300]), np.sort(order[300:])
+    from lossmatch.metrics import fit_temperature
+
+    assert report.calibration["temperature"] == pytest.approx(fit_temperature(logits[fit_rows], y[fit_rows]))
+    t = report.calibration["temperature"]
+    held_out = _softmax(logits[scored_rows])
+    after = _softmax(logits[scored_rows] / t)
+    assert report.calibration["ece"] == pytest.approx(expected_calibration_error(y[scored_rows], held_out))
+    assert report.calibration["ece_after_temperature"] == pytest.approx(expected_calibration_error(y[scored_rows], after))
+    onehot = np.eye(4)[y[scored_rows]]
+    assert report.calibration["brier"] == pytest.approx(((held_out - onehot) ** 2).sum(axis=1).mean())
+    assert report.calibration["brier_after_temperature"] == pytest.approx(((after - onehot) ** 2).sum(axis=1).mean())
+    assert report.calibration["brier_after_temperature"] < report.calibration["brier"]
+    assert report.metrics["top1_accuracy"] == pytest.approx(float((logits.argmax(1) == y).mean()))  # every row
+    in_sample = score(y, logits)
+    assert in_sample.temperature_fit["in_sample"] and in_sample.temperature_fit["scored_rows"] == 600
+    assert score(y, logits, fit_fraction=0.5, seed=7).calibration == report.calibration  # the seed fixes the split
+
+
+def test_sigmoid_outputs_on_a_multiclass_task_are_explained():
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=(200, 5)) * 2
+    y = z.argmax(axis=1)
+    sigmoid = 1 / (1 + np.exp(-z))
+    report = score(y, sigmoid, task="multiclass")
+    text = [w for w in report.warnings if "sigmoid outputs on a single-label task" in w]
+    assert len(text) == 1 and "divided by its sum" in text[0]
+    assert not any("sigmoid outputs on a single-label" in w for w in score(y, _softmax(z)).warnings)

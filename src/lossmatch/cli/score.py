@@ -39,6 +39,10 @@ def register(app: typer.Typer) -> None:
         label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|' "
                                       "(found without it when the strings recombine a small set of labels)."),
         no_split: bool = typer.Option(False, "--no-split", help="Read each label string as one class, never as a label set."),
+        fit_fraction: float = typer.Option(None, "--fit-fraction", help="Fit the temperature on this share of the rows "
+                                           "(a seeded split) and score calibration on the rest; default: fit and "
+                                           "score on every row (in-sample)."),
+        fit_seed: int = typer.Option(0, "--fit-seed", help="Seed of the --fit-fraction split."),
         plot: Path = typer.Option(None, "--plot", help="Write a reliability diagram (PNG) to this file."),
         fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
         json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
@@ -52,7 +56,7 @@ def register(app: typer.Typer) -> None:
         target = read_target(labels, column=list(column) if column else None, label_sep=label_sep, no_split=no_split)
         scores = read_scores(predictions, column=list(pred_column) if pred_column else None)
         report = score(target, scores, task=task.value if task else None, input_kind=input_kind.value,
-                       threshold=threshold)
+                       threshold=threshold, fit_fraction=fit_fraction, seed=fit_seed)
         if plot is not None:
             write_plot(report, plot, title=predictions.name)
         doc = {"predictions": str(predictions), "labels": str(labels), **report.to_dict()}
@@ -145,6 +149,7 @@ def render_text(doc: dict[str, Any]) -> str:
         "calibration:",
         f"  ece    {_fmt(cal['ece'])} -> {_fmt(cal['ece_after_temperature'])} after temperature T = {cal['temperature']:.3f}",
         f"  nll    {_fmt(cal['nll'])} -> {_fmt(cal['nll_after_temperature'])}",
-        f"  brier  {_fmt(cal['brier'])}",
+        f"  brier  {_fmt(cal['brier'])} -> {_fmt(cal['brier_after_temperature'])}",
+        f"  {doc['temperature_fit']['note']}",
     ]
     return "\n".join(lines)

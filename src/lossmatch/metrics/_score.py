@@ -2,8 +2,9 @@
 temperature, and warnings about the usual mistakes (an inflated metric, softmax on a multi-label task,
 probabilities passed as logits).
 
-Temperature is fitted on the scores themselves (in-sample; for deployment fit it on a validation split).
-Logits are scaled directly; probabilities first go back to logit space: ``log p`` for softmax rows (logits up to
+The temperature is fitted on the rows it is scored on unless ``fit_fraction`` is given (then on a seeded share of
+the rows, with calibration before and after it measured on the rest): in-sample, the after-temperature numbers
+are optimistic, and the report says which it was. Logits are scaled directly; probabilities first go back to logit space: ``log p`` for softmax rows (logits up to
 a per-row constant, which softmax ignores) and ``log(p / (1 - p))`` for sigmoid outputs.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from lossmatch._messages import expected, plain_text, show_shape
-from lossmatch.errors import DataError
+from lossmatch.errors import ConfigError, DataError
 from lossmatch.metrics._calibration import brier_score, expected_calibration_error, reliability_curve
 from lossmatch.metrics._evaluate import _check, check_threshold, evaluate, infer_task, to_probabilities
 from lossmatch.metrics._kind import InputKind, detect_input_kind
@@ -37,6 +38,7 @@ class ScoreReport:
     calibration: dict[str, float]
     warnings: tuple[str, ...] = ()
     reliability: dict[str, dict[str, list[float]]] = field(default_factory=dict, repr=False)
+    temperature_fit: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,7 @@ class ScoreReport:
             "n_classes": self.n_classes,
             "metrics": {k: _finite(v) for k, v in self.metrics.items()},
             "calibration": {k: _finite(v) for k, v in self.calibration.items()},
+            "temperature_fit": dict(self.temperature_fit),
             "warnings": list(self.warnings),
         }
 
@@ -100,6 +103,12 @@ def _warnings(target: np.ndarray, scores: np.ndarray, probs: np.ndarray, task: s
             found.append(f"predictions look like softmax outputs on a multi-label task ({why}; the labels average "
                          f"{cardinality:.2f} per row): softmax lets at most one label pass 0.5; use sigmoid outputs "
                          "with binary cross-entropy")
+    if task == "multiclass" and kind.kind == "probs" and n_outputs > 2 and not kind.rows_sum_to_one:
+        sums = scores.sum(axis=1)
+        found.append(f"the scores look like sigmoid outputs on a single-label task (values in [0, 1], rows sum to "
+                     f"{sums.min():.2f}..{sums.max():.2f}, not 1): top-1 and F1 use each row's largest output; log loss, "
+                     "ECE and Brier use each row divided by its sum, and the temperature is fitted on log p as a "
+                     "softmax. A single-label model should end in softmax (or give logits to a softmax loss)")
     if stated_kind == "logits" and scores.min() >= 0.0 and scores.max() <= 1.0:
         sums = " and rows sum to 1" if n_outputs > 1 and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3) else ""
         found.append(f"input kind 'logits' was given, but every value lies in [0, 1]{sums}: these look like "
@@ -109,8 +118,35 @@ def _warnings(target: np.ndarray, scores: np.ndarray, probs: np.ndarray, task: s
     return found
 
 
+def _split(n: int, fit_fraction: float | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows the temperature is fitted on, rows calibration is scored on)``: all and all when ``fit_fraction`` is
+    None, else a seeded random split."""
+    rows = np.arange(n)
+    if fit_fraction is None:
+        return rows, rows
+    if isinstance(fit_fraction, bool) or not isinstance(fit_fraction, (int, float)) or not 0.0 < fit_fraction < 1.0:
+        raise ConfigError(expected("fit_fraction", "be a share of the rows in (0, 1), e.g. 0.5", repr(fit_fraction)))
+    n_fit = int(round(n * fit_fraction))
+    if not 1 <= n_fit <= n - 1:
+        raise DataError(expected("fit_fraction", "leave at least one row to fit the temperature on and one to score",
+                                 f"{fit_fraction:g} of {n} rows ({n_fit} to fit)"))
+    order = np.random.default_rng(seed).permutation(n)
+    return np.sort(order[:n_fit]), np.sort(order[n_fit:])
+
+
+def _fit_note(n: int, fit_rows: np.ndarray, scored_rows: np.ndarray, fit_fraction: float | None, seed: int) -> dict[str, Any]:
+    if fit_fraction is None:
+        note = (f"temperature fitted on the same {n} rows it is scored on (in-sample: the after-T numbers are "
+                "optimistic; --fit-fraction 0.5 fits on a seeded half and scores the rest)")
+    else:
+        note = (f"temperature fitted on {len(fit_rows)} rows (fit_fraction {fit_fraction:g}, seed {seed}); calibration "
+                f"before and after it scored on the other {len(scored_rows)} rows")
+    return {"in_sample": fit_fraction is None, "fit_fraction": fit_fraction, "seed": seed,
+            "fit_rows": len(fit_rows), "scored_rows": len(scored_rows), "note": note}
+
+
 def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str = "auto", threshold: float = 0.5,
-          n_bins: int = 15) -> ScoreReport:
+          n_bins: int = 15, fit_fraction: float | None = None, seed: int = 0) -> ScoreReport:
     """Metrics (:func:`~lossmatch.metrics.evaluate`), calibration before and after temperature scaling and warnings.
 
     Args:
@@ -120,6 +156,10 @@ def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str 
         input_kind: ``auto``, ``logits``, ``probs`` or ``log_probs``.
         threshold: decision threshold per output (multi-label predictions, ``binary_accuracy``).
         n_bins: equal-width bins of the ECE and the reliability curves.
+        fit_fraction: fit the temperature on this share of the rows (a random split drawn from ``seed``) and
+            measure calibration before and after it on the rest; None fits and scores on every row (in-sample).
+            The metrics are on every row either way (a temperature changes no prediction).
+        seed: the seed of that split.
     """
     check_threshold(threshold)
     target = np.asarray(target)
@@ -138,9 +178,12 @@ def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str 
     view = "multilabel" if task == "multilabel" else ("binary" if task == "binary" else "multiclass")
     y = target.argmax(axis=1) if task != "multilabel" and target.ndim == 2 else target  # class indices
     logits = _as_logits(scores, kind.kind, sigmoid)
-    temperature = fit_temperature(logits, y, task="multilabel" if sigmoid else "multiclass")
-    scaled = to_probabilities(apply_temperature(logits, temperature), "logits", "multilabel" if sigmoid else "multiclass")
-    before, after = _calibration_view(probs, view), _calibration_view(scaled, view)
+    fit_rows, scored_rows = _split(len(target), fit_fraction, seed)
+    temperature = fit_temperature(logits[fit_rows], y[fit_rows], task="multilabel" if sigmoid else "multiclass")
+    scaled = to_probabilities(apply_temperature(logits[scored_rows], temperature), "logits",
+                              "multilabel" if sigmoid else "multiclass")
+    y = y[scored_rows]
+    before, after = _calibration_view(probs[scored_rows], view), _calibration_view(scaled, view)
     calibration = {
         "ece": expected_calibration_error(y, before, task=view, n_bins=n_bins),
         "ece_after_temperature": expected_calibration_error(y, after, task=view, n_bins=n_bins),
@@ -148,12 +191,14 @@ def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str 
         "nll": _nll(y, before, view),
         "nll_after_temperature": _nll(y, after, view),
         "brier": brier_score(y, before, task=view),
+        "brier_after_temperature": brier_score(y, after, task=view),
     }
     n_classes = (scores.shape[1] if scores.ndim == 2 and scores.shape[1] > 1 else 2) if task != "multilabel" else target.shape[1]
     reliability = {"before": reliability_curve(y, before, task=view, n_bins=n_bins),
                    "after": reliability_curve(y, after, task=view, n_bins=n_bins)}
     return ScoreReport(kind, task, len(target), n_classes, metrics, calibration,
-                       tuple(_warnings(target, scores, probs, task, detected, input_kind, metrics, threshold)), reliability)
+                       tuple(_warnings(target, scores, probs, task, detected, input_kind, metrics, threshold)), reliability,
+                       _fit_note(len(target), fit_rows, scored_rows, fit_fraction, seed))
 
 
 def reliability_figure(report: ScoreReport, title: str = "reliability"):
