@@ -62,6 +62,9 @@ def test_compare_writes_results_runs_and_report(tmp_path):
     assert result.to_frame().shape[1] == 5
     assert (tmp_path / "report.html").stat().st_size > 10_000 and list((tmp_path / "figures").glob("*.png"))
     assert not list(tmp_path.rglob("*.tmp"))
+    html = (tmp_path / "report.html").read_text()
+    assert "same: the whole interval lies within +-margin (equivalence)" in html and "top1_accuracy 0.01" in html
+    assert "Warning:</strong> 2 seeds" in html
 
 
 def test_resume_skips_finished_runs_and_retrains_missing_ones(tmp_path):
