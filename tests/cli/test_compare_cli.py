@@ -51,7 +51,7 @@ def test_text_table_and_no_report(tmp_path):
 
 @pytest.mark.parametrize("args, words", [
     (["mnist"], "bundled name"),
-    (["breast_cancer", "--pairings", "softmax+mse"], "pairing name"),
+    (["breast_cancer", "--pairings", "softmax+mae"], "pairing name"),
     (["breast_cancer", "--seeds", "1"], "two seeds"),
     (["breast_cancer", "--hidden", "a,b"], "--hidden"),
     (["breast_cancer", "--early-stopping", "-1"], "patience"),
@@ -73,6 +73,8 @@ def test_text_table_and_no_report(tmp_path):
     (["breast_cancer", "--margin", "0.1", "--margin", "0.2"], "each key once"),
     (["breast_cancer", "--seeds", "99999999999999999999"], "`seeds` to be an integer in [2, 1000]"),
     (["breast_cancer", "--hidden", "100000"], "layer widths in [1, 8192]"),
+    (["breast_cancer", "--label-noise", "1.5"], "`label_noise` to be a share of training labels in [0, 1)"),
+    (["breast_cancer", "--label-noise", "0.2", "--noise", "random"], "`noise` to be one of symmetric, pairflip"),
     (["cut.npz", "--labels", "y.npy"], "`features` to be a valid NPZ archive"),
     (["x.npy", "--labels", "cut.npz"], "`labels` to be a valid NPZ archive"),
 ])
@@ -138,3 +140,20 @@ def test_unwritable_out_is_found_before_any_dataset_is_read(capsys, tmp_path, mo
     assert done.value.code == 2
     assert capsys.readouterr().err == f"lossmatch: error: {words}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_label_noise_and_the_alternative_pairings(tmp_path):
+    done = _run("digits", *FAST, "--pairings", "softmax+cce,softmax+gce,softmax+sce,softmax+mse,linear+hinge",
+                "--label-noise", "0.4", "--noise", "pairflip", "--out", str(tmp_path / "r"), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    hinge = {s["metric"]: s["mean"] for s in document["summary"] if s["pairing"] == "linear+hinge"}
+    assert hinge["log_loss"] is None and hinge["ece"] is None and hinge["top1_accuracy"] > 0
+    assert not [v for v in document["verdicts"] if v["pairing"] == "linear+hinge" and v["metric"] in ("log_loss", "ece")]
+    results = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert results["config"]["label_noise"] == 0.4 and results["config"]["noise"] == "pairflip"
+    assert all(len(run["history"]["grad_norm"]) == 2 for run in results["runs"])
+    text = _run("digits", *FAST, "--pairings", "softmax+cce,linear+hinge", "--out", str(tmp_path / "t"), "--no-report")
+    assert text.returncode == 0, text.stderr
+    hinge_line = next(line for line in text.stdout.splitlines() if line.strip().startswith("linear+hinge"))
+    assert hinge_line.count("not defined") == 2  # binary accuracy and log loss of the four columns

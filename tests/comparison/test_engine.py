@@ -13,19 +13,48 @@ from lossmatch.comparison.engine import (TrainConfig, _history_metric, _StackedM
 from lossmatch import registry
 
 PAIRINGS = ("softmax+cce", "sigmoid+bce", "softmax+bce", "sigmoid+cce")
+ALTERNATIVES = ("softmax+gce", "softmax+sce", "softmax+mse", "linear+hinge")
 
 
-@pytest.mark.parametrize("name", ["breast_cancer", "emotions"])
-def test_batched_and_sequential_engines_agree(name):
+@pytest.mark.parametrize(("name", "pairings", "noise"), [
+    ("breast_cancer", PAIRINGS, 0.0),
+    ("emotions", PAIRINGS, 0.0),
+    ("breast_cancer", PAIRINGS[:1] + ALTERNATIVES, 0.3),  # one batched step trains them all, on each seed's noisy labels
+    ("emotions", ("sigmoid+bce", "linear+hinge"), 0.1),
+])
+def test_batched_and_sequential_engines_agree(name, pairings, noise):
     data = load_dataset(name)
-    jobs = [(p, s) for p in PAIRINGS for s in (0, 1)]
-    config = TrainConfig(hidden=(16,), epochs=3, batch_size=32)
+    jobs = [(p, s) for p in pairings for s in (0, 1)]
+    config = TrainConfig(hidden=(16,), epochs=3, batch_size=32, label_noise=noise, label_smoothing=0.1 if noise else 0.0)
     batched, sequential = train_batched(data, jobs, config), train_sequential(data, jobs, config)
     for a, b in zip(batched, sequential):
         assert (a.pairing, a.seed) == (b.pairing, b.seed)
         np.testing.assert_allclose(a.history["loss"], b.history["loss"], rtol=1e-4)
+        np.testing.assert_allclose(a.history["grad_norm"], b.history["grad_norm"], rtol=1e-4)
+        assert a.extra.keys() == b.extra.keys()
+        for key, value in a.extra.items():
+            assert value == (pytest.approx(b.extra[key], abs=1e-4) if isinstance(value, float) else b.extra[key]), key
         for key, value in a.metrics.items():
             assert value == pytest.approx(b.metrics[key], abs=1e-4, nan_ok=True), key
+
+
+def test_label_noise_is_shared_by_the_pairings_of_a_seed_and_differs_between_seeds():
+    data = load_dataset("digits")
+    config = TrainConfig(hidden=(8,), epochs=1, label_noise=0.4)
+    runs = train_batched(data, [(p, s) for p in ("softmax+cce", "softmax+gce") for s in (0, 1)], config)
+    changed = {(r.pairing, r.seed): r.extra["label_noise_changed"] for r in runs}
+    assert changed[("softmax+cce", 0)] == changed[("softmax+gce", 0)] == pytest.approx(0.4, abs=1e-3)
+    clean = train_batched(data, [("softmax+cce", 0)], TrainConfig(hidden=(8,), epochs=1))[0]
+    assert "label_noise_changed" not in clean.extra
+    assert runs[0].history["loss"] != clean.history["loss"]  # trained on other labels; the test labels are the same rows
+
+
+def test_hinge_has_no_probability_metrics_and_its_ranking_metrics_are_measured():
+    data = load_dataset("digits")
+    run = train_batched(data, [("linear+hinge", 0)], TrainConfig(hidden=(16,), epochs=5))[0]
+    assert run.extra["not_defined"] == ["log_loss", "ece", "binary_accuracy"]
+    assert all(np.isnan(run.metrics[m]) for m in run.extra["not_defined"])
+    assert run.metrics["top1_accuracy"] > 0.9 and run.reliability["confidence"] == []
 
 
 def test_stacked_mlp_backward_equals_autograd_of_each_model():

@@ -148,7 +148,7 @@ def test_label_names_from_columns_or_a_labels_file_are_escaped_and_never_break_a
 
 @pytest.mark.parametrize("kwargs, words", [
     (dict(datasets=["mnist"]), "bundled name"),
-    (dict(pairings=["softmax+mse"]), "pairing name"),
+    (dict(pairings=["softmax+mae"]), "pairing name"),
     (dict(seeds=1), "intervals need two seeds"),
     (dict(engine="gpu"), "batched, sequential"),
     (dict(epochs=99999999999999999999), "`epochs` to be an integer in [1, 100000], but got 99999999999999999999"),

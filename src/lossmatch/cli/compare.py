@@ -82,7 +82,8 @@ def register(app: typer.Typer) -> None:
         label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|' "
                                       "(found without it when the strings recombine a small set of labels)."),
         no_split: bool = typer.Option(False, "--no-split", help="Read each label string as one class, never as a label set."),
-        pairings: str = typer.Option("softmax+cce,sigmoid+bce,softmax+bce,sigmoid+cce", "--pairings", help="Comma-separated pairings."),
+        pairings: str = typer.Option("softmax+cce,sigmoid+bce,softmax+bce,sigmoid+cce", "--pairings", help="Comma-separated "
+                                     "pairings; also softmax+gce, softmax+sce (robust to label noise), softmax+mse, linear+hinge."),
         seeds: int = typer.Option(5, "--seeds", help="Seeds per pairing (>= 2, for intervals)."),
         epochs: int = typer.Option(30, "--epochs", help="Training epochs."),
         hidden: str = typer.Option("64", "--hidden", help="Hidden layer widths, e.g. 64 or 128,64."),
@@ -92,6 +93,10 @@ def register(app: typer.Typer) -> None:
         patience: int = typer.Option(0, "--early-stopping", metavar="PATIENCE",
                                      help="Stop a model after PATIENCE epochs without a lower validation loss (0: off)."),
         validation_split: float = typer.Option(0.1, "--validation-split", help="Share of train held out for early stopping."),
+        label_noise: float = typer.Option(0.0, "--label-noise", metavar="RATE", help="Corrupt this share of the training "
+                                          "labels, the same for every pairing of a seed (multi-label: flip each bit with "
+                                          "this probability); test labels stay clean."),
+        noise: str = typer.Option("symmetric", "--noise", help="symmetric (another class, uniformly) or pairflip (the next class)."),
         engine: str = typer.Option("batched", "--engine", help="batched (all models at once) or sequential."),
         suite: list[str] = typer.Option(None, "--suite", help="Add a suite of bundled datasets: mulan (9 MULAN sets)."),
         grid: list[str] = typer.Option(None, "--grid", metavar="KEY=V1,V2", help="Sweep an option over values "
@@ -116,6 +121,7 @@ def register(app: typer.Typer) -> None:
         """Train every pairing on every dataset for several seeds; compare each with the matched pairing."""
         from lossmatch._io import check_writable
         from lossmatch.comparison import compare
+        from lossmatch.comparison.run import finite
         from lossmatch.comparison.datasets import DEFAULT, SUITES
         from lossmatch.comparison.distributed import make_executor
 
@@ -132,13 +138,13 @@ def register(app: typer.Typer) -> None:
             result = compare(names, labels=labels, label_sep=label_sep, no_split=no_split, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
                              seeds=seeds, epochs=epochs, hidden=parse_hidden(hidden), batch_size=batch_size, lr=lr,
                              label_smoothing=label_smoothing, patience=patience, validation_split=validation_split,
-                             engine=engine, grid=sweep, margins=margins, threads=threads, models_per_task=models_per_task, out=out, resume=resume,
+                             label_noise=label_noise, noise=noise, engine=engine, grid=sweep, margins=margins, threads=threads, models_per_task=models_per_task, out=out, resume=resume,
                              report=not no_report, executor=runner, progress=update)
         for message in result.warnings:
             warn(message)
         if resolve_format(fmt, json_flag) == "json":
-            emit_json({"out": str(out), "verdict_rule": result.config["verdict_rule"], "margins": result.config["margins"],
-                       "warnings": result.warnings, "summary": result.summary, "verdicts": result.verdicts})
+            emit_json(finite({"out": str(out), "verdict_rule": result.config["verdict_rule"], "margins": result.config["margins"],
+                       "warnings": result.warnings, "summary": result.summary, "verdicts": result.verdicts}))
             return
         echo(render_text(result))
         where = out / ("results.json" if no_report else "report.html")
@@ -182,6 +188,7 @@ def render_text(result) -> str:
     lines = []
     cells = {(s["setting"], s["dataset"], s["pairing"], s["metric"]): s for s in result.summary}
     verdict = {(v["setting"], v["dataset"], v["pairing"], v["metric"]): v["verdict"] for v in result.verdicts}
+    not_defined = {(r.setting, r.dataset, r.pairing, m) for r in result.runs for m in r.extra.get("not_defined", ())}
     for setting in dict.fromkeys(r.setting for r in result.runs):
         if setting:
             lines.append(f"== {setting}")
@@ -195,6 +202,9 @@ def render_text(result) -> str:
                 row = []
                 for metric in metrics:
                     key = (setting, dataset["name"], pairing, metric)
+                    if key in not_defined:  # a hinge model's scores are no probabilities
+                        row.append("not defined".rjust(28))
+                        continue
                     cell = cells[key]
                     mark = " " + verdict.get(key, "base")
                     half = (cell["ci_high"] - cell["ci_low"]) / 2 if cell["ci_low"] == cell["ci_low"] else float("nan")

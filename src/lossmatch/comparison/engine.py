@@ -45,6 +45,8 @@ class TrainConfig:
     label_smoothing: float = 0.0
     patience: int = 0  # early stopping after this many epochs without a lower validation loss; 0 = off
     validation_split: float = 0.1  # share of train carved out for validation when patience > 0
+    label_noise: float = 0.0  # share of training labels corrupted per seed (bits flipped, multi-label): noise.py
+    noise: str = "symmetric"  # symmetric (another class, uniformly) or pairflip (the next class)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -177,6 +179,20 @@ def targets(dataset: Dataset, y: np.ndarray) -> torch.Tensor:
     return F.one_hot(torch.as_tensor(y, dtype=torch.long), dataset.n_classes).float()
 
 
+def train_targets(dataset: Dataset, seeds: Sequence[int], config: TrainConfig) -> tuple[torch.Tensor, dict[int, float]]:
+    """The training targets of every seed stacked ``(S, n, C)`` (``(1, n, C)`` without noise, shared by every seed)
+    and the share of labels the noise changed per seed."""
+    from lossmatch.comparison.noise import changed_share, noisy_labels
+
+    if config.label_noise == 0:
+        return targets(dataset, dataset.y_train).unsqueeze(0), {s: 0.0 for s in seeds}
+    multilabel = dataset.task == "multilabel"
+    noisy = {s: noisy_labels(dataset.y_train, multilabel=multilabel, n_classes=dataset.n_classes, rate=config.label_noise,
+                             kind=config.noise, seed=s) for s in seeds}
+    stacked = torch.stack([targets(dataset, noisy[s]) for s in seeds])
+    return stacked, {s: changed_share(dataset.y_train, noisy[s]) for s in seeds}
+
+
 def initial_parameters(seed: int, sizes: list[int]) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """``nn.Linear``'s default init (uniform in +-1/sqrt(fan_in)), drawn from ``seed``: ``W (in, out)``, ``b (out,)``."""
     generator = torch.Generator().manual_seed(seed)
@@ -198,7 +214,15 @@ def batch_orders(seed: int, n: int) -> Iterator[torch.Tensor]:
 
 
 def activate(pairing: registry.Pairing, logits: torch.Tensor) -> torch.Tensor:
+    """The model's outputs: probabilities for softmax and sigmoid, the raw scores themselves for ``linear``."""
+    if pairing.activation == "linear":
+        return logits
     return torch.softmax(logits, dim=-1) if pairing.activation == "softmax" else torch.sigmoid(logits)
+
+
+# Metrics that read the outputs as probabilities: not defined for raw scores (hinge), never computed from a
+# made-up transform of them.
+PROBABILITY_METRICS = ("log_loss", "ece", "binary_accuracy")
 
 
 def pairing_terms(pairing: registry.Pairing, logits: torch.Tensor, target: torch.Tensor, label_smoothing: float) -> torch.Tensor:
@@ -210,7 +234,9 @@ def pairing_terms(pairing: registry.Pairing, logits: torch.Tensor, target: torch
     renormalised for sigmoid+cce).
     """
     spec = pairing.spec
-    options = dict(reduction="none", label_smoothing=label_smoothing, validate=False)
+    options: dict[str, Any] = {"reduction": "none", "validate": False}
+    if "label_smoothing" in spec.supports:
+        options["label_smoothing"] = label_smoothing
     if spec.expects == "logits":
         return spec.fn(logits, target, **options)
     return spec.fn(activate(pairing, logits), target, epsilon=pairing.keras_epsilon, **options, **pairing.loss_options)
@@ -242,8 +268,12 @@ def _history_metric(probs: torch.Tensor, y: torch.Tensor, task: str) -> torch.Te
 
 
 def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torch.Tensor], history: dict[str, np.ndarray],
-            config: TrainConfig, engine: str, seconds: float, stopping: _EarlyStopping | None = None) -> list[RunResult]:
-    """Metrics from :mod:`lossmatch.metrics` for every model's test probabilities."""
+            config: TrainConfig, engine: str, seconds: float, stopping: _EarlyStopping | None = None,
+            noise_changed: dict[int, float] | None = None) -> list[RunResult]:
+    """Metrics from :mod:`lossmatch.metrics` for every model's test probabilities (raw scores for hinge).
+
+    ``history["grad_norm"]`` is, per epoch, the mean over training rows of the L2 norm of the gradient of the row's
+    loss with respect to the logits: how hard the examples pull (CE's pull on a mislabeled row grows as p -> 0)."""
     from lossmatch import metrics
 
     task = "multiclass" if dataset.task != "multilabel" else "multilabel"
@@ -251,13 +281,20 @@ def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torc
     results = []
     for m, ((pairing, seed), probs) in enumerate(zip(jobs, test_probs)):
         p = probs.double().numpy()
-        scores = metrics.evaluate(dataset.y_test, p, task=dataset.task, input_kind="probs")
-        extra: dict[str, Any] = {}
-        if dataset.task == "multilabel":
+        extra: dict[str, Any] = {"label_noise_changed": noise_changed.get(seed, 0.0)} if noise_changed else {}
+        if registry.pairing(pairing).activation == "linear":
+            # raw scores: what rests on the ranking within a row (accuracy, F1, top-k) is defined, probabilities are not
+            scores = {**metrics.evaluate(dataset.y_test, p, task=dataset.task, input_kind="logits"),
+                      **dict.fromkeys(PROBABILITY_METRICS, math.nan)}
+            extra["not_defined"] = list(PROBABILITY_METRICS)
+            curve, per_label = {"confidence": [], "frequency": [], "count": []}, None
+        elif dataset.task == "multilabel":
+            scores = metrics.evaluate(dataset.y_test, p, task=dataset.task, input_kind="probs")
             curve, per_label = metrics.reliability_curve(dataset.y_test, p, task=task), metrics.per_label_f1(dataset.y_test, p)
-            extra = {"labels_per_row": float((p >= 0.5).sum(axis=1).mean()),
-                     "true_labels_per_row": float(dataset.y_test.sum(axis=1).mean())}
+            extra.update(labels_per_row=float((p >= 0.5).sum(axis=1).mean()),
+                         true_labels_per_row=float(dataset.y_test.sum(axis=1).mean()))
         else:
+            scores = metrics.evaluate(dataset.y_test, p, task=dataset.task, input_kind="probs")
             full = np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p / p.sum(axis=1, keepdims=True)
             curve, per_label = metrics.reliability_curve(dataset.y_test, full, task=task), None
         if stopping is not None:
@@ -265,7 +302,8 @@ def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torc
                          best_val_loss=float(stopping.best[m]), history_val_loss=history["val_loss"][m][:ran[m]])
         results.append(RunResult(
             dataset=dataset.name, pairing=pairing, seed=seed, metrics=scores,
-            history={"loss": history["loss"][m][:ran[m]], main_metric(dataset.task): history["main"][m][:ran[m]]},
+            history={"loss": history["loss"][m][:ran[m]], main_metric(dataset.task): history["main"][m][:ran[m]],
+                     "grad_norm": history["grad_norm"][m][:ran[m]]},
             reliability=curve, per_label_f1=per_label, output_units=int(p.shape[1]), config=config.to_dict(),
             engine=engine, seconds=seconds / len(jobs), extra=extra))
     return results
@@ -273,7 +311,7 @@ def _finish(dataset: Dataset, jobs: list[tuple[str, int]], test_probs: list[torc
 
 def _history(models: int) -> dict[str, list[list[float]]]:
     """Per curve and model, one value per epoch, appended as epochs run (never allocated up front)."""
-    return {key: [[] for _ in range(models)] for key in ("loss", "main", "val_loss")}
+    return {key: [[] for _ in range(models)] for key in ("loss", "main", "val_loss", "grad_norm")}
 
 
 def _record(curves: list[list[float]], models: Sequence[int], values: torch.Tensor) -> None:
@@ -292,12 +330,15 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
     """
     start = time.perf_counter()
     dataset, x_train, x_test, validation = _prepare(dataset, config)
-    y_train, y_test = targets(dataset, dataset.y_train), targets(dataset, dataset.y_test)
+    y_test = targets(dataset, dataset.y_test)
     layout = sorted(range(len(jobs)), key=lambda m: (_group_key(jobs[m], dataset), m))  # position -> job index
     ordered = [jobs[m] for m in layout]
     n, models = len(x_train), len(jobs)
     sizes = [x_train.shape[1], *config.hidden, dataset.n_classes]
     seeds = sorted({s for _, s in ordered})
+    y_seeds, noise_changed = train_targets(dataset, seeds, config)
+    y_train = y_seeds.reshape(-1, y_seeds.shape[-1])  # seed k's rows at k * n (all at 0 without noise)
+    row_offset = torch.tensor([seeds.index(s) * n if len(y_seeds) > 1 else 0 for _, s in ordered]).unsqueeze(1)
     init = {s: initial_parameters(s, sizes) for s in seeds}
     mlp = _StackedMLP([init[s] for _, s in ordered])
     optimizer = _adam([mlp.flat], config.lr)
@@ -329,23 +370,27 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
         warnings.simplefilter("ignore", LossInputWarning)  # the mismatches are deliberate
         for epoch in range(config.epochs):
             epoch_terms = []  # each step's unreduced losses, averaged once at the end of the epoch
+            grad_norms = torch.zeros(models)  # summed over the epoch's rows
             order = {s: next(rows) for s, rows in orders.items()}
             epoch_rows = torch.stack([order[s] for _, s in ordered])  # (M, n)
             for begin in range(0, n, config.batch_size):
                 rows = epoch_rows[:, begin:begin + config.batch_size]  # (M, B)
                 flat_rows = rows.reshape(-1)
                 x = x_train.index_select(0, flat_rows).view(models, rows.shape[1], -1)
-                y = y_train.index_select(0, flat_rows).view(models, rows.shape[1], -1)
+                y = y_train.index_select(0, (rows + row_offset).reshape(-1)).view(models, rows.shape[1], -1)
                 logits = mlp.forward(x, keep=True).requires_grad_()
                 terms = group_terms(logits, y)
                 (grad,) = torch.autograd.grad(terms, logits, grad_outputs=[scale(t) for t in terms])
                 mlp.backward(grad)
                 optimizer.step()
                 epoch_terms.append(terms)
+                # grad is d(batch mean)/d logits = (1/B) d(row loss)/d logits: B times its row norms, summed
+                grad_norms += torch.linalg.vector_norm(grad.detach(), dim=-1).sum(dim=1) * rows.shape[1]
             with torch.no_grad():
                 # Keras' epoch loss: the mean of the batch losses weighted by batch size = the mean over the epoch's rows
                 _record(history["loss"], layout, torch.cat([_per_model(torch.cat(steps, dim=1), 1) for steps in zip(*epoch_terms)]))
                 _record(history["main"], layout, _test_metric(mlp.forward(everyone(x_test)), groups, y_test, dataset.task))
+                _record(history["grad_norm"], layout, grad_norms / n)
                 if stopping is not None:
                     val_loss = losses(mlp.forward(everyone(validation[0])), everyone(validation[1]))
                     _record(history["val_loss"], layout, val_loss)
@@ -363,7 +408,8 @@ def train_batched(dataset: Dataset, jobs: list[tuple[str, int]], config: TrainCo
         probs[layout[position]] = activate(pairing, logits[position, :, :u])
     if stopping is not None:
         stopping.reorder(torch.as_tensor(np.argsort(layout)))  # back to jobs order
-    return _finish(dataset, jobs, probs, history, config, "batched", time.perf_counter() - start, stopping)
+    return _finish(dataset, jobs, probs, history, config, "batched", time.perf_counter() - start, stopping,
+                   noise_changed if config.label_noise else None)
 
 
 class _StackedMLP:
@@ -467,7 +513,9 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
     """One ``nn.Sequential`` and one Adam per model: the reference for the batched engine."""
     start = time.perf_counter()
     dataset, x_train, x_test, validation = _prepare(dataset, config)
-    y_train, y_test = targets(dataset, dataset.y_train), targets(dataset, dataset.y_test)
+    y_test = targets(dataset, dataset.y_test)
+    seeds = sorted({s for _, s in jobs})
+    y_seeds, noise_changed = train_targets(dataset, seeds, config)
     n = len(x_train)
     sizes = [x_train.shape[1], *config.hidden, dataset.n_classes]
     history = _history(len(jobs))
@@ -481,17 +529,22 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
             optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
             order = batch_orders(seed, n)
             best_state, best, wait = None, math.inf, 0
+            y_train = y_seeds[seeds.index(seed) if len(y_seeds) > 1 else 0]
             for epoch in range(config.epochs):
-                total = 0.0
+                total, grad_norm = 0.0, 0.0
                 epoch_rows = next(order)
                 for begin in range(0, n, config.batch_size):
                     rows = epoch_rows[begin:begin + config.batch_size]
-                    loss = pairing_loss(pairing, model(x_train[rows]), _unit_target(y_train[rows], units), config.label_smoothing)
+                    logits = model(x_train[rows])
+                    logits.retain_grad()
+                    loss = pairing_loss(pairing, logits, _unit_target(y_train[rows], units), config.label_smoothing)
                     optimizer.zero_grad(set_to_none=True)
                     loss.backward()
                     optimizer.step()
                     total += float(loss.detach()) * len(rows)
+                    grad_norm += float(torch.linalg.vector_norm(logits.grad, dim=-1).sum()) * len(rows)
                 history["loss"][m].append(total / n)
+                history["grad_norm"][m].append(grad_norm / n)
                 with torch.no_grad():
                     history["main"][m].append(float(_history_metric(activate(pairing, model(x_test)).unsqueeze(0), y_test,
                                                                       dataset.task)[0]))
@@ -512,7 +565,8 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
                 if best_state is not None:
                     model.load_state_dict(best_state)
                 probs.append(activate(pairing, model(x_test)))
-    return _finish(dataset, jobs, probs, history, config, "sequential", time.perf_counter() - start, stopping)
+    return _finish(dataset, jobs, probs, history, config, "sequential", time.perf_counter() - start, stopping,
+                   noise_changed if config.label_noise else None)
 
 
 def _module(layers: list[tuple[torch.Tensor, torch.Tensor]], units: int) -> torch.nn.Sequential:

@@ -211,12 +211,17 @@ def _section(result: CompareResult, dataset: dict[str, Any], setting: str, figur
     pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == name and r.setting == setting))
     mine = [v for v in result.verdicts if v["dataset"] == name and v["setting"] == setting]
     verdict = {(v["pairing"], v["metric"]): v for v in mine}
+    not_defined = {(r.pairing, m) for r in result.runs if r.dataset == name and r.setting == setting
+                   for m in r.extra.get("not_defined", ())}
     rows = []
     for pairing in pairings:
         row = []
         for metric in metrics:
             cell = cells[(pairing, metric)]
             v = verdict.get((pairing, metric))
+            if (pairing, metric) in not_defined:
+                v = {"verdict": "not defined", "explanation": f"{pairing} gives raw scores, not probabilities: {metric} is "
+                                                              "not defined for it (not computed from a made-up transform)."}
             row.append({"mean": _fmt(cell["mean"]), "low": _fmt(cell["ci_low"]), "high": _fmt(cell["ci_high"]),
                         "verdict": v["verdict"] if v else "baseline", "title": v["explanation"] if v else ""})
         rows.append({"pairing": pairing, "cells": row})

@@ -24,13 +24,14 @@ from lossmatch._messages import expected
 from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
 from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
 from lossmatch.comparison.margins import RULE, resolve_margins, seeds_warning
+from lossmatch.comparison.noise import check_noise
 from lossmatch.comparison.stats import summarise, sweep_table, verdicts
 from lossmatch.comparison.threads import available_cpus, choose_threads, step_work, torch_threads
 from lossmatch.errors import ConfigError
 
 SCHEMA_VERSION = 1
 PAIRING_NAMES = tuple(registry.PAIRINGS)
-GRID_KEYS = ("hidden", "epochs", "batch_size", "lr", "label_smoothing", "patience", "validation_split")
+GRID_KEYS = ("hidden", "epochs", "batch_size", "lr", "label_smoothing", "patience", "validation_split", "label_noise")
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class CompareResult:
         """Write ``results.json`` (and ``report.html`` with ``figures/``) into ``directory``."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out / "results.json", json.dumps(_finite(self.to_dict()), indent=1) + "\n")
+        atomic_write_text(out / "results.json", json.dumps(finite(self.to_dict()), indent=1) + "\n")
         if report:
             from lossmatch.comparison.report import write_report
 
@@ -114,14 +115,14 @@ class CompareResult:
         return out
 
 
-def _finite(value: Any) -> Any:
-    """NaN/inf -> null, so results.json is strict JSON."""
+def finite(value: Any) -> Any:
+    """NaN/inf -> None (null), so results.json and the CLI's JSON are strict JSON (a hinge model's log loss)."""
     if isinstance(value, float):
         return value if value == value and abs(value) != float("inf") else None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value
 
 
@@ -155,7 +156,8 @@ def _number_in(value: Any, low: float, high: float, *, low_open: bool = False, h
 
 
 def _check(pairings: Sequence[str], seeds: int, engine: str, *, epochs: int, hidden: Sequence[int], batch_size: int,
-           lr: float, label_smoothing: float, patience: int, validation_split: float) -> None:
+           lr: float, label_smoothing: float, patience: int, validation_split: float, label_noise: float = 0.0,
+           noise: str = "symmetric") -> None:
     for name in pairings:
         registry.pairing(name)
     if not pairings:
@@ -177,6 +179,7 @@ def _check(pairings: Sequence[str], seeds: int, engine: str, *, epochs: int, hid
     for name, ok, rule, got in checks:
         if not ok:
             raise ConfigError(expected(name, rule, repr(got)))
+    check_noise(label_noise, noise)
 
 
 def _show(value: Any) -> str:
@@ -211,7 +214,7 @@ def compare(
     labels: str | os.PathLike[str] | None = None,
     label_sep: str | None = None,
     no_split: bool = False,
-    pairings: Sequence[str] = PAIRING_NAMES,
+    pairings: Sequence[str] = registry.DEFAULT_PAIRINGS,
     seeds: int = 5,
     epochs: int = 30,
     hidden: Sequence[int] = (64,),
@@ -220,6 +223,8 @@ def compare(
     label_smoothing: float = 0.0,
     patience: int = 0,
     validation_split: float = 0.1,
+    label_noise: float = 0.0,
+    noise: str = "symmetric",
     engine: str = "batched",
     grid: Mapping[str, Sequence[Any]] | None = None,
     margins: Mapping[str, str | float] | None = None,
@@ -237,11 +242,15 @@ def compare(
         datasets: bundled names (``digits``, ``breast_cancer``, ``yeast``, ...), the suite ``mulan``, or files
             (see :func:`lossmatch.comparison.datasets.load_dataset`; ``labels``, ``label_sep`` and ``no_split`` are
             passed on to it).
-        pairings: activation+loss pairings from the registry.
+        pairings: activation+loss pairings from the registry (default: the four activation x cross-entropy
+            pairings; ``softmax+gce``, ``softmax+sce``, ``softmax+mse``, ``linear+hinge`` on request).
         seeds, epochs, hidden, batch_size, lr, label_smoothing: the paired design and the training.
         patience: early stopping per model after this many epochs without a lower validation loss, keeping
             the best epoch's weights (Keras' ``EarlyStopping(restore_best_weights=True)``); 0 trains every epoch.
         validation_split: share of the training rows held out for early stopping (seed 0, stratified).
+        label_noise, noise: corrupt this share of each seed's training labels, the same for every pairing of the
+            seed (``symmetric``: another class drawn uniformly; ``pairflip``: the next class; multi-label: each bit
+            flipped with this probability); test labels stay clean (see :mod:`lossmatch.comparison.noise`).
         engine: ``batched`` (all models of a dataset at once) or ``sequential`` (one ``nn.Module`` at a time).
         grid: a sweep: ``{option: [values]}`` over :data:`GRID_KEYS` (e.g. ``{"lr": [1e-3, 3e-3], "hidden":
             [(64,), (128, 128)]}``); every combination is a setting that overrides the options above.
@@ -263,13 +272,13 @@ def compare(
     """
     pairings = list(dict.fromkeys(pairings))
     base = dict(hidden=tuple(hidden), epochs=epochs, batch_size=batch_size, lr=lr, label_smoothing=label_smoothing,
-                patience=patience, validation_split=validation_split)
+                patience=patience, validation_split=validation_split, label_noise=label_noise, noise=noise)
     configs: dict[str, TrainConfig] = {}
     for values in expand_grid(grid):
         hidden_value = values.get("hidden", base["hidden"])
         merged = {**base, **values, "hidden": (hidden_value,) if isinstance(hidden_value, int) else tuple(hidden_value)}
         _check(pairings, seeds, engine, **merged)
-        floats = {key: float(merged[key]) for key in ("lr", "label_smoothing", "validation_split")}
+        floats = {key: float(merged[key]) for key in ("lr", "label_smoothing", "validation_split", "label_noise")}
         configs[setting_label(values)] = TrainConfig(**{**merged, **floats})
     margin_table = resolve_margins(margins)
     if threads is not None and not _int_in(threads, 1, MAX_THREADS):
@@ -308,7 +317,7 @@ def compare(
         for result in results:
             if runs_dir is not None:
                 runs_dir.mkdir(parents=True, exist_ok=True)
-                atomic_write_text(runs_dir / f"{result.key}.json", json.dumps(_finite(result.to_dict())) + "\n")
+                atomic_write_text(runs_dir / f"{result.key}.json", json.dumps(finite(result.to_dict())) + "\n")
             runs.append(result)
         done += len(results)
         tasks_done += 1

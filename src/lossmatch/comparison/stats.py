@@ -88,6 +88,8 @@ def _verdicts(by_run: dict[tuple[str, str, int], RunResult], tasks: dict[str, st
             if not seeds:
                 continue
             for metric in by_run[(dataset, pairing, seeds[0])].metrics:
+                if metric in by_run[(dataset, pairing, seeds[0])].extra.get("not_defined", ()):
+                    continue  # no verdict on what the pairing cannot measure (a hinge model's log loss)
                 deltas = [by_run[(dataset, pairing, s)].metrics[metric] - by_run[(dataset, baseline, s)].metrics[metric]
                           for s in seeds]
                 delta, low, high = t_interval(deltas)
