@@ -175,3 +175,16 @@ def test_option_checks():
 def test_modules_call_the_functions(module, call):
     options = module.options
     _close(module(LOGITS, INDEX), call(LOGITS, INDEX, **options))
+
+
+def test_true_class_log_prob_is_exact_in_the_tail_and_its_gradient_is_cross_entropys():
+    # p_t = e^-200 underflows in fp32: the row is recomputed in log space; rows near p_t = 1 read log p_t directly
+    x = torch.tensor([[0.0, 200.0, 0.0], [5.0, -3.0, 0.0], [1e4, -1e4, 0.0]]).requires_grad_()
+    t = torch.tensor([0, 0, 1])
+    ours = lm.generalized_cross_entropy_with_logits(x, t, q=0.0, reduction="none")
+    (ours_grad,) = torch.autograd.grad(ours.sum(), x)
+    ce = F.cross_entropy(x, t, reduction="none")
+    (ce_grad,) = torch.autograd.grad(ce.sum(), x)
+    torch.testing.assert_close(ours, ce)
+    torch.testing.assert_close(ours_grad, ce_grad)
+    assert ours[0].item() == pytest.approx(200.0) and ours[2].item() == pytest.approx(2e4)

@@ -182,8 +182,8 @@ def binary_hinge_loss(
         _check_hinge_options(margin, p)
         check_reduction(reduction)
     x = upcast(logits)
-    # s x with s = 1 for a positive label and -1 for 0 or -1: one select, no sign tensor
-    loss = (margin - torch.where(target > 0, x, -x)).clamp_min(0.0)
+    sign = torch.where(target > 0, 1.0, -1.0).to(x.dtype)  # 1 -> 1; 0 or -1 -> -1; no gradient through a select
+    loss = (margin - sign * x).clamp_min(0.0)
     loss = loss.square() if p == 2 else loss
     if weight is not None:
         loss = loss * weight.to(loss.dtype)
