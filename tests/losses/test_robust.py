@@ -188,3 +188,12 @@ def test_true_class_log_prob_is_exact_in_the_tail_and_its_gradient_is_cross_entr
     torch.testing.assert_close(ours, ce)
     torch.testing.assert_close(ours_grad, ce_grad)
     assert ours[0].item() == pytest.approx(200.0) and ours[2].item() == pytest.approx(2e4)
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_probabilities_passed_as_logits_are_warned_without_naming_a_missing_function(name):
+    probs = torch.softmax(LOGITS, -1)
+    with pytest.warns(lm.LossInputWarning, match="has no probabilities form: it applies softmax itself"):
+        CALLS[name](probs, INDEX)
+    with pytest.warns(lm.LossInputWarning, match="or use `sparse_categorical_cross_entropy` on probabilities"):
+        lm.sparse_categorical_cross_entropy_with_logits(probs, INDEX)

@@ -98,9 +98,13 @@ def warn_if_probabilities(logits: torch.Tensor, *, loss: str, class_dim: int | N
                     return
     what = "probabilities (all values in [0, 1], rows summing to 1)" if class_dim is not None else "probabilities (all values in [0, 1])"
     activation = "softmax" if class_dim is not None else "sigmoid"
+    from lossmatch.registry import REGISTRY
+
     probs_name = loss.removesuffix("_with_logits")
+    alternative = f", or use `{probs_name}` on probabilities" if probs_name != loss and probs_name in REGISTRY else \
+        f" (`{loss}` has no probabilities form: it applies {activation} itself)"
     warn_at_user(
         f"`{loss}` expects raw logits, but its input looks like {what}: applying {activation} twice flattens "
-        f"the loss and its gradients. Pass the pre-{activation} outputs, or use `{probs_name}` on probabilities.",
+        f"the loss and its gradients. Pass the pre-{activation} outputs{alternative}.",
         LossInputWarning,
     )
