@@ -153,6 +153,8 @@ def test_label_noise_and_the_alternative_pairings(tmp_path):
     results = json.loads((tmp_path / "r" / "results.json").read_text())
     assert results["config"]["label_noise"] == 0.4 and results["config"]["noise"] == "pairflip"
     assert all(len(run["history"]["grad_norm"]) == 2 for run in results["runs"])
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert "Trained on labels with 40% pairflip noise" in html and "softmax+cce" in html and "not defined" in html
     text = _run("digits", *FAST, "--pairings", "softmax+cce,linear+hinge", "--out", str(tmp_path / "t"), "--no-report")
     assert text.returncode == 0, text.stderr
     hinge_line = next(line for line in text.stdout.splitlines() if line.strip().startswith("linear+hinge"))

@@ -14,6 +14,8 @@ import numpy as np
 
 from lossmatch._io import atomic_write_bytes, atomic_write_text
 from lossmatch._messages import plain_text
+from lossmatch.comparison import dynamics
+from lossmatch.comparison.stats import baseline_for
 
 if TYPE_CHECKING:
     from lossmatch.comparison.run import CompareResult
@@ -44,14 +46,17 @@ def _figures(result: CompareResult, dataset: dict[str, Any], setting: str = "") 
     colours = dict(zip(pairings, plt.get_cmap("tab10").colors))
     figures = {}
 
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    keys = ("loss", main, "grad_norm") if all(r.history.get("grad_norm") for r in runs) else ("loss", main)
+    fig, axes = plt.subplots(1, len(keys), figsize=(4.5 * len(keys), 3.2))
     for pairing in pairings:
         member = [r for r in runs if r.pairing == pairing]
-        for ax, key in zip(axes, ("loss", main)):
+        for ax, key in zip(axes, keys):
             curves = np.array([r.history[key] for r in member])
             ax.plot(np.arange(1, curves.shape[1] + 1), curves.mean(axis=0), label=pairing, color=colours[pairing])
     axes[0].set(title="training loss (mean over seeds)", xlabel="epoch")
     axes[1].set(title=f"test {main} (mean over seeds)", xlabel="epoch")
+    if len(keys) == 3:
+        axes[2].set(title="mean gradient norm at the logits", xlabel="epoch", yscale="log")
     axes[1].legend(fontsize=8)
     figures["curves"] = _png(fig)
     plt.close(fig)
@@ -226,5 +231,7 @@ def _section(result: CompareResult, dataset: dict[str, Any], setting: str, figur
                         "verdict": v["verdict"] if v else "baseline", "title": v["explanation"] if v else ""})
         rows.append({"pairing": pairing, "cells": row})
     notes = [v["explanation"] for v in mine if v["metric"] == dataset["main_metric"]]
+    runs = [r for r in result.runs if r.dataset == name and r.setting == setting]
+    notes = dynamics.notes(runs, dataset["main_metric"], baseline_for(dataset["task"], pairings)) + notes
     return {"dataset": dataset, "setting": setting, "metrics": metrics, "rows": rows, "notes": notes,
             "figures": {k: base64.b64encode(v).decode("ascii") for k, v in figures.items()}}
