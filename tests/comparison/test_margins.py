@@ -140,3 +140,21 @@ def test_explanations_say_only_what_applies_and_nothing_twice(task):
     if task == "multiclass":
         text = next(r["explanation"] for r in found if r["pairing"] == "softmax+bce" and r["metric"] == "binary_accuracy")
         assert "9 correct zeros" in text
+
+
+def test_results_list_the_margin_of_every_metric_measured(monkeypatch):
+    """A metric without its own default (one a later version adds) is listed with the fallback it was judged by."""
+    import lossmatch
+    from lossmatch.comparison import engine
+
+    real = engine.TRAINERS["batched"]
+
+    def with_new_metric(*args):
+        import dataclasses
+
+        return [dataclasses.replace(r, metrics={**r.metrics, "new_metric": 0.5}) for r in real(*args)]
+
+    monkeypatch.setitem(engine.TRAINERS, "batched", with_new_metric)
+    result = lossmatch.compare(["breast_cancer"], seeds=2, epochs=1, hidden=(4,), pairings=["softmax+cce", "sigmoid+cce"])
+    assert result.config["margins"]["new_metric"] == "0.01" and result.config["margins"]["log_loss"] == "5%"
+    assert set(result.config["margins"]) == set(result.runs[0].metrics)

@@ -23,7 +23,7 @@ from lossmatch._io import atomic_write_text, check_writable, remove_stale_tempor
 from lossmatch._messages import expected
 from lossmatch.comparison.datasets import DEFAULT, SUITES, Dataset, load_dataset
 from lossmatch.comparison.engine import ENGINES, TRAINERS, RunResult, TrainConfig, main_metric, run_key
-from lossmatch.comparison.margins import RULE, resolve_margins, seeds_warning
+from lossmatch.comparison.margins import RULE, margin_for, resolve_margins, seeds_warning
 from lossmatch.comparison.noise import check_noise
 from lossmatch.comparison.stats import summarise, sweep_table, verdicts
 from lossmatch.comparison.threads import available_cpus, choose_threads, step_work, torch_threads
@@ -331,14 +331,14 @@ def compare(
     order = {key: i for i, key in enumerate(itertools.product(configs, names, pairings, range(seeds)))}
     runs.sort(key=lambda r: order[(r.setting, r.dataset, r.pairing, r.seed)])
     first = next(iter(configs.values()))
-    measured = {metric for run in runs for metric in run.metrics}
+    measured = dict.fromkeys(metric for run in runs for metric in run.metrics)  # in the order they are reported
     result = CompareResult(
         config={**first.to_dict(), "pairings": pairings, "seeds": seeds, "engine": engine, "threads": threads or "auto",
                 "datasets": names, "interval": "95% Student-t over seeds (paired differences for verdicts)",
                 "grid": {k: [list(v) if isinstance(v, tuple) else v for v in vs] for k, vs in (grid or {}).items()},
                 "settings": [{"setting": label, **c.to_dict()} for label, c in configs.items()],
                 "verdict_rule": RULE,
-                "margins": {metric: str(m) for metric, m in margin_table.items() if metric in measured}},
+                "margins": {metric: str(margin_for(metric, margin_table)) for metric in measured}},
         datasets=[{**d.to_dict(), "main_metric": main_metric(d.task), "label_names": list(d.label_names)} for d in loaded],
         runs=runs,
         summary=summarise(runs),
