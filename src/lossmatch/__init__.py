@@ -13,6 +13,7 @@ from typing import Any
 from lossmatch.errors import (
     ConfigError,
     DataError,
+    LossCheckError,
     LossInputWarning,
     LossmatchError,
     LossmatchTypeError,
@@ -37,6 +38,7 @@ _LAZY = {
     "audit_paths": "lossmatch.audit",
     "check_model": "lossmatch.audit",
     "Finding": "lossmatch.audit",
+    "LossCheck": "lossmatch.checks",
     "compare": "lossmatch.comparison",
     "CompareResult": "lossmatch.comparison",
     "score": "lossmatch.metrics",
@@ -64,13 +66,14 @@ __all__ = [
     "TargetFormatError",
     "ConfigError",
     "DataError",
+    "LossCheckError",
     "LossInputWarning",
     *_LAZY,
 ]
 
 
 # Subpackages reachable as attributes after a bare ``import lossmatch`` (as ``torch.nn`` is), imported on first use.
-_SUBMODULES = ("nn", "keras", "losses", "registry", "labels", "metrics", "audit", "comparison")
+_SUBMODULES = ("nn", "keras", "lightning", "losses", "registry", "labels", "metrics", "audit", "comparison", "checks")
 
 
 def __getattr__(name: str) -> Any:

@@ -13,6 +13,7 @@ __all__ = [
     "TargetFormatError",
     "ConfigError",
     "DataError",
+    "LossCheckError",
     "LossInputWarning",
 ]
 
@@ -39,6 +40,17 @@ class ConfigError(LossmatchValueError):
 
 class DataError(LossmatchValueError):
     """A file or array given by the user cannot be read or does not hold what was expected."""
+
+
+class LossCheckError(LossmatchError):
+    """A training-time check (``lossmatch.LossCheck`` with ``on_error="raise"``) found a mismatch: training stops.
+
+    ``finding`` is the :class:`lossmatch.checks.TrainingFinding` (rule ID, epoch, message, evidence, fix).
+    """
+
+    def __init__(self, finding: object) -> None:
+        super().__init__(str(finding))
+        self.finding = finding
 
 
 class LossInputWarning(UserWarning):

@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from lossmatch.audit import RULES, audit_source
+from lossmatch.audit.rules import TRAINING_RULES
 
 MARK = "# <-"
 
@@ -1141,8 +1142,9 @@ def test_every_rule_has_a_firing_case_and_a_look_alike():
     def rules_of(params):
         return {p.values[0] for p in params}
 
-    assert rules_of(FIRES) == set(RULES)
-    assert rules_of(QUIET) == set(RULES)
+    static = set(RULES) - TRAINING_RULES  # those fire on numbers measured in training: tests/checks
+    assert rules_of(FIRES) == static
+    assert rules_of(QUIET) == static
 
 
 def test_skipped_line_keeps_the_rest_of_the_file_audited():

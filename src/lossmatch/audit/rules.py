@@ -14,7 +14,7 @@ from typing import Any, Literal
 from lossmatch._messages import expected
 from lossmatch.errors import ConfigError
 
-__all__ = ["RULES", "SEVERITIES", "Finding", "Rule", "make_finding", "select_rules"]
+__all__ = ["RULES", "SEVERITIES", "TRAINING_RULES", "Finding", "Rule", "make_finding", "select_rules"]
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES = ("error", "warning", "info")
@@ -60,12 +60,19 @@ _RULES = (
          "Multi-label data: sigmoid outputs + binary cross-entropy (BCEWithLogitsLoss / from_logits=True)."),
     Rule("LM016", "info", "two-unit softmax trained with binary cross-entropy (equals categorical CE, but unusual)",
          "Use categorical cross-entropy, or one sigmoid unit with binary cross-entropy."),
+    Rule("LM017", "error", "fewer labels predicted per row than the multi-label targets hold (softmax collapse, "
+         "seen in training)",
+         "Multi-label data: sigmoid outputs + binary cross-entropy (BCEWithLogitsLoss / from_logits=True); a softmax "
+         "shares one unit of probability among the labels, so at most one passes 0.5."),
     Rule("LM020", "warning", "'accuracy' becomes binary accuracy on a single-label multi-unit output",
          "Standalone Keras <= 2.3 picks binary_accuracy from the binary_crossentropy loss, which counts the "
          "correct zeros: fix the loss, or name metrics=['categorical_accuracy']."),
     Rule("LM021", "warning", "'accuracy' becomes categorical accuracy on a multi-label output",
          "Keras 3 and tf.keras choose categorical_accuracy from the output shape, which scores only the arg-max "
          "label: use metrics=['binary_accuracy', keras.metrics.AUC(multi_label=True)] or exact-match."),
+    Rule("LM022", "warning", "binary accuracy far above top-1 accuracy on single-label targets (seen in training)",
+         "Binary accuracy counts the correct zeros of every row: judge a single-label model by top-1 accuracy "
+         "(Keras 'categorical_accuracy'), and train it with softmax + categorical cross-entropy."),
     Rule("LM030", "error", "sparse categorical loss with one-hot labels",
          "Pass the integer class indices (drop to_categorical/one_hot), or use the non-sparse loss."),
     Rule("LM031", "error", "categorical (one-hot) loss with integer class labels",
@@ -76,6 +83,13 @@ _RULES = (
     Rule("LM041", "warning", "log of sigmoid computed by hand",
          "Use F.logsigmoid / tf.math.log_sigmoid, or the fused loss on the logits: log(sigmoid(x)) underflows "
          "to -inf."),
+    Rule("LM042", "error", "non-finite loss or model outputs (seen in training)",
+         "Find the first batch with NaN/inf: inputs with NaN, a log of 0 computed by hand (LM040, LM041), a learning "
+         "rate too high; the fused losses on logits stay finite where log(probabilities) does not."),
+    Rule("LM043", "warning", "probabilities saturated at 0 or 1 on the wrong side of the target, where a "
+         "probabilities loss passes no gradient (seen in training)",
+         "Feed the logits to the fused loss (nn.BCEWithLogitsLoss, nn.CrossEntropyLoss, from_logits=True): it keeps "
+         "the gradient where the clipped log of a saturated probability has none."),
     Rule("LM050", "info", "log_softmax fed to a loss that applies log_softmax (redundant, harmless)",
          "Drop the log_softmax (CrossEntropyLoss applies it), or keep it and use nn.NLLLoss."),
     Rule("LM090", "info", "file could not be parsed; it was skipped",
@@ -91,6 +105,10 @@ _RULES = (
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+# Rules only the training-time checks (``lossmatch.LossCheck`` and its Keras and Lightning callbacks) can fire:
+# they rest on numbers measured while the model trains, which neither the source nor one batch shows.
+TRAINING_RULES = frozenset({"LM017", "LM022", "LM042", "LM043"})
 
 
 @dataclass(frozen=True)

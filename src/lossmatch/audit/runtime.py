@@ -7,6 +7,7 @@ logsumexp is 0), ``sigmoid`` (values in [0, 1], rows do not sum to 1) and ``line
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from lossmatch.audit.rules import Finding, make_finding
 from lossmatch.errors import ConfigError, DataError, LossmatchTypeError
 from lossmatch.registry import REGISTRY
 
-__all__ = ["check_model", "output_kind"]
+__all__ = ["check_model", "check_outputs", "loss_entry", "output_kind", "target_labels"]
 
 PATH = "<model>"
 TOLERANCE = 1e-3
@@ -68,16 +69,22 @@ def check_model(model: Any, inputs: Any, loss: Any = None, target: Any = None) -
     output, class_dim, framework = _forward(model, inputs)
     if loss is None and framework == "keras":
         loss = getattr(model, "loss", None)
-    entry = _loss_entry(loss) if loss is not None else None
+    return check_outputs(output, loss_entry(loss) if loss is not None else None, target, class_dim=class_dim)
+
+
+def check_outputs(output: np.ndarray, loss: cat.LossEntry | None, target: Any = None, *,
+                  class_dim: int = -1) -> list[Finding]:
+    """The checks of :func:`check_model` on outputs already computed (the training-time checks call it with the
+    first batch the model produced). ``loss``: what :func:`loss_entry` returns, or ``None`` when unknown."""
     kind, evidence = output_kind(output, class_dim)
     units = output.shape[class_dim] if output.ndim else 1
     reporter = _Reporter()
     if kind == "softmax" and units == 1:
         reporter.report("LM014", None, "every output is exactly 1.0", [evidence])
-    labels = _labels(target) if target is not None else None
-    if entry is not None:
+    labels = target_labels(target) if target is not None else None
+    if loss is not None:
         pred = Tensor(kind, units, evidence)  # type: ignore[arg-type]
-        judge(reporter, Site(entry, pred, labels, None, None, f"{entry.name}"))  # type: ignore[arg-type]
+        judge(reporter, Site(loss, pred, labels, None, None, f"{loss.name}"))  # type: ignore[arg-type]
     return sorted(reporter.findings.values(), key=lambda f: f.rule)
 
 
@@ -154,7 +161,9 @@ def _forward(model: Any, inputs: Any) -> tuple[np.ndarray, int, str]:
     return array, (1 if array.ndim >= 2 else -1), "torch"
 
 
-def _loss_entry(loss: Any) -> cat.LossEntry:
+def loss_entry(loss: Any) -> cat.LossEntry:
+    """What a loss (torch module or function, Keras loss object, function or name, lossmatch name) applies and
+    takes, or :class:`ConfigError` when it is none of those."""
     if isinstance(loss, str):
         found = cat.loss_for_keras_name(loss) or _registry_entry(loss)
         if found is not None:
@@ -162,6 +171,12 @@ def _loss_entry(loss: Any) -> cat.LossEntry:
     else:
         cls = type(loss)
         module = getattr(loss, "__module__", None) or cls.__module__
+        if inspect.isfunction(loss) or inspect.isbuiltin(loss):  # F.cross_entropy, lossmatch's functional losses
+            found_call = cat.loss_for_call(f"{module}.{loss.__name__}")
+            if found_call is not None:
+                return found_call[0]
+            if module.startswith("lossmatch") and loss.__name__ in REGISTRY:
+                return cat.LossEntry(loss.__name__, loss.__name__, (0, "input"), (1, "target"))
         if module.startswith("torch.nn"):
             found = cat.loss_for_call(f"torch.nn.{cls.__name__}")
             if found is not None:
@@ -186,7 +201,8 @@ def _registry_entry(name: str) -> cat.LossEntry | None:
     return cat.LossEntry(name, name, (0, "input"), (1, "target"))
 
 
-def _labels(target: Any) -> Labels | None:
+def target_labels(target: Any) -> Labels | None:
+    """The format of a batch of targets as the rules name it (one-hot, multi-hot, index), or None for any other."""
     from lossmatch.labels import infer
 
     try:
