@@ -116,8 +116,13 @@ def test_a_killed_driver_resumes(tmp_path):
     deadline = time.time() + 120
     while time.time() < deadline and len(list(runs.glob("*.json"))) < 2 and driver.poll() is None:
         time.sleep(0.1)
-    os.killpg(driver.pid, signal.SIGKILL)  # the driver and the local Ray instance it started
+    exited = driver.poll()
+    try:
+        os.killpg(driver.pid, signal.SIGKILL)  # the driver and the local Ray instance it started
+    except ProcessLookupError:  # the whole group already gone: the driver ended on its own
+        pass
     driver.wait()
+    assert exited is None, f"the driver ended before it was killed (exit {exited}): " + driver.stderr.read().decode()[-2000:]
     before = {p.name: p.read_bytes() for p in runs.glob("*.json")}
     assert 2 <= len(before) < 16, driver.stderr.read().decode()[-2000:]
     assert not [p for p in runs.iterdir() if p.suffix != ".json"]  # no half-written file
