@@ -575,6 +575,66 @@ FIRES = [
     """, id="LM031-keras-class-instance-index-labels"),
     # ------------------------------------------------------------------ LM040 / LM041 logs by hand
     pytest.param("LM040", """
+        import tensorflow as tf
+
+        xs = tf.placeholder(tf.float32, [None, 784])
+        ys = tf.placeholder(tf.float32, [None, 10])
+
+        def add_layer(inputs, in_size, out_size, activation_function=None):
+            scores = tf.matmul(inputs, tf.Variable(tf.zeros([in_size, out_size])))
+            if activation_function is None:
+                outputs = scores
+            else:
+                outputs = activation_function(scores)
+            return outputs
+
+        prediction = add_layer(xs, 784, 10, activation_function=tf.nn.softmax)
+        cross_entropy = tf.reduce_mean(-tf.reduce_sum(ys * tf.log(prediction), axis=1))  # <-
+    """, id="LM040-tf1-activation-passed-to-a-layer-helper"),
+    pytest.param("LM001", """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class TinyLM(nn.Module):
+            def __init__(self, vocab=100, dim=32):
+                super().__init__()
+                self.embed = nn.Embedding(vocab, dim)
+                self.head = nn.Linear(dim, vocab)
+
+            def forward(self, idx, targets=None):
+                probs = F.softmax(self.head(self.embed(idx)), dim=-1)
+                if targets is None:
+                    return probs, None
+                loss = F.cross_entropy(probs.view(-1, probs.size(-1)), targets.view(-1))  # <-
+                return probs, loss
+
+        model = TinyLM()
+        probs, _ = model(idx)
+    """, id="LM001-loss-behind-targets-is-None-in-a-forward-called-without-targets"),
+    pytest.param("LM004", """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class PartSegNet(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.cls = nn.Linear(64, 16)
+                self.seg = nn.Linear(64, 50)
+
+            def forward(self, x):
+                return self.cls(x), F.log_softmax(self.seg(x), dim=-1)
+
+        class PartSegLoss(nn.Module):
+            def forward(self, labels_pred, label, seg_pred, seg):
+                return F.nll_loss(seg_pred, seg) + F.nll_loss(labels_pred, label)
+
+        model, criterion = PartSegNet(), PartSegLoss()
+
+        def train_step(points, label, seg):
+            labels_pred, seg_pred = model(points)
+            return criterion(labels_pred, label, seg_pred, seg)  # <-
+    """, id="LM004-second-library-loss-of-a-loss-class"),
+    pytest.param("LM040", """
         import torch
         import torch.nn.functional as F
 
@@ -942,6 +1002,48 @@ QUIET = [
         model.compile(optimizer="adam", loss="categorical_crossentropy")
         model.fit(x, y)
     """, ("LM013",), id="LM031-quiet-one-unit-is-LM013"),
+    pytest.param("LM040", """
+        import tensorflow as tf
+
+        xs = tf.placeholder(tf.float32, [None, 784])
+        ys = tf.placeholder(tf.float32, [None, 10])
+
+        def add_layer(inputs, in_size, out_size, activation_function=None):
+            scores = tf.matmul(inputs, tf.Variable(tf.zeros([in_size, out_size])))
+            if activation_function is None:
+                outputs = scores
+            else:
+                outputs = activation_function(scores)
+            return outputs
+
+        hidden = add_layer(xs, 784, 10, activation_function=tf.nn.relu)
+        logits = add_layer(hidden, 10, 10)
+        prediction = tf.nn.softmax(logits)
+        cross_entropy = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=ys, logits=logits))
+    """, (), id="LM040-tf1-layer-helper-without-activation-and-the-fused-loss"),
+    pytest.param("LM004", """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class PartSegNet(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.cls = nn.Linear(64, 16)
+                self.seg = nn.Linear(64, 50)
+
+            def forward(self, x):
+                return F.log_softmax(self.cls(x), dim=-1), F.log_softmax(self.seg(x), dim=-1)
+
+        class PartSegLoss(nn.Module):
+            def forward(self, labels_pred, label, seg_pred, seg):
+                return F.nll_loss(seg_pred, seg) + F.nll_loss(labels_pred, label)
+
+        model, criterion = PartSegNet(), PartSegLoss()
+
+        def train_step(points, label, seg):
+            labels_pred, seg_pred = model(points)
+            return criterion(labels_pred, label, seg_pred, seg)
+    """, (), id="LM004-loss-class-with-two-library-losses-on-log-probabilities"),
     pytest.param("LM040", """
         import torch
         import torch.nn.functional as F

@@ -107,7 +107,8 @@ class Calls:
             self.bind_call((callee.params, callee.hole), args, kwargs, node)
             return callee.loss or callee.value
         if isinstance(callee, LossValue):
-            self.loss_call(node, callee.entry, callee, args, kwargs)
+            for entry in callee.entries:
+                self.loss_call(node, entry, callee, args, kwargs)
             return None
         if isinstance(callee, Opaque):
             return self.opaque_call(callee, node, args, kwargs)

@@ -128,15 +128,8 @@ class Functions:
         for name in ("forward", "call", "__call__"):
             function = instance.methods.get(name)
             if function is not None:
-                use = self._loss_uses.get(id(function.node))
-                if use is None:
-                    return None
-                entry, pred_index, target_index = use
-                params = [a.arg for a in function.node.args.posonlyargs + function.node.args.args]
-                if min(pred_index, target_index) < 1:
-                    return None
-                remapped = entry.at((pred_index - 1, params[pred_index]), (target_index - 1, params[target_index]))
-                return LossValue(remapped, node, self.path)
+                uses = self._loss_uses.get(id(function.node))
+                return _wrapped(uses, function.node, self.path, 1, node) if uses else None
         return None
 
     # ------------------------------------------------------------------------------------ functions
@@ -238,14 +231,17 @@ class Functions:
             target = params.index(labels.hole[2])
         else:
             return
-        self._loss_uses.setdefault(id(node), (entry, params.index(pred.hole[2]), target))
+        uses = self._loss_uses.setdefault(id(node), [])
+        use = (entry, params.index(pred.hole[2]), target)
+        if use not in uses:
+            uses.append(use)
 
     def function_loss(self, value: Any) -> cat.LossEntry | None:
         if isinstance(value, Function):
             if id(value.node) not in self._called:
                 self.inline(value, [], {})
-            use = self._loss_uses.get(id(value.node))
-            return use[0] if use is not None else None
+            uses = self._loss_uses.get(id(value.node))
+            return uses[0][0] if uses else None
         if isinstance(value, Returns) and value.loss is not None:
             return value.loss.entry
         return None
@@ -262,3 +258,14 @@ class Functions:
                     return exports[parts[-1]]
         return Ref(cat.canonical(dotted))
 
+
+def _wrapped(uses: list[tuple[cat.LossEntry, int, int]], function: ast.FunctionDef | ast.AsyncFunctionDef,
+             path: str, skip: int, node: ast.AST | None = None) -> LossValue | None:
+    """The loss a user's function (``skip=0``) or method (``skip=1``: ``self``) is, as a caller sees it: each library
+    loss it applies, at the positions of the parameters it applies them to."""
+    params = [a.arg for a in function.args.posonlyargs + function.args.args]
+    entries = tuple(entry.at((pred - skip, params[pred]), (target - skip, params[target]))
+                    for entry, pred, target in uses if min(pred, target) >= skip)
+    if not entries:
+        return None
+    return LossValue(entries[0], node or function, path, entries[1:])

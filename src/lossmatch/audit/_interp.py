@@ -20,7 +20,7 @@ from typing import Any
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._calls import Calls
 from lossmatch.audit._frameworks import Frameworks, _key, _source
-from lossmatch.audit._functions import Functions
+from lossmatch.audit._functions import Functions, _wrapped
 from lossmatch.audit._judge import chosen
 from lossmatch.audit._values import (
     Const,
@@ -93,7 +93,8 @@ class Interpreter(Functions, Calls, Frameworks):
         self._active: set[int] = set()
         self._frames: list[Any] = []
         self._class_stack: list[tuple[str, bool]] = []
-        self._loss_uses: dict[int, tuple[cat.LossEntry, int, int]] = {}  # function -> (loss, pred, target param)
+        # function -> [(loss, pred param, target param)]: the library losses it applies to its own parameters
+        self._loss_uses: dict[int, list[tuple[cat.LossEntry, int, int]]] = {}
         self._no_arg_results: dict[int, Any] = {}  # what functions called with no arguments returned
 
     # ------------------------------------------------------------------------------------ driver
@@ -120,8 +121,8 @@ class Interpreter(Functions, Calls, Frameworks):
             if isinstance(value, Function):
                 key = id(value.node)
                 result = self._no_arg_results[key] if key in self._no_arg_results else self.inline(value, [], {})
-                use = self._loss_uses.get(key)
-                loss = LossValue(use[0].at(*_arg_pair(value.node, use)), value.node, self.path) if use else None
+                uses = self._loss_uses.get(key)
+                loss = _wrapped(uses, value.node, self.path, 0) if uses else None
                 opens = (self.path, value.node.lineno) in open_holes
                 tensors = isinstance(result, Pack) and any(isinstance(item, Tensor) for item in result.items)
                 if isinstance(result, (Model, Tensor, LossValue, Labels)) or models_in(result) or tensors or loss \
@@ -203,10 +204,11 @@ class Interpreter(Functions, Calls, Frameworks):
             self.assign(node.target, Pack(before.items + value.items) if grown else None, scope)  # layers += [...]
         elif kind is ast.If:
             self.expr(node.test, scope)
-            if _is_main_guard(node.test):
-                self.block(node.body, scope)
-            else:
+            decided = True if _is_main_guard(node.test) else self.decided(node.test, scope)
+            if decided is None:
                 self.branches(node.body, node.orelse, scope)
+            else:  # `if activation is None:` on a parameter the call gave: only the branch that runs
+                self.block(node.body if decided else node.orelse, scope)
         elif kind in (ast.For, ast.AsyncFor):
             iterated = self.expr(node.iter, scope)
             if isinstance(iterated, Pack) and 0 < len(iterated.items) <= _MAX_UNROLLED and any(
@@ -293,6 +295,25 @@ class Interpreter(Functions, Calls, Frameworks):
             self.facts.tf_keras = self.facts.tf_keras or module
         if module.startswith(("tensorflow.compat.v1", "tensorflow.contrib")):
             self.facts.tf1 = self.facts.tf1 or module
+
+    def decided(self, test: ast.expr, scope: Scope) -> bool | None:
+        """The value of an ``if`` test on a name surely given a function, layer, model or loss here (``activation is
+        None``, ``activation is not None``, ``if activation:``, ``if not activation:``), else ``None`` (both branches
+        are read and joined): a helper called with ``activation_function=tf.nn.softmax`` runs its ``else`` only."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self.decided(test.operand, scope)
+            return None if inner is None else not inner
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)) \
+                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None \
+                and isinstance(test.left, ast.Name):
+            # Only a value surely given decides: a None may be a default the audit read the body with (no caller), and
+            # `if targets is None: return logits` must not hide the loss below it.
+            if _surely_given(scope.lookup(test.left.id)[1]):
+                return not isinstance(test.ops[0], ast.Is)
+            return None
+        if isinstance(test, ast.Name):
+            return True if _surely_given(scope.lookup(test.id)[1]) else None
+        return None
 
     def branches(self, body: list[ast.stmt], orelse: list[ast.stmt], scope: Scope) -> None:
         before = dict(scope.vars)
@@ -471,17 +492,17 @@ class Interpreter(Functions, Calls, Frameworks):
         return out
 
 
-def _arg_pair(node: ast.FunctionDef | ast.AsyncFunctionDef,
-              use: tuple[cat.LossEntry, int, int]) -> tuple[tuple[int, str], tuple[int, str]]:
-    params = [a.arg for a in node.args.posonlyargs + node.args.args]
-    return (use[1], params[use[1]]), (use[2], params[use[2]])
-
-
 _MAX_UNROLLED = 32  # layers of a list a forward loop applies one by one
 
 
 def _is_pretrained(value: Any) -> bool:
     return isinstance(value, Model) and isinstance(value.methods, dict) and "__pretrained__" in value.methods
+
+
+def _surely_given(value: Any) -> bool:
+    """Whether a value the interpreter holds is surely not ``None`` and true: a library function, a layer, a model, a
+    loss, a class or function of the user's."""
+    return isinstance(value, (Ref, Function, Layer, Model, LossValue, Klass))
 
 
 def _is_main_guard(test: ast.expr) -> bool:

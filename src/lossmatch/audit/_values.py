@@ -131,6 +131,13 @@ class LossValue:
     entry: LossEntry
     node: ast.AST = field(compare=False, repr=False)
     path: str = field(default="", compare=False, repr=False)
+    # a loss class or function of the user's that applies several library losses to its parameters (a label term
+    # and a segmentation term): the others, each judged at a call as ``entry`` is
+    more: tuple[LossEntry, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def entries(self) -> tuple[LossEntry, ...]:
+        return (self.entry, *self.more)
 
 
 @dataclass(frozen=True)
