@@ -945,6 +945,17 @@ QUIET = [
         model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     """, (), id="LM016-quiet-two-unit-softmax-categorical"),
     pytest.param("LM020", """
+        from keras import layers, models
+        from keras.datasets import imdb
+
+        (train_data, train_labels), _ = imdb.load_data(num_words=10000)
+        model = models.Sequential()
+        model.add(layers.Dense(16, activation="relu", input_shape=(10000,)))
+        model.add(layers.Dense(1, activation="sigmoid"))
+        model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+        model.fit(train_data, train_labels, epochs=4)
+    """, (), id="LM020-quiet-standalone-keras-one-sigmoid-unit-on-binary-imdb"),
+    pytest.param("LM020", """
         import tensorflow as tf
         from tensorflow.keras.datasets import mnist
 

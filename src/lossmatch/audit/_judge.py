@@ -106,7 +106,8 @@ def judge(interp: Reporter, site: Site) -> None:
 
     # ---- metrics='accuracy' (Keras compile)
     if site.metrics and _ACCURACY & set(site.metrics) and entry.family == "binary":
-        multi_unit = (units is not None and units > 1) or (labels is not None and (labels.classes or 0) > 1)
+        # one sigmoid unit on binary labels (IMDB): binary accuracy is the accuracy; the unit count, when known, decides
+        multi_unit = units > 1 if units is not None else labels is not None and (labels.classes or 0) > 2
         # Two softmax units threshold to complementary outputs, so binary accuracy equals categorical there.
         two_softmax = act == "softmax" and (units == 2 or units is None and labels is not None and labels.classes == 2)
         # Keras 3 and tf.keras from TF 2.2 pick categorical_accuracy by shape: only standalone Keras, and tf.keras in
