@@ -385,3 +385,26 @@ def test_a_notebook_line_that_continues_a_statement_is_not_taken_for_a_magic(tmp
         """),
     ]))
     assert [(f.rule, f.cell, f.line) for f in audit_paths(path).findings] == [("LM001", 2, 7)]
+
+
+def test_a_notebook_block_holding_only_a_magic_still_parses(tmp_path):
+    """Colab set-up cells (``try: %tensorflow_version 2.x``, ``if IN_COLAB: !pip ...``) and a shell line continued
+    with a backslash keep their notebook audited (every chapter of a popular book's notebooks starts so)."""
+    path = tmp_path / "train.ipynb"
+    path.write_text(notebook([
+        ("code", """\
+            try:
+                %tensorflow_version 2.x
+            except Exception:
+                pass
+            if IS_COLAB:
+                !pip install -q -U urlextract
+            import tensorflow as tf
+        """),
+        ("code", "!saved_model_cli show --dir {model_path} --tag_set serve \\\n        --signature_def serving_default\n"),
+        ("code", """\
+            model = tf.keras.Sequential([tf.keras.layers.Dense(10, activation="softmax")])
+            model.compile(loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        """),
+    ]))
+    assert [(f.rule, f.cell, f.line) for f in audit_paths(path).findings] == [("LM001", 3, 2)]

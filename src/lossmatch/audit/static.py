@@ -194,18 +194,36 @@ def notebook_source(text: str | bytes) -> tuple[list[str], list[int]]:
 def _blank_magics(source: str) -> str:
     """IPython magics (``%time``), shell lines (``!pip``) and help (``x?``) blanked, so the cell parses and
     its line numbers hold. A line that continues a statement (after a backslash or inside brackets) is
-    Python, whatever it starts with: ``'%d' \\`` then ``% (epoch)``."""
+    Python, whatever it starts with: ``'%d' \\`` then ``% (epoch)``. An indented magic becomes ``pass`` at its
+    indentation, so a block that held only it (``try: %tensorflow_version 2.x``, Colab set-up cells) still parses;
+    blank lines are kept where ``pass`` does not parse."""
+    if _parses(source):
+        return source  # nothing to blank
+    passed = _replace_magics(source, keep_blocks=True)
+    return passed if _parses(passed) else _replace_magics(source, keep_blocks=False)
+
+
+def _parses(source: str) -> bool:
     try:
         ast.parse(source)
-        return source  # nothing to blank
     except (SyntaxError, ValueError, RecursionError):
-        pass
-    out, depth, continued = [], 0, False
+        return False
+    return True
+
+
+def _replace_magics(source: str, *, keep_blocks: bool) -> str:
+    out, depth, continued, shell = [], 0, False, False
     for line in source.split("\n"):
         stripped = line.strip()
+        if shell:  # `!cmd --a \` then `--b`: the magic's own continuation lines
+            out.append("")
+            shell = stripped.endswith("\\")
+            continue
         magic = stripped.startswith(("%", "!", "?")) or stripped.endswith("?") and not stripped.startswith("#")
         if magic and depth == 0 and not continued:
-            out.append("")
+            indent = line[:len(line) - len(line.lstrip())]
+            out.append(f"{indent}pass" if keep_blocks and indent else "")
+            shell = stripped.endswith("\\")
             continue
         out.append(line)
         code = line.split("#", 1)[0]
