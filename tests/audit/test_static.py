@@ -408,3 +408,14 @@ def test_a_notebook_block_holding_only_a_magic_still_parses(tmp_path):
         """),
     ]))
     assert [(f.rule, f.cell, f.line) for f in audit_paths(path).findings] == [("LM001", 3, 2)]
+
+
+def test_a_notebook_cell_that_does_not_parse_is_named_as_the_one_skipped(tmp_path):
+    path = tmp_path / "exercise.ipynb"
+    path.write_text(notebook([
+        ("code", "criterion = # TODO: define the loss\n"),
+        ("code", "import torch.nn as nn\nimport torch.nn.functional as F\nloss = nn.CrossEntropyLoss()(F.softmax(x, 1), y)\n"),
+    ]))
+    findings = audit_paths(path).findings
+    assert [(f.rule, f.cell) for f in findings] == [("LM090", 1), ("LM001", 2)]
+    assert findings[0].message.startswith("cell could not be parsed; that cell was skipped, the others were audited")

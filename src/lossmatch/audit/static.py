@@ -17,7 +17,7 @@ from lossmatch.audit import _py2
 from lossmatch.audit._interp import Interpreter
 from lossmatch.audit._judge import judge
 from lossmatch.audit._project import Summary, resolve, summarize
-from lossmatch.audit.rules import Finding, make_finding
+from lossmatch.audit.rules import RULES, Finding, make_finding
 
 __all__ = ["Analysis", "analyze", "audit_source", "notebook_source"]
 
@@ -232,6 +232,16 @@ def _replace_magics(source: str, *, keep_blocks: bool) -> str:
     return "\n".join(out)
 
 
+def _in_cell(note: Finding, number: int) -> Finding:
+    """A note about one cell of a notebook: LM090 skipped that cell, not the notebook."""
+    if note.rule == "LM090":
+        title = RULES["LM090"].title
+        detail = note.message[len(title) + 2:] if note.message.startswith(title) else note.message
+        note = note.with_location(message=f"cell could not be parsed; that cell was skipped, the others were audited: "
+                                          f"{detail}")
+    return note.with_location(cell=number)
+
+
 def _analyze_notebook(code: str | bytes, path: str, resolver: Mapping[str, Mapping[str, Any]] | None,
                       want_exports: bool) -> Analysis:
     try:
@@ -246,7 +256,7 @@ def _analyze_notebook(code: str | bytes, path: str, resolver: Mapping[str, Mappi
     line = 1
     for source, number in zip(sources, numbers):
         tree, notes = _parse(source, path)
-        skipped.extend(note.with_location(cell=number) for note in notes)
+        skipped.extend(_in_cell(note, number) for note in notes)
         if tree is None:
             continue
         ast.increment_lineno(tree, line - 1)
