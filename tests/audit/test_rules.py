@@ -1015,6 +1015,19 @@ QUIET = [
     """, ("LM013",), id="LM031-quiet-one-unit-is-LM013"),
     pytest.param("LM040", """
         import tensorflow as tf
+        from tensorflow import keras
+
+        model = keras.Sequential([keras.layers.GRU(128, return_sequences=True),
+                                  keras.layers.Dense(39, activation="softmax")])
+        model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+
+        def next_char(text, temperature=1):
+            y_proba = model(preprocess([text]))[0, -1:, :]
+            rescaled_logits = tf.math.log(y_proba) / temperature
+            return tf.random.categorical(rescaled_logits, num_samples=1)
+    """, (), id="LM040-quiet-log-of-probabilities-rescaled-by-a-temperature-for-a-sampler"),
+    pytest.param("LM040", """
+        import tensorflow as tf
 
         xs = tf.placeholder(tf.float32, [None, 784])
         ys = tf.placeholder(tf.float32, [None, 10])

@@ -36,6 +36,7 @@ class Frameworks:
     sites: list[Site]
     compile_sites: dict[str, list[Site]]
     facts: Any
+    sampling_logs: set[int]  # ids of log(...) calls that feed a sampler (see sampling_logs)
 
     # ------------------------------------------------------------------------------------ labels and data
     def dataset(self, node: ast.Call, name: str, key: str) -> Dataset:
@@ -175,6 +176,9 @@ class Frameworks:
     def log_of(self, node: ast.Call, value: Any) -> Tensor | None:
         if not isinstance(value, Tensor):
             return None
+        if id(node) in self.sampling_logs:  # log(probs) / temperature for a sampler: generation, not a loss
+            kind = {"softmax": "log_softmax", "sigmoid": "logsigmoid"}.get(value.act)
+            return Tensor(kind, value.units, node, node.lineno, self.path) if kind else None
         if value.act == "softmax":
             self.report("LM040", node, "use log_softmax", [self.describe(node), f"softmax from {self.describe(value)}"])
             return Tensor("log_softmax", value.units, node, node.lineno, self.path)
@@ -338,3 +342,41 @@ def _source(node: ast.AST, limit: int = 90) -> str:
         return type(node).__name__
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# Calls that draw a sample from scores or probabilities (text generation, RL policies): a log of probabilities
+# that reaches one is a temperature rescaling, not a loss (tf.random.categorical, torch.multinomial, np.random.choice).
+_SAMPLERS = frozenset({"categorical", "stateless_categorical", "multinomial", "choice", "Categorical",
+                       "OneHotCategorical", "RelaxedOneHotCategorical", "gumbel_softmax"})
+
+
+def sampling_logs(tree: ast.AST) -> set[int]:
+    """The ``log(...)`` calls whose value reaches a sampler: inside its arguments (``categorical(log(p) / t)``), or
+    through a name assigned from them that a sampler later in the same function (or module) reads
+    (``scaled = log(p) / t`` ... ``categorical(scaled)``; ``preds = log(preds) / t`` ... ``multinomial(1, preds)``)."""
+    found: set[int] = set()
+    scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef))]
+    for scope in scopes:
+        by_name: dict[str, list[tuple[int, ast.Call]]] = {}
+        samplers: list[ast.Call] = []
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                for log in _logs_in(node.value):
+                    by_name.setdefault(node.targets[0].id, []).append((node.lineno, log))
+            elif isinstance(node, ast.Call) and _call_name(node) in _SAMPLERS:
+                samplers.append(node)
+        for call in samplers:
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                found.update(id(log) for log in _logs_in(arg))
+                for name in (n.id for n in ast.walk(arg) if isinstance(n, ast.Name)):
+                    found.update(id(log) for line, log in by_name.get(name, ()) if line <= call.lineno)
+    return found
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _logs_in(node: ast.AST) -> list[ast.Call]:
+    return [n for n in ast.walk(node) if isinstance(n, ast.Call) and _call_name(n) == "log"]
