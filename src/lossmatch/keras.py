@@ -1,4 +1,5 @@
-"""Keras 3 adapters (``KERAS_BACKEND=torch``): see :mod:`lossmatch.losses.keras`."""
+"""Keras 3 adapters (``KERAS_BACKEND=torch``): see :mod:`lossmatch.losses.keras`; and :class:`LossCheck`, the
+training-time checks as a callback (:mod:`lossmatch.checks.keras`)."""
 
 import os as _os
 
@@ -30,4 +31,7 @@ from lossmatch.losses.keras import (  # noqa: F401
     SparseCategoricalCrossentropy,
     SymmetricCrossentropy,
 )
-from lossmatch.losses.keras import __all__  # noqa: F401
+from lossmatch.checks.keras import LossCheck  # noqa: E402
+from lossmatch.losses.keras import __all__ as _losses  # noqa: E402
+
+__all__ = [*_losses, "LossCheck"]
