@@ -36,7 +36,8 @@ class Frameworks:
     sites: list[Site]
     compile_sites: dict[str, list[Site]]
     facts: Any
-    sampling_logs: set[int]  # ids of log(...) calls that feed a sampler (see sampling_logs)
+    tree: ast.AST  # the module being read
+    sampling_logs: set[int] | None  # ids of log(...) calls that feed a sampler (see sampling_logs); None: not read yet
 
     # ------------------------------------------------------------------------------------ labels and data
     def dataset(self, node: ast.Call, name: str, key: str) -> Dataset:
@@ -176,6 +177,8 @@ class Frameworks:
     def log_of(self, node: ast.Call, value: Any) -> Tensor | None:
         if not isinstance(value, Tensor):
             return None
+        if self.sampling_logs is None:  # read once per file, and only for a file that takes such a log
+            self.sampling_logs = sampling_logs(self.tree)
         if id(node) in self.sampling_logs:  # log(probs) / temperature for a sampler: generation, not a loss
             kind = {"softmax": "log_softmax", "sigmoid": "logsigmoid"}.get(value.act)
             return Tensor(kind, value.units, node, node.lineno, self.path) if kind else None
@@ -355,7 +358,10 @@ def sampling_logs(tree: ast.AST) -> set[int]:
     through a name assigned from them that a sampler later in the same function (or module) reads
     (``scaled = log(p) / t`` ... ``categorical(scaled)``; ``preds = log(preds) / t`` ... ``multinomial(1, preds)``)."""
     found: set[int] = set()
-    scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef))]
+    nodes = list(ast.walk(tree))
+    if not any(isinstance(n, ast.Call) and _call_name(n) in _SAMPLERS for n in nodes):
+        return found
+    scopes = [n for n in nodes if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef))]
     for scope in scopes:
         by_name: dict[str, list[tuple[int, ast.Call]]] = {}
         samplers: list[ast.Call] = []

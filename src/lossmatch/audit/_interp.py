@@ -19,7 +19,7 @@ from typing import Any
 
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._calls import Calls
-from lossmatch.audit._frameworks import Frameworks, _key, _source, sampling_logs
+from lossmatch.audit._frameworks import Frameworks, _key, _source
 from lossmatch.audit._functions import Functions, _wrapped
 from lossmatch.audit._judge import chosen
 from lossmatch.audit._values import (
@@ -78,7 +78,8 @@ class Interpreter(Functions, Calls, Frameworks):
         self.findings: dict[tuple[str, int, int], Finding] = {}
         self.judging: Site | None = None  # the site the judge reports on
         self.sites: list[Site] = []
-        self.sampling_logs: set[int] = set()
+        self.tree: ast.AST = ast.Module(body=[], type_ignores=[])
+        self.sampling_logs: set[int] | None = None
         self.compile_sites: dict[str, list[Site]] = {}
         self._refitted: set[int] = set()  # compiles of other files judged at a fit here
         self.facts = FileFacts()
@@ -100,7 +101,7 @@ class Interpreter(Functions, Calls, Frameworks):
 
     # ------------------------------------------------------------------------------------ driver
     def run(self, tree: ast.Module) -> None:
-        self.sampling_logs = sampling_logs(tree)
+        self.tree = tree
         self.block(tree.body, self.module)
         # Functions never called with arguments are still read once, so their bodies are checked.
         done: set[int] = set()
