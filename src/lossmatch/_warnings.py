@@ -2,7 +2,8 @@
 
 A fixed ``stacklevel`` is right for one path only: the same check runs under a functional call, an
 ``nn.Module`` (``Module.__call__`` -> ``_call_impl`` -> ``forward``) and a Keras loss (``Loss.__call__`` ->
-``call``), each a different number of frames deep. So the level is counted at the time of the warning.
+``call``), each a different number of frames deep, and a Lightning callback runs inside its loops. So the level is
+counted at the time of the warning.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import warnings
 
 _HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_FRAMEWORKS = ("torch", "keras")
+_FRAMEWORKS = ("torch", "keras", "lightning", "pytorch_lightning")  # those not imported are skipped
 
 
 def _internal_prefixes() -> tuple[str, ...]:
