@@ -93,3 +93,38 @@ def test_the_compare_numbers_readme_quotes_are_what_the_demo_prints():
     assert verdict[("digits", "sigmoid+cce", "binary_accuracy")] == "worse"
     assert verdict[("digits", "sigmoid+cce", "top1_accuracy")] == "same"
     assert verdict[("breast_cancer", "softmax+bce", "log_loss")] == "same"  # was "better" on a -0.000 difference
+
+
+def _training_snippets() -> list[tuple[str, list[str]]]:
+    """README's training-time check snippets: ``(code, [the warning each '# LossInputWarning: ...' line shows])``."""
+    text = README.read_text(encoding="utf-8")
+    section = re.search(r"## Training-time checks\n(.*?)\n## ", text, re.S).group(1)
+    return [(block, re.findall(r"^# LossInputWarning: (.*)$", block, re.M))
+            for block in re.findall(r"```python\n(.*?)```", section, re.S)]
+
+
+def test_the_training_time_section_has_a_snippet_per_framework():
+    imports = [re.findall(r"^import (lossmatch[\w.]*)", code, re.M) for code, _ in _training_snippets()]
+    assert imports == [["lossmatch"], ["lossmatch.keras"], ["lossmatch.lightning"]]
+    assert all(shown for _, shown in _training_snippets())
+
+
+@pytest.mark.parametrize("index", range(3), ids=["torch", "keras", "lightning"])
+def test_every_training_time_snippet_warns_what_its_comments_say(index):
+    """Each snippet runs as printed (two seeds) and warns exactly the findings its comments show, in that order."""
+    code, shown = _training_snippets()[index]
+    if index == 2:
+        pytest.importorskip("lightning")
+    import numpy as np
+
+    for seed in range(2):
+        torch.manual_seed(seed)
+        np.random.seed(seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            exec(code, {"__name__": f"readme_training_{index}"})  # noqa: S102 - README's own code
+        found = [str(w.message) for w in caught if issubclass(w.category, lossmatch.errors.LossInputWarning)]
+        assert len(found) == len(shown), (seed, found)
+        for message, expected in zip(found, shown):
+            for piece in _pieces(expected):
+                assert piece in message, (seed, piece, message)
