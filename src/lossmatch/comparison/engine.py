@@ -95,6 +95,16 @@ def main_metric(task: str) -> str:
     return "f1_micro" if task == "multilabel" else "top1_accuracy"
 
 
+def task_pairing(name: str, dataset: Dataset) -> registry.Pairing:
+    """The pairing as trained on ``dataset``: ``linear+hinge`` on multi-label data is one binary hinge per label
+    (``binary_hinge_loss`` on the 0/1 targets, Keras' ``Hinge()`` on multi-hot rows); a multi-class hinge would
+    see one label per row."""
+    pairing = registry.pairing(name)
+    if pairing.family == "hinge" and dataset.task == "multilabel":
+        return dataclasses.replace(pairing, loss="binary_hinge_loss")
+    return pairing
+
+
 def output_units(pairing: str, dataset: Dataset) -> int:
     """C outputs, except one sigmoid unit for sigmoid+bce on a binary task (the usual binary model)."""
     return 1 if dataset.task == "binary" and pairing == "sigmoid+bce" else dataset.n_classes
@@ -253,11 +263,11 @@ def _per_model(terms: torch.Tensor, leading: int) -> torch.Tensor:
     return terms.flatten(leading).mean(-1)
 
 
-def _history_metric(probs: torch.Tensor, y: torch.Tensor, task: str) -> torch.Tensor:
+def _history_metric(probs: torch.Tensor, y: torch.Tensor, task: str, *, threshold: float = 0.5) -> torch.Tensor:
     """The main metric of every model at once: ``probs (M, n, units)`` -> ``(M,)``; equal to sklearn's
-    accuracy (argmax) or micro-F1 (0.5 threshold) -- checked in the tests."""
+    accuracy (argmax) or micro-F1 (0.5 threshold; 0 for raw hinge scores) -- checked in the tests."""
     if task == "multilabel":
-        predicted = probs >= 0.5
+        predicted = probs >= threshold
         truth = y.bool().unsqueeze(0)
         tp = (predicted & truth).sum(dim=(1, 2)).float()
         wrong = (predicted ^ truth).sum(dim=(1, 2)).float()
@@ -488,13 +498,18 @@ def _groups(ordered: list[tuple[str, int]], dataset: Dataset) -> list[tuple[regi
     grouped: dict[tuple[str, int], list[int]] = {}
     for position, job in enumerate(ordered):
         grouped.setdefault(_group_key(job, dataset), []).append(position)
-    return [(registry.pairing(p), torch.tensor(ms), u) for (p, u), ms in grouped.items()]
+    return [(task_pairing(p, dataset), torch.tensor(ms), u) for (p, u), ms in grouped.items()]
 
 
 def _units(logits: torch.Tensor, units: int) -> torch.Tensor:
     """The first ``units`` outputs (a one-unit binary model's only output); no view when that is all of them,
     which would cost an autograd node per step."""
     return logits if logits.shape[-1] == units else logits[..., :units]
+
+
+def _threshold(pairing: registry.Pairing) -> float:
+    """Where an output says yes: 0.5 for probabilities, 0 for raw scores (a hinge model's margin)."""
+    return 0.0 if pairing.activation == "linear" else 0.5
 
 
 def _unit_target(target: torch.Tensor, units: int) -> torch.Tensor:
@@ -505,7 +520,8 @@ def _unit_target(target: torch.Tensor, units: int) -> torch.Tensor:
 def _test_metric(logits: torch.Tensor, groups, y_test: torch.Tensor, task: str) -> torch.Tensor:
     out = torch.zeros(logits.shape[0])
     for pairing, members, u in groups:
-        out[members] = _history_metric(activate(pairing, _units(logits[members], u)), y_test, task)
+        out[members] = _history_metric(activate(pairing, _units(logits[members], u)), y_test, task,
+                                       threshold=_threshold(pairing))
     return out
 
 
@@ -524,7 +540,7 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LossInputWarning)
         for m, (name, seed) in enumerate(jobs):
-            pairing, units = registry.pairing(name), output_units(name, dataset)
+            pairing, units = task_pairing(name, dataset), output_units(name, dataset)
             model = _module(initial_parameters(seed, sizes), units)
             optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
             order = batch_orders(seed, n)
@@ -547,7 +563,7 @@ def train_sequential(dataset: Dataset, jobs: list[tuple[str, int]], config: Trai
                 history["grad_norm"][m].append(grad_norm / n)
                 with torch.no_grad():
                     history["main"][m].append(float(_history_metric(activate(pairing, model(x_test)).unsqueeze(0), y_test,
-                                                                      dataset.task)[0]))
+                                                                      dataset.task, threshold=_threshold(pairing))[0]))
                     if stopping is not None:
                         val_loss = float(pairing_loss(pairing, model(validation[0]), _unit_target(validation[1], units),
                                                       config.label_smoothing))
