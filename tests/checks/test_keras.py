@@ -195,6 +195,17 @@ def test_a_train_step_of_its_own_is_said_to_be_unseen():
     assert check.findings == []
 
 
+def test_jit_compiled_model_is_said_not_to_be_watched():
+    x, y = data()
+    model = mlp(activation="softmax")
+    model.compile(optimizer="adam", loss="categorical_crossentropy", jit_compile=True)
+    check = lk.LossCheck()
+    with pytest.warns(LossInputWarning, match="jit_compile=True"):
+        check.set_model(model)
+        check.on_train_begin()
+    assert "compute_loss" not in vars(model) and check.findings == []
+
+
 def test_options_and_models_are_checked():
     with pytest.raises(ConfigError, match="on_error"):
         lk.LossCheck(on_error="halt")

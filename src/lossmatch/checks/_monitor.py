@@ -103,6 +103,7 @@ class Monitor:
         self.started = False
         self.watch_finite = "LM042" in self.rules
         self._plan: _Plan | None = None
+        self._half = torch.tensor(0.5)
         self._reset()
 
     # ------------------------------------------------------------------ the three moments
@@ -152,15 +153,17 @@ class Monitor:
         self.rows += probs.shape[0]
         if index is None and (plan.single_binary or (plan.saturation and not plan.per_unit)):
             index = rows.argmax(-1)
+        # Tensor against tensor only: a Python number in a tensor operation costs more than the operation here.
+        half = self._half if self._half.device == probs.device else torch.tensor(0.5, device=probs.device)
+        self._half = half
         if plan.single_binary:
-            passed = probs > 0.5
-            # per row: the K-1 other units right where they stay below 0.5, the true one where it passes
-            true_passed = passed.gather(-1, index[:, None]).sum()
-            self.binary_hits = self.binary_hits + (probs.shape[-1] - 1) * probs.shape[0] - passed.sum() + 2 * true_passed
+            passed = probs > half
+            self.passed = self.passed + passed.sum()  # binary hits, made at the epoch's end: see _judge_epoch
+            self.true_passed = self.true_passed + passed.gather(-1, index[:, None]).sum()
             self.top1_hits = self.top1_hits + (probs.argmax(-1) == index).sum()
         if plan.multi_softmax and rows is not None:
-            self.predicted_labels = self.predicted_labels + (probs > 0.5).sum()
-            self.true_labels = self.true_labels + (rows > 0.5).sum()
+            self.predicted_labels = self.predicted_labels + (probs > half).sum()
+            self.true_labels = self.true_labels + (rows > half).sum()
         if plan.saturation:
             eps = self.epsilon
             if plan.per_unit and rows is not None:  # each output against its own 0/1 target
@@ -210,7 +213,9 @@ class Monitor:
                                          loss_min=low, loss_max=high, batches=n))
         rows = self.rows
         if plan.single_binary and rows:
-            binary, top1 = _number(self.binary_hits) / (rows * plan.units), _number(self.top1_hits) / rows
+            # per row: the K-1 other units right where they stay below 0.5, the true one where it passes
+            hits = (plan.units - 1) * rows - _number(self.passed) + 2 * _number(self.true_passed)
+            binary, top1 = hits / (rows * plan.units), _number(self.top1_hits) / rows
             if binary - top1 >= ACCURACY_GAP:
                 out.append(self._finding("LM022", f"binary accuracy {binary:.3f} vs top-1 accuracy {top1:.3f} at epoch {epoch}",
                                          [f"binary accuracy: {binary:.4f} (per-output 0.5 threshold over {plan.units} "
@@ -281,7 +286,7 @@ class Monitor:
         self.rows = 0
         self.loss_sum = self.output_sum = zero
         self.loss_low = self.loss_high = None
-        self.binary_hits = self.top1_hits = self.predicted_labels = self.true_labels = zero
+        self.passed = self.true_passed = self.top1_hits = self.predicted_labels = self.true_labels = zero
         self.saturated = zero
         self.saturation_values = 0
 
@@ -365,6 +370,8 @@ def _class_last(values: torch.Tensor, class_dim: int) -> torch.Tensor:
     """``(rows, classes)``: the class axis last, every other axis folded into rows."""
     if values.ndim <= 1:
         return values.reshape(-1, 1)
+    if values.ndim == 2 and class_dim in (1, -1):  # already so: two tensor ops fewer per batch
+        return values
     return values.movedim(class_dim, -1).reshape(-1, values.shape[class_dim])
 
 

@@ -10,6 +10,7 @@ Validation batches (``on_test_begin`` to ``on_test_end``) are not counted.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from typing import Any
 
@@ -50,12 +51,16 @@ class LossCheck(keras.callbacks.Callback):
     ``metrics=["binary_accuracy"]`` in ``compile`` turns on the inflated-accuracy check (LM022) whatever the loss,
     since that is the number the logs show. Epochs are numbered as Keras prints them (``Epoch 1/N`` is epoch 1).
     Models of one output; a ``train_step`` of one's own that does not call ``compute_loss`` is not seen (a
-    warning says so at the end of the first epoch). Not under ``jit_compile=True``.
+    warning says so at the end of the first epoch). Not under ``jit_compile=True`` (a warning says so); each
+    ``fit`` call is a run of its own.
     """
 
     def __init__(self, validation_data: Any = None, *, on_error: str = "warn", ignore: Iterable[str] | str = ()
                  ) -> None:
         super().__init__()
+        if keras.backend.backend() != "torch":
+            raise ConfigError(expected("the Keras backend", "be torch for lossmatch.keras.LossCheck (KERAS_BACKEND=torch)",
+                                       repr(keras.backend.backend())))
         if on_error not in ON_ERROR:
             raise ConfigError(expected("on_error", "be 'warn', 'raise' or 'stop'", repr(on_error)))
         if validation_data is not None and not (isinstance(validation_data, (list, tuple)) and len(validation_data) >= 2):
@@ -83,7 +88,12 @@ class LossCheck(keras.callbacks.Callback):
         self.monitor = Monitor(_entry(getattr(model, "loss", None)),
                                on_error="raise" if self.on_error == "raise" else "warn", ignore=self.ignore,
                                class_dim=-1, epsilon=keras.config.epsilon(), binary_metric=_binary_metric(model))
-        self._wrap()
+        if getattr(model, "jit_compile", False) is True:
+            self._unseen_warned = True
+            warn_at_user("lossmatch.keras.LossCheck does not watch a model compiled with jit_compile=True (torch.compile "
+                         "would trace the check); only validation_data's first-batch check runs.", LossInputWarning)
+        else:
+            self._wrap()
         if self.validation_data is not None:
             x, y = self.validation_data[0], self.validation_data[1]
             self._judge(lambda: self.monitor.first_batch(model(_head(x), training=False), _head(y)))
@@ -111,11 +121,12 @@ class LossCheck(keras.callbacks.Callback):
     def _wrap(self) -> None:
         model = self.model
         original = model.compute_loss  # bound: the model's own override if it has one
+        takes_training = "training" in inspect.signature(original).parameters  # added in Keras 3.3
         callback = self
 
         def compute_loss(x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None,
                          training: bool = True) -> Any:
-            loss = (original(x, y, y_pred, sample_weight, training=training) if model._compute_loss_has_training_arg
+            loss = (original(x, y, y_pred, sample_weight, training=training) if takes_training
                     else original(x, y, y_pred, sample_weight))
             if training and not callback._in_test and y_pred is not None and not isinstance(y_pred, (list, tuple, dict)):
                 callback._judge(lambda: callback._observe(y_pred, y, loss))
