@@ -4,7 +4,6 @@ jinja2's autoescape), plus the same figures under ``figures/``."""
 from __future__ import annotations
 
 import base64
-import io
 import math
 import re
 from pathlib import Path
@@ -13,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lossmatch._io import atomic_write_bytes, atomic_write_text
-from lossmatch._messages import plain_text
-from lossmatch.comparison import dynamics
+from lossmatch.comparison import dynamics, figures
+from lossmatch.comparison.figures import STYLES, clip_interval
 from lossmatch.comparison.stats import baseline_for
 
 if TYPE_CHECKING:
@@ -28,73 +27,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:60] or "dataset"
 
 
-def _png(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    return buffer.getvalue()
-
-
 def _figures(result: CompareResult, dataset: dict[str, Any], setting: str = "") -> dict[str, bytes]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     name, main = dataset["name"], dataset["main_metric"]
     runs = [r for r in result.runs if r.dataset == name and r.setting == setting]
     pairings = list(dict.fromkeys(r.pairing for r in runs))
-    colours = dict(zip(pairings, plt.get_cmap("tab10").colors))
-    figures = {}
-
-    keys = ("loss", main, "grad_norm") if all(r.history.get("grad_norm") for r in runs) else ("loss", main)
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.5 * len(keys), 3.2))
-    for pairing in pairings:
-        member = [r for r in runs if r.pairing == pairing]
-        for ax, key in zip(axes, keys):
-            curves = np.array([r.history[key] for r in member])
-            ax.plot(np.arange(1, curves.shape[1] + 1), curves.mean(axis=0), label=pairing, color=colours[pairing])
-    axes[0].set(title="training loss (mean over seeds)", xlabel="epoch")
-    axes[1].set(title=f"test {main} (mean over seeds)", xlabel="epoch")
-    if len(keys) == 3:
-        axes[2].set(title="mean gradient norm at the logits", xlabel="epoch", yscale="log")
-    axes[1].legend(fontsize=8)
-    figures["curves"] = _png(fig)
-    plt.close(fig)
-
     cells = {(s["pairing"], s["metric"]): s for s in result.summary if s["dataset"] == name and s["setting"] == setting}
-    fig, ax = plt.subplots(figsize=(4.5, 3.2))
-    means = [cells[(p, main)]["mean"] for p in pairings]
-    errors = [[m - (cells[(p, main)]["ci_low"] if cells[(p, main)]["ci_low"] is not None else m) for p, m in zip(pairings, means)],
-              [(cells[(p, main)]["ci_high"] if cells[(p, main)]["ci_high"] is not None else m) - m for p, m in zip(pairings, means)]]
-    ax.bar(pairings, means, yerr=np.nan_to_num(errors), color=[colours[p] for p in pairings], capsize=4)
-    ax.set(title=f"{main}, 95% interval", ylim=(0, 1))
-    ax.tick_params(axis="x", labelsize=8)
-    figures["main"] = _png(fig)
-    plt.close(fig)
-
-    fig, ax = plt.subplots(figsize=(4.5, 3.2))
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
-    for pairing in pairings:
-        curve = next(r for r in runs if r.pairing == pairing).reliability
-        ax.plot(curve["confidence"], curve["frequency"], marker="o", markersize=3, label=pairing, color=colours[pairing])
-    ax.set(title="reliability (first seed)", xlabel="confidence", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1))
-    ax.legend(fontsize=8)
-    figures["reliability"] = _png(fig)
-    plt.close(fig)
-
+    mine = [v for v in result.verdicts if v["dataset"] == name and v["setting"] == setting]
+    drawn = {"differences": figures.differences(cells, mine, pairings, main), "loss": figures.loss_curves(runs),
+             "curves": figures.metric_curves(runs, main), "reliability": figures.reliability(runs)}
     if dataset["task"] == "multilabel":
-        labels = dataset["label_names"]
-        fig, ax = plt.subplots(figsize=(9, 3.2))
-        width = 0.8 / len(pairings)
-        for i, pairing in enumerate(pairings):
-            f1 = np.mean([r.per_label_f1 for r in runs if r.pairing == pairing], axis=0)
-            ax.bar(np.arange(len(labels)) + i * width, f1, width, label=pairing, color=colours[pairing])
-        ax.set_xticks(np.arange(len(labels)) + 0.4 - width / 2, [plain_text(str(label)[:12]) for label in labels], rotation=60, fontsize=7)
-        ax.set(title="per-label F1 (mean over seeds)", ylim=(0, 1))
-        ax.legend(fontsize=8)
-        figures["per_label_f1"] = _png(fig)
-        plt.close(fig)
-    return figures
+        drawn["per_label_f1"] = figures.per_label_f1(runs, dataset["label_names"])
+    return {key: figures.png(fig) for key, fig in drawn.items() if fig is not None}
 
 
 def _fmt(value: Any) -> str:
@@ -103,54 +46,73 @@ def _fmt(value: Any) -> str:
     return f"{value:.3f}"
 
 
-def _sweep_figure(result: CompareResult) -> bytes:
-    """Effect size per dataset: the paired difference of each mismatched pairing against the matched one on
-    the dataset's main metric, with its 95% interval; one panel per setting."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    table = result.sweep
-    settings = list(dict.fromkeys(row["setting"] for row in table)) or [""]
-    names = [d["name"] for d in result.datasets]
-    pairings = list(dict.fromkeys(row["pairing"] for row in table))
-    colours = dict(zip(pairings, plt.get_cmap("tab10").colors[2:]))
-    fig, axes = plt.subplots(1, len(settings), figsize=(4.2 * len(settings), 0.45 * len(names) + 1.6), squeeze=False,
-                             sharey=True)
-    for ax, setting in zip(axes[0], settings):
-        ax.axvline(0.0, color="grey", linewidth=1)
-        for k, row in enumerate(r for r in table if r["setting"] == setting):
-            for d in row["deltas"]:
-                y = names.index(d["dataset"]) + (k - (len(pairings) - 1) / 2) * 0.18
-                low, high = _or(d["ci_low"], d["delta"]), _or(d["ci_high"], d["delta"])
-                ax.errorbar(d["delta"], y, xerr=[[d["delta"] - low], [high - d["delta"]]], fmt="o", markersize=3,
-                            color=colours[row["pairing"]], label=row["pairing"] if d is row["deltas"][0] else None)
-        ax.set_yticks(range(len(names)), [plain_text(name) for name in names], fontsize=8)
-        ax.set(title=setting or "difference vs matched", xlabel="main metric, pairing - matched")
-    axes[0][0].invert_yaxis()  # first dataset on top; the panels share the y axis, so invert it once
-    fig.legend(*axes[0][-1].get_legend_handles_labels(), fontsize=7, loc="upper center", ncol=len(pairings),
-               bbox_to_anchor=(0.5, -0.12))  # below the x labels (saved with bbox_inches="tight")
-    data = _png(fig)
-    plt.close(fig)
-    return data
+def _signed(value: float) -> str:
+    """``+0.012``, ``-0.591``; a value that rounds to zero reads ``+0.000``, never ``-0.000``."""
+    text = f"{value:+.3f}"
+    return "+" + text[1:] if float(text) == 0.0 else text
 
 
-def _or(value: float | None, default: float) -> float:
-    """``value``, or ``default`` where it is missing (None in results.json, NaN before)."""
-    return default if value is None or math.isnan(value) else value
+def interval(mean: Any, low: Any, high: Any, *, metric: str = "", signed: bool = False) -> dict[str, str]:
+    """How a mean and its 95% interval read in the tables: ``{"value": "0.977", "spread": "±0.001", "title":
+    "95% interval [0.976, 0.979]"}``. A proportion's interval is clipped to [0, 1] (log loss to >= 0); a clipped,
+    hence uneven, interval reads ``[0.000, 0.003]`` instead of a +- half-width. ``signed``: a paired difference
+    (``+0.012``, never ``-0.000``; not clipped)."""
+    def missing(value: Any) -> bool:  # None in results.json, NaN before
+        return value is None or math.isnan(value)
+
+    if missing(mean):
+        return {"value": "n/a", "spread": "", "title": ""}
+    shown = _signed if signed else _fmt
+    if missing(low) or missing(high):
+        return {"value": shown(mean), "spread": "", "title": "no interval (fewer than two seeds)"}
+    clipped = (low, high) if signed else clip_interval(metric, low, high)  # a difference is not a proportion
+    bounds = f"[{shown(clipped[0])}, {shown(clipped[1])}]"
+    spread = f"±{(high - low) / 2:.3f}" if clipped == (low, high) else bounds
+    return {"value": shown(mean), "spread": spread, "title": f"95% interval {bounds}"}
 
 
 def _sweep(result: CompareResult) -> dict[str, Any] | None:
-    """The sweep view, when there are several settings or datasets."""
-    if len(result.settings) < 2 and len(result.datasets) < 2:
+    """The sweep view, only when a grid gave several settings."""
+    if len(result.settings) < 2:
         return None
     rows = []
     for row in result.sweep:
         deltas = [d["delta"] for d in row["deltas"] if d["delta"] is not None and not math.isnan(d["delta"])]
-        rows.append({**row, "median": _fmt(float(np.median(deltas))) if deltas else "n/a",
-                     "low": _fmt(min(deltas)) if deltas else "n/a", "high": _fmt(max(deltas)) if deltas else "n/a"})
-    return {"rows": rows, "figure": base64.b64encode(_sweep_figure(result)).decode("ascii")}
+        rows.append({**row, "median": _signed(float(np.median(deltas))) if deltas else "n/a",
+                     "low": _signed(min(deltas)) if deltas else "n/a", "high": _signed(max(deltas)) if deltas else "n/a"})
+    figure = figures.png(figures.sweep(result.sweep, [d["name"] for d in result.datasets]), crop=True)
+    return {"rows": rows, "figure": base64.b64encode(figure).decode("ascii")}
+
+
+def _overview(result: CompareResult) -> dict[str, Any]:
+    """The cross-dataset summary: per setting and dataset, the matched pairing's main metric and every other
+    pairing's paired difference from it, with its interval and verdict."""
+    pairings = list(dict.fromkeys(r.pairing for r in result.runs))
+    rows = []
+    for setting in result.settings:
+        for dataset in result.datasets:
+            name, main = dataset["name"], dataset["main_metric"]
+            mine = {v["pairing"]: v for v in result.verdicts
+                    if v["dataset"] == name and v["setting"] == setting and v["metric"] == main}
+            here = [p for p in pairings if any(r.pairing == p and r.dataset == name and r.setting == setting
+                                                for r in result.runs)]
+            baseline = baseline_for(dataset["task"], here)
+            cell = next((s for s in result.summary if s["dataset"] == name and s["setting"] == setting
+                         and s["pairing"] == baseline and s["metric"] == main), None)
+            matched = interval(cell["mean"], cell["ci_low"], cell["ci_high"], metric=main) if cell else interval(None, 0, 0)
+            cells = []
+            for pairing in pairings:
+                v = mine.get(pairing)
+                if pairing == baseline:
+                    cells.append({"pairing": pairing, "kind": "matched"})
+                elif v is None:
+                    cells.append({"pairing": pairing, "kind": "missing"})
+                else:
+                    cells.append({"pairing": pairing, "kind": "difference", **interval(v["delta"], v["ci_low"], v["ci_high"], signed=True),
+                                  "verdict": v["verdict"], "explanation": v["explanation"]})
+            rows.append({"setting": setting, "dataset": dataset, "metric": main, "baseline": baseline,
+                         "matched": matched, "cells": cells})
+    return {"pairings": pairings, "rows": rows, "grid": len(result.settings) > 1}
 
 
 def _opening(result: CompareResult) -> list[str]:
@@ -198,7 +160,8 @@ def write_report(result: CompareResult, out: Path) -> Path:
     environment = jinja2.Environment(loader=jinja2.PackageLoader("lossmatch.comparison", "templates"),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     html = environment.get_template("report.html.j2").render(result=result, sections=sections, opening=_opening(result),
-                                                             sweep=sweep)
+                                                             sweep=sweep, overview=_overview(result), styles=STYLES,
+                                                             sparse_bin=figures.SPARSE_BIN)
     atomic_write_text(out / "report.html", html)
     return out / "report.html"
 
@@ -227,8 +190,9 @@ def _section(result: CompareResult, dataset: dict[str, Any], setting: str, figur
             if (pairing, metric) in not_defined:
                 v = {"verdict": "not defined", "explanation": f"{pairing} gives raw scores, not probabilities: {metric} is "
                                                               "not defined for it (not computed from a made-up transform)."}
-            row.append({"mean": _fmt(cell["mean"]), "low": _fmt(cell["ci_low"]), "high": _fmt(cell["ci_high"]),
-                        "verdict": v["verdict"] if v else "baseline", "title": v["explanation"] if v else ""})
+            shown = interval(cell["mean"], cell["ci_low"], cell["ci_high"], metric=metric)
+            row.append({**shown, "verdict": v["verdict"] if v else "baseline",
+                        "title": f"{shown['title']}. {v['explanation']}" if v else shown["title"]})
         rows.append({"pairing": pairing, "cells": row})
     notes = [v["explanation"] for v in mine if v["metric"] == dataset["main_metric"]]
     runs = [r for r in result.runs if r.dataset == name and r.setting == setting]
