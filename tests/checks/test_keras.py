@@ -195,6 +195,17 @@ def test_a_train_step_of_its_own_is_said_to_be_unseen():
     assert check.findings == []
 
 
+def test_each_fit_is_a_run_of_its_own():
+    x, y = data()
+    model = mlp(activation="softmax")
+    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    check = lk.LossCheck()
+    for _ in range(2):
+        with pytest.warns(LossInputWarning, match="LM001"):
+            model.fit(x, one_hot(y), epochs=1, batch_size=BATCH, verbose=0, callbacks=[check])
+        assert found(check) == [("LM001", 1)] and "compute_loss" not in vars(model)
+
+
 def test_jit_compiled_model_is_said_not_to_be_watched():
     x, y = data()
     model = mlp(activation="softmax")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import keras
+import torch
 
 from lossmatch._messages import expected
 from lossmatch._warnings import warn_at_user
@@ -88,6 +89,7 @@ class LossCheck(keras.callbacks.Callback):
         self.monitor = Monitor(_entry(getattr(model, "loss", None)),
                                on_error="raise" if self.on_error == "raise" else "warn", ignore=self.ignore,
                                class_dim=-1, epsilon=keras.config.epsilon(), binary_metric=_binary_metric(model))
+        self._unseen_warned = False
         if getattr(model, "jit_compile", False) is True:
             self._unseen_warned = True
             warn_at_user("lossmatch.keras.LossCheck does not watch a model compiled with jit_compile=True (torch.compile "
@@ -96,7 +98,9 @@ class LossCheck(keras.callbacks.Callback):
             self._wrap()
         if self.validation_data is not None:
             x, y = self.validation_data[0], self.validation_data[1]
-            self._judge(lambda: self.monitor.first_batch(model(_head(x), training=False), _head(y)))
+            with torch.no_grad():
+                outputs = model(_head(x), training=False)
+            self._judge(lambda: self.monitor.first_batch(outputs, _head(y)))
 
     def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
         self.monitor.epoch = epoch + 1  # Keras counts from 0 and prints epoch + 1
