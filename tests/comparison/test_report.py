@@ -110,6 +110,28 @@ def test_figures_have_axis_labels_and_legends(compared):
         plt.close(fig)
 
 
+def test_loss_small_multiples_give_each_pairing_its_own_readable_scale():
+    import matplotlib.pyplot as plt
+
+    def run(pairing: str, loss: list[float]) -> RunResult:
+        return RunResult("d", pairing, 0, {}, {"loss": loss}, {}, None, 3, {}, "batched", 0.0)
+
+    runs = [run("sigmoid+cce", [10.9, 10.4, 10.1]), run("sigmoid+bce", [0.66, 0.58, 0.51]),
+            run("softmax+cce", [2.0, 0.2, 0.02, 0.005])]  # CCE on sigmoid outputs ~10, BCE ~0.6, a fast fall
+    fig = figures.loss_curves(runs)
+    panels = {ax.get_title(): ax for ax in fig.axes if ax.get_visible()}
+    assert list(panels) == ["sigmoid+cce", "sigmoid+bce", "softmax+cce"]
+    assert [panels[p].get_yscale() for p in panels] == ["linear", "linear", "log"]
+    for pairing, ax in panels.items():
+        low, high = ax.get_ylim()
+        ticks = [t for t in ax.yaxis.get_majorticklocs() if low <= t <= high]
+        assert len(ticks) >= 2, (pairing, ticks)  # labelled values on every panel, not one shared 0-11 axis
+        line = next(line for line in ax.get_lines() if line.get_label() == pairing)
+        assert low <= min(line.get_ydata()) and max(line.get_ydata()) <= high
+        assert (high - low) < 2 * (max(line.get_ydata()) - min(line.get_ydata())) or ax.get_yscale() == "log"
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("args, kwargs, expected", [
     ((0.9771, 0.9762, 0.9780), {}, {"value": "0.977", "spread": "\u00b10.001", "title": "95% interval [0.976, 0.978]"}),
     # a proportion's interval stays in [0, 1]: clipped, uneven, so shown as bounds, never -0.000

@@ -101,7 +101,7 @@ def loss_curves(runs: Sequence[RunResult]) -> Any:
     """Small multiples of the training loss, one panel per pairing on its own scale (a CCE on sigmoid outputs
     near 10 and a BCE near 0.6 are both readable): the mean over seeds, the seeds' range shaded."""
     plt = _pyplot()
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
     groups = _by_pairing(runs)
     columns = min(len(groups), 4)
@@ -115,7 +115,16 @@ def loss_curves(runs: Sequence[RunResult]) -> Any:
             ax.fill_between(epochs, np.nanmin(curves, axis=0), np.nanmax(curves, axis=0), color=STYLES[pairing].colour,
                             alpha=0.2, linewidth=0)
         ax.set_title(pairing, color=STYLES[pairing].colour, fontsize=10)
-        ax.set(xlabel="epoch", ylabel="training loss (nats per row)")
+        # a loss falling more than tenfold reads on a log axis (the first epochs would flatten the rest), ticks at
+        # 1, 2 and 5 times powers of ten (over two decades or less), labelled plainly
+        finite = curves[np.isfinite(curves)]
+        log = finite.size > 0 and finite.min() > 0 and finite.max() >= 10 * finite.min()
+        ax.set(xlabel="epoch", ylabel="loss (nats/row" + (", log)" if log else ")"), yscale="log" if log else "linear")
+        if log:
+            decades = math.log10(finite.max() / finite.min())
+            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if decades < 2 else (1.0,)))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+            ax.yaxis.set_minor_locator(NullLocator())
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in list(axes.flat)[len(groups):]:
         ax.set_visible(False)
