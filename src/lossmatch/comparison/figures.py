@@ -32,11 +32,13 @@ class Style:
     glyph: str
 
 
-# tab10's first eight colours with markers that have a text glyph of the same shape (for the tables)
+# tab10's colours with markers that have a text glyph of the same shape (for the tables); two to spare for pairings
+# still to come (a test checks that every registered pairing has its own)
 _LOOKS = [("#1f77b4", "o", "\u25cf"), ("#ff7f0e", "s", "\u25a0"), ("#2ca02c", "^", "\u25b2"),
           ("#d62728", "D", "\u25c6"), ("#9467bd", "v", "\u25bc"), ("#8c564b", "<", "\u25c0"),
-          ("#e377c2", ">", "\u25b6"), ("#7f7f7f", "*", "\u2605")]
-STYLES: Mapping[str, Style] = {name: Style(*look) for name, look in zip(registry.PAIRINGS, _LOOKS, strict=True)}
+          ("#e377c2", ">", "\u25b6"), ("#7f7f7f", "*", "\u2605"), ("#bcbd22", "p", "\u2b1f"),
+          ("#17becf", "h", "\u2b22")]
+STYLES: Mapping[str, Style] = {name: Style(*look) for name, look in zip(registry.PAIRINGS, _LOOKS)}
 
 SPARSE_BIN = 20  # a reliability bin with fewer pooled rows: its frequency has a standard error up to 0.11
 RELIABILITY_BINS = 15  # the equal-width bins of ``metrics.reliability_curve`` (its default, used by the engine)
