@@ -29,7 +29,8 @@ import os
 import statistics
 import time
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def main() -> None:

@@ -98,13 +98,13 @@ def test_the_compare_numbers_readme_quotes_are_what_the_demo_prints():
 def _training_snippets() -> list[tuple[str, list[str]]]:
     """README's training-time check snippets: ``(code, [the warning each '# LossInputWarning: ...' line shows])``."""
     text = README.read_text(encoding="utf-8")
-    section = re.search(r"## Training-time checks\n(.*?)\n## ", text, re.S).group(1)
-    return [(block, re.findall(r"^# LossInputWarning: (.*)$", block, re.M))
-            for block in re.findall(r"```python\n(.*?)```", section, re.S)]
+    section = re.search(r"## Training-time checks\n(.*?)\n## ", text, re.DOTALL).group(1)
+    return [(block, re.findall(r"^# LossInputWarning: (.*)$", block, re.MULTILINE))
+            for block in re.findall(r"```python\n(.*?)```", section, re.DOTALL)]
 
 
 def test_the_training_time_section_has_a_snippet_per_framework():
-    imports = [re.findall(r"^import (lossmatch[\w.]*)", code, re.M) for code, _ in _training_snippets()]
+    imports = [re.findall(r"^import (lossmatch[\w.]*)", code, re.MULTILINE) for code, _ in _training_snippets()]
     assert imports == [["lossmatch"], ["lossmatch.keras"], ["lossmatch.lightning"]]
     assert all(shown for _, shown in _training_snippets())
 

@@ -19,6 +19,7 @@ try:
 except (ImportError, ValueError) as _error:  # ValueError: Keras' "Unable to import backend" for an unknown name
     raise ImportError(_no_backend(_error)) from None
 
+from lossmatch.checks.keras import LossCheck  # noqa: E402
 from lossmatch.losses.keras import (  # noqa: F401
     BinaryCrossentropy,
     BinaryFocalCrossentropy,
@@ -31,7 +32,6 @@ from lossmatch.losses.keras import (  # noqa: F401
     SparseCategoricalCrossentropy,
     SymmetricCrossentropy,
 )
-from lossmatch.checks.keras import LossCheck  # noqa: E402
 from lossmatch.losses.keras import __all__ as _losses  # noqa: E402
 
-__all__ = [*_losses, "LossCheck"]
+__all__ = [*_losses, "LossCheck"]  # noqa: PLE0604 - the adapters' names: strings
