@@ -132,6 +132,23 @@ def test_loss_small_multiples_give_each_pairing_its_own_readable_scale():
     plt.close(fig)
 
 
+def test_curves_of_seeds_stopped_early_at_different_epochs_average_the_seeds_still_running():
+    """--early-stopping ends seeds at different epochs: the report used to fail on the ragged curves."""
+    import matplotlib.pyplot as plt
+
+    def run(seed: int, loss: list[float]) -> RunResult:
+        history = {"loss": loss, "top1_accuracy": [0.5 + 0.1 * i for i in range(len(loss))], "grad_norm": [1.0] * len(loss)}
+        return RunResult("d", "softmax+cce", seed, {}, history, {}, None, 2, {}, "batched", 0.0)
+
+    runs = [run(0, [0.9, 0.6]), run(1, [0.7, 0.4, 0.3, 0.2])]
+    for fig, title in ((figures.loss_curves(runs), "softmax+cce"), (figures.metric_curves(runs, "top1_accuracy"), None)):
+        ax = next(ax for ax in fig.axes if title is None or ax.get_title() == title)
+        line = next(line for line in ax.get_lines() if line.get_label() == "softmax+cce")
+        expected = [0.8, 0.5, 0.3, 0.2] if title else [0.5, 0.6, 0.7, 0.8]
+        np.testing.assert_allclose(line.get_ydata(), expected)
+        plt.close(fig)
+
+
 @pytest.mark.parametrize("args, kwargs, expected", [
     ((0.9771, 0.9762, 0.9780), {}, {"value": "0.977", "spread": "\u00b10.001", "title": "95% interval [0.976, 0.978]"}),
     # a proportion's interval stays in [0, 1]: clipped, uneven, so shown as bounds, never -0.000
