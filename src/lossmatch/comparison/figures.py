@@ -94,9 +94,12 @@ def _curves(member: Sequence[RunResult], key: str) -> np.ndarray:
 
 
 def _line(ax, x, y, pairing: str, **kwargs) -> None:
+    """A pairing's curve with its marker every few points, staggered by pairing so that lines lying on top of
+    each other still show every pairing's markers."""
     style = STYLES[pairing]
-    ax.plot(x, y, color=style.colour, marker=style.marker, markersize=4, markevery=max(1, len(x) // 8),
-            label=pairing, **kwargs)
+    step = max(1, len(x) // 8)
+    ax.plot(x, y, color=style.colour, marker=style.marker, markersize=4,
+            markevery=(list(STYLES).index(pairing) % step, step), label=pairing, **kwargs)
 
 
 def loss_curves(runs: Sequence[RunResult]) -> Any:
