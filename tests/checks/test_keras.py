@@ -77,6 +77,7 @@ def test_matched_twin_trains_a_full_run_without_a_finding(model, loss, labels, m
         check, history = fit(net, loss() if callable(loss) else loss, x, target.astype("float32"), epochs=5,
                              metrics=metrics, on_error="raise", validation_data=(x, target))
     assert check.findings == [] and len(history.history["loss"]) == 5
+    assert check.monitor.started and check.monitor.epoch == 6  # it saw the outputs (the first-batch check ran)
     assert "compute_loss" not in vars(net)  # the model's own compute_loss is back
 
 
@@ -121,12 +122,16 @@ def test_softmax_on_multi_hot_collapses_the_labels_per_row():
     assert measured["predicted_labels_per_row"] <= 1.0  # a softmax passes at most one label
 
 
-def test_probabilities_into_a_logits_loss_raise_before_the_first_update():
+@pytest.mark.parametrize("slice_first", [True, False], ids=["validation_data", "first-train-step"])
+@pytest.mark.parametrize("loss", [lambda: keras.losses.CategoricalCrossentropy(from_logits=True),
+                                  lambda: lk.CategoricalCrossentropy(from_logits=True)], ids=["keras", "lossmatch.keras"])
+def test_probabilities_into_a_logits_loss_raise_before_the_first_update(slice_first, loss):
+    """From on_train_begin (validation_data) or from the wrapped compute_loss of the first step, before its backward."""
     x, y = data()
     model = mlp(activation="softmax")
-    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    model.compile(optimizer="adam", loss=loss())
     before = [w.copy() for w in model.get_weights()]
-    check = lk.LossCheck(validation_data=(x, one_hot(y)), on_error="raise")
+    check = lk.LossCheck(validation_data=(x, one_hot(y)) if slice_first else None, on_error="raise")
     with pytest.raises(LossCheckError) as caught:
         model.fit(x, one_hot(y), epochs=3, batch_size=BATCH, verbose=0, callbacks=[check])
     assert (caught.value.finding.rule, caught.value.finding.epoch) == ("LM001", 1)

@@ -15,6 +15,7 @@ from torch import nn
 pl = pytest.importorskip("lightning.pytorch")
 
 import lossmatch.lightning as ll  # noqa: E402
+import lossmatch.nn  # noqa: E402
 from lossmatch import LossCheckError, LossInputWarning  # noqa: E402
 from lossmatch.errors import ConfigError  # noqa: E402
 
@@ -91,6 +92,8 @@ def found(check) -> list[tuple[str, int]]:
 MATCHED = [
     pytest.param(lambda: Net(nn.CrossEntropyLoss()), "index", id="hook:CrossEntropyLoss-indices"),
     pytest.param(lambda: Net(nn.BCEWithLogitsLoss(), out=6), "multi_hot", id="hook:BCEWithLogitsLoss-multi-label"),
+    pytest.param(lambda: Net(lossmatch.nn.SparseCategoricalCrossEntropyWithLogits()), "index",
+                 id="hook:lossmatch.nn-sparse"),
     pytest.param(lambda: Net(loss_fn=nn.functional.cross_entropy, returns="dict"), "index",
                  id="dict:F.cross_entropy"),
 ]
@@ -106,6 +109,7 @@ def test_matched_twin_trains_a_full_run_without_a_finding(module, labels):
         check, trainer = fit(net, x, target, epochs=5, validate=True, on_error="raise",
                              loss=nn.functional.cross_entropy if net.returns == "dict" else None)
     assert check.findings == [] and trainer.current_epoch == 5
+    assert check.monitor.started and check.monitor.epoch == 6  # it saw the outputs (the first-batch check ran)
     assert not getattr(net, "criterion", nn.Module())._forward_hooks  # the hook is removed after fit
 
 
