@@ -248,6 +248,14 @@ def test_tables_keep_intervals_on_one_line_and_scroll_in_their_own_box(compared)
     assert re.search(r'<span class="value" title="95% interval \[[0-9.]+, [0-9.]+\]">[0-9.]+ <span class="ci">'
                      r"\u00b1[0-9.]+</span></span>", html)
     assert not re.findall(r"src=\"(?!data:image/png;base64,)", html)  # self-contained
+    # figures: never scaled above their own size; a wide one keeps a readable width and scrolls in its <figure>
+    images = re.findall(r'<img alt="[^"]*" width="(\d+)" height="\d+" style="width: max\(100%, (\d+)px\); '
+                        r'max-width: (\d+)px" src="data:image/png;base64,([^"]+)"', html)
+    assert len(images) == html.count("<img ") and any(least == "576" for _, least, _, _ in images)
+    for width, least, cap, data in images:
+        assert width == cap and least == ("576" if int(width) > 800 else "0")
+        assert int(width) == int.from_bytes(base64.b64decode(data)[16:20], "big")
+    assert "figure { margin: 1rem 0; overflow-x: auto; }" in html
 
 
 class Chromium:

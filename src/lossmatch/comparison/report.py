@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import math
 import re
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +87,7 @@ def _sweep(result: CompareResult) -> dict[str, Any] | None:
         rows.append({**row, "median": _signed(float(np.median(deltas))) if deltas else "n/a",
                      "low": _signed(min(deltas)) if deltas else "n/a", "high": _signed(max(deltas)) if deltas else "n/a"})
     figure = figures.png(figures.sweep(result.sweep, [d["name"] for d in result.datasets]), crop=True)
-    return {"rows": rows, "figure": base64.b64encode(figure).decode("ascii")}
+    return {"rows": rows, "figure": _embedded(figure)}
 
 
 def _overview(result: CompareResult) -> dict[str, Any]:
@@ -161,7 +162,7 @@ def write_report(result: CompareResult, out: Path) -> Path:
             sections.append(_section(result, dataset, setting, figures_dir))
     sweep = _sweep(result)
     if sweep is not None:
-        atomic_write_bytes(figures_dir / "sweep_effects.png", base64.b64decode(sweep["figure"]))
+        atomic_write_bytes(figures_dir / "sweep_effects.png", base64.b64decode(sweep["figure"]["data"]))
     environment = jinja2.Environment(loader=jinja2.PackageLoader("lossmatch.comparison", "templates"),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     html = environment.get_template("report.html.j2").render(result=result, sections=sections, opening=_opening(result),
@@ -203,4 +204,16 @@ def _section(result: CompareResult, dataset: dict[str, Any], setting: str, figur
     runs = [r for r in result.runs if r.dataset == name and r.setting == setting]
     notes = dynamics.notes(runs, dataset["main_metric"], baseline_for(dataset["task"], pairings)) + notes
     return {"dataset": dataset, "setting": setting, "metrics": metrics, "rows": rows, "notes": notes,
-            "figures": {k: base64.b64encode(v).decode("ascii") for k, v in figures.items()}}
+            "figures": {k: _embedded(v) for k, v in figures.items()}}
+
+
+WIDE_FIGURE, READABLE_WIDTH = 800, 576  # pixels: a wider figure is shown at least this wide (it scrolls in its box)
+
+
+def _embedded(data: bytes) -> dict[str, Any]:
+    """A PNG for the page: base64 text, its pixel size (from the IHDR chunk) and the least width it is shown at.
+    A figure wider than :data:`WIDE_FIGURE` keeps :data:`READABLE_WIDTH` on a phone and scrolls in its own box; a
+    smaller one shrinks to fit; none is scaled up beyond its own size."""
+    width, height = struct.unpack(">II", data[16:24])
+    return {"data": base64.b64encode(data).decode("ascii"), "width": width, "height": height,
+            "min_width": READABLE_WIDTH if width > WIDE_FIGURE else 0}
