@@ -47,10 +47,30 @@ def test_default_margins_are_the_documented_ones():
     table = resolve_margins()
     assert table["top1_accuracy"] == table["f1_micro"] == table["exact_match"] == Margin(0.01)
     assert table["hamming_loss"] == Margin(0.005)
-    assert table["log_loss"] == table["ece"] == Margin(0.05, relative=True)
+    assert table["log_loss"] == table["ece"] == table["brier"] == Margin(0.05, relative=True, floor=0.005)
     assert margin_for("log_loss", table).absolute(0.2) == pytest.approx(0.01)
     assert margin_for("log_loss", table).absolute(-0.2) == pytest.approx(0.01)
+    assert str(table["ece"]) == "5% (at least 0.005)"
     assert margin_for("a_new_metric", table) == Margin(0.01)
+
+
+@pytest.mark.parametrize(("mean", "want"), [(0.01, 0.005), (0.05, 0.005), (0.1, 0.005), (0.2, 0.01), (0.6, 0.03)])
+def test_relative_defaults_never_fall_below_the_floor(mean, want):
+    """5% of a tiny ECE (0.01) is 0.0005: without the floor a +0.003 ECE would be 'worse'."""
+    assert margin_for("ece", resolve_margins()).absolute(mean) == pytest.approx(want)
+    assert math.isnan(Margin(0.05, relative=True, floor=0.005).absolute(math.nan))
+
+
+def test_a_tiny_ece_difference_on_a_well_calibrated_model_is_not_worse():
+    runs = [r for s in range(5) for r in (_run("d", "softmax+cce", s, ece=0.010 + s * 1e-4),
+                                          _run("d", "sigmoid+cce", s, ece=0.013 + s * 1.2e-4))]
+    row = _found(runs)[("sigmoid+cce", "ece")]
+    assert 0.002 < row["ci_low"] and row["ci_high"] < 0.004  # +0.003, an interval that excludes 0
+    assert row["margin"] == pytest.approx(0.005) and row["margin_rule"] == "5% (at least 0.005)"
+    assert row["verdict"] == "same"
+    assert _found(runs, margins=resolve_margins({"ece": "5%"}))[("sigmoid+cce", "ece")]["verdict"] == "worse"
+    assert resolve_margins({"ece": "5%"})["ece"].floor == 0.0  # a margin given is used as given
+    assert _found(runs, margins=resolve_margins({"ece": 0.002}))[("sigmoid+cce", "ece")]["verdict"] == "worse"
 
 
 def test_overrides_most_specific_key_wins():
@@ -107,7 +127,7 @@ def test_relative_margin_is_a_share_of_the_matched_mean_and_recorded():
     runs = [r for s in range(3) for r in (_run("d", "softmax+cce", s, log_loss=0.20 + s * 1e-3),
                                           _run("d", "sigmoid+cce", s, log_loss=0.207 + 2 * s * 1e-3))]
     row = _found(runs)[("sigmoid+cce", "log_loss")]
-    assert row["margin"] == pytest.approx(0.05 * 0.201) and row["margin_rule"] == "5%"
+    assert row["margin"] == pytest.approx(0.05 * 0.201) and row["margin_rule"] == "5% (at least 0.005)"
     assert row["verdict"] == "inconclusive"  # +0.008 (+0.0055 to +0.0105): excludes 0, within the margin, reaches beyond it
     assert "+0.00800 (95% t interval +0.00552 to +0.01048" in row["explanation"]
     assert "real but within the 0.01005 margin" in row["explanation"]
@@ -156,5 +176,5 @@ def test_results_list_the_margin_of_every_metric_measured(monkeypatch):
 
     monkeypatch.setitem(engine.TRAINERS, "batched", with_new_metric)
     result = lossmatch.compare(["breast_cancer"], seeds=2, epochs=1, hidden=(4,), pairings=["softmax+cce", "sigmoid+cce"])
-    assert result.config["margins"]["new_metric"] == "0.01" and result.config["margins"]["log_loss"] == "5%"
+    assert result.config["margins"]["new_metric"] == "0.01" and result.config["margins"]["log_loss"] == "5% (at least 0.005)"
     assert set(result.config["margins"]) == set(result.runs[0].metrics)

@@ -2,8 +2,11 @@
 
 Every metric has a smallest difference that matters (its *margin*): 0.01 absolute for accuracies, F1, exact
 match, precision, recall, ROC-AUC and average precision; 0.005 for Hamming loss; 5% of the matched pairing's
-mean for log loss, ECE and Brier. With ``delta`` the mean paired difference (pairing minus matched) over seeds
-and ``[low, high]`` its 95% t interval:
+mean for log loss, ECE and Brier, but never less than 0.005 (their *floor*). A share alone shrinks with the mean:
+on a well-calibrated model (ECE 0.01) 5% is 0.0005, and an ECE 0.003 higher, far inside the noise of binning a
+few hundred test rows, would read ``worse``; 0.005 is about the smallest ECE or log-loss (nats per row)
+difference that changes which model one would ship. With ``delta`` the mean paired difference (pairing minus
+matched) over seeds and ``[low, high]`` its 95% t interval:
 
 - ``better`` / ``worse``: the interval excludes 0 and ``|delta|`` is beyond the margin (in the metric's
   direction: lower is better for losses, Hamming loss and ECE);
@@ -14,7 +17,8 @@ and ``[low, high]`` its 95% t interval:
 
 A zero-width interval (every seed gives the same difference) therefore only says ``worse`` or ``better`` when
 the difference itself exceeds the margin. Margins are set per metric, per family or for every metric
-(:func:`resolve_margins`; ``lossmatch compare --margin``).
+(:func:`resolve_margins`; ``lossmatch compare --margin``); a margin given that way is used as given (``10%`` is
+10% of the mean with no floor; an absolute value is the floor and the margin at once).
 """
 
 from __future__ import annotations
@@ -31,31 +35,40 @@ MIN_RELIABLE_SEEDS = 3
 
 RULE = ("worse/better: the 95% interval of the paired difference excludes 0 and the difference is beyond the "
         "metric's margin; same: the whole interval lies within +-margin (equivalence); otherwise inconclusive. "
-        "A relative margin (5%) is a share of the matched pairing's mean.")
+        "A relative margin (5%) is a share of the matched pairing's mean; the default ones (log loss, ECE, Brier) "
+        "are never less than 0.005.")
 
 
 @dataclass(frozen=True)
 class Margin:
     """The smallest difference that matters: ``value`` in the metric's units, or a share of the matched
-    pairing's mean when ``relative``."""
+    pairing's mean when ``relative``, then never less than ``floor`` (in the metric's units)."""
 
     value: float
     relative: bool = False
+    floor: float = 0.0
 
     def absolute(self, baseline_mean: float) -> float:
-        return self.value * abs(baseline_mean) if self.relative else self.value
+        """The margin in the metric's units for a matched pairing whose mean is ``baseline_mean`` (NaN stays NaN)."""
+        if not self.relative:
+            return self.value
+        share = self.value * abs(baseline_mean)
+        return share if math.isnan(share) else max(share, self.floor)
 
     def __str__(self) -> str:
-        return f"{self.value * 100:g}%" if self.relative else f"{self.value:g}"
+        if not self.relative:
+            return f"{self.value:g}"
+        return f"{self.value * 100:g}%" + (f" (at least {self.floor:g})" if self.floor else "")
 
 
+RELATIVE_FLOOR = 0.005  # the least margin of log loss, ECE and Brier, whatever the matched mean (module docstring)
 _ABSOLUTE_1PC = ("top1_accuracy", "top5_accuracy", "binary_accuracy", "exact_match", "f1", "f1_micro", "f1_macro",
                  "precision_macro", "recall_macro", "roc_auc", "roc_auc_macro", "average_precision",
                  "average_precision_macro")
 DEFAULT_MARGINS: Mapping[str, Margin] = {
     **{name: Margin(0.01) for name in _ABSOLUTE_1PC},
     "hamming_loss": Margin(0.005),
-    **{name: Margin(0.05, relative=True) for name in ("log_loss", "ece", "brier")},
+    **{name: Margin(0.05, relative=True, floor=RELATIVE_FLOOR) for name in ("log_loss", "ece", "brier")},
 }
 FALLBACK = Margin(0.01)  # a metric without its own default
 FAMILIES: Mapping[str, tuple[str, ...]] = {
