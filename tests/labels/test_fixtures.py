@@ -50,6 +50,10 @@ TABLE = [
     ("cities.csv", ["--label-sep", " "], "multilabel", "delimited", 12, BCE, " ", "as asked", True, True),
     ("kaggle_tags.csv", ["--no-split", "--column", "tags"], None, None, None, None, None,
      "empty value(s) in rows", False, False),
+    ("empty_single.csv", [], None, None, None, None, None, "1 empty value(s) in row 3 (row 1 is the first label", False,
+     False),
+    ("order_ids.csv", [], "multiclass", "string", 30, SPARSE, None, "every one of the 30 rows has its own value", True,
+     True),
 ]
 IDS = [f"{row[0]}{'[' + ' '.join(row[1]) + ']' if row[1] else ''}" for row in TABLE]
 
@@ -118,6 +122,7 @@ def test_score_reads_the_labels_alike(capsys, tmp_path, name, cli, task, encodin
     assert (doc["task"], doc["n_samples"], doc["n_classes"]) == (task, report.n_samples, report.n_classes)
 
 
+@pytest.mark.filterwarnings("ignore:labels of .* has its own value")  # reviews, order_ids: the test below reads it
 @pytest.mark.parametrize(("name", "cli", "task", "encoding", "classes", "loss", "sep", "fragment", "scores", "compares"),
                          [row for row in TABLE if row[9]], ids=[i for i, row in zip(IDS, TABLE) if row[9]])
 def test_compare_builds_the_same_targets(tmp_path, name, cli, task, encoding, classes, loss, sep, fragment, scores,
@@ -183,3 +188,16 @@ def test_compare_reads_a_tags_column_of_a_feature_table(tmp_path):
     data = load_dataset(tmp_path / "table.csv")
     assert (data.task, data.label_names) == ("multilabel", ("art", "news", "sport", "tech"))
     assert data.feature_names == ("f1", "f2") and len(data.y_train) + len(data.y_test) == 60
+
+
+def test_a_column_of_identifiers_is_said_to_be_one_by_every_command(capsys, tmp_path):
+    """Order numbers, every row its own value: advise's first note says so, score and compare warn."""
+    report = advise(FIXTURES / "order_ids.csv")
+    assert report.recommendation.notes[0].startswith("Every one of the 30 rows has a label of its own")
+    np.save(tmp_path / "p.npy", _scores("multiclass", 30, 30))
+    code, _, err = _run(capsys, "score", tmp_path / "p.npy", FIXTURES / "order_ids.csv", "--input-kind", "probs")
+    assert code == 0 and "lossmatch: warning: labels of 'order_ids.csv': every one of the 30 rows" in err
+    np.save(tmp_path / "x.npy", np.zeros((30, 2)))
+    with pytest.warns(UserWarning, match="every one of the 30 rows has its own value"):
+        load_dataset(tmp_path / "x.npy", labels=FIXTURES / "order_ids.csv")
+    assert not any("its own" in note for note in advise(FIXTURES / "cities.csv").recommendation.notes)

@@ -208,3 +208,14 @@ def test_sklearn_type_shortcut_for_large_matrices_is_exact(n_rows, n_columns, dt
         assert _infer._sklearn_type(y) == type_of_target(y)
     finally:
         _infer.PROXY_MIN_SIZE = original
+
+
+def test_labels_all_distinct_read_as_identifiers_strings_and_integers_alike():
+    """A row number or an id column passed as labels: each row its own class, said in the evidence."""
+    for y, what in ((np.arange(1, 31), "row numbers or identifiers"), ([f"id{i}" for i in range(25)], "identifiers or text")):
+        report = infer(y)
+        assert any(line.startswith(f"every one of the {len(y)} rows has its own value: these read as {what}")
+                   for line in report.evidence), report.evidence
+    assert not any("own value" in line for line in infer(np.arange(1, 20)).evidence)  # too few rows to tell
+    assert not any("own value" in line for line in infer(np.arange(30) % 15).evidence)
+    assert not any("own value" in line for line in infer(np.arange(30), num_classes=30).evidence)  # classes stated

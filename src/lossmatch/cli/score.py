@@ -89,7 +89,7 @@ def read_target(path: Path, *, column: list[str] | None = None, label_sep: str |
     from lossmatch._messages import expected
     from lossmatch.errors import DataError
     from lossmatch.labels import encode, infer, read_labels
-    from lossmatch.labels._infer import split_guess
+    from lossmatch.labels._infer import identifier_warning, split_guess
 
     raw = read_labels(path, column=(column[0] if column and len(column) == 1 else column))
     if isinstance(raw, np.ndarray) and raw.dtype.kind in "biuf":
@@ -110,9 +110,9 @@ def read_target(path: Path, *, column: list[str] | None = None, label_sep: str |
             raise DataError(expected("labels", "hold class indices >= 0", f"minimum {labels.min()} in '{path.name}'"))
         return labels
     report = infer(raw, label_sep=label_sep, no_split=no_split, source=path.name)
-    guess = split_guess(report)
-    if guess is not None:
-        warn(f"labels of '{path.name}': {guess}")
+    for caveat in (split_guess(report), identifier_warning(report)):
+        if caveat is not None:
+            warn(f"labels of '{path.name}': {caveat}")
     if report.task not in ("binary", "multiclass", "multilabel"):
         raise DataError(expected("labels", "fit a binary, multiclass or multilabel task", f"{report.task} labels in '{path.name}'"))
     return encode(raw, report)

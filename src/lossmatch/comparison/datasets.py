@@ -309,7 +309,7 @@ def _finish(name: str, x: Any, y: Any, label_names: Any, feature_names: tuple[st
             no_split: bool = False) -> Dataset:
     """Check features and labels, infer the task on all labels, encode, and split (unless ``test`` is given)."""
     from lossmatch.labels import encode, infer
-    from lossmatch.labels._infer import split_guess
+    from lossmatch.labels._infer import identifier_warning, split_guess
 
     x = _check_features(x, source, feature_names)
     n_train = len(x)
@@ -325,9 +325,9 @@ def _finish(name: str, x: Any, y: Any, label_names: Any, feature_names: tuple[st
     names = list(map(str, label_names)) if label_names is not None else None
     report = infer(y, source=source, class_names=names if names and np.ndim(y) == 2 else None, label_sep=label_sep,
                    no_split=no_split)
-    guess = split_guess(report)
-    if guess is not None:
-        warnings.warn(f"labels of '{source}': {guess}", UserWarning, stacklevel=3)
+    for caveat in (split_guess(report), identifier_warning(report)):
+        if caveat is not None:
+            warnings.warn(f"labels of '{source}': {caveat}", UserWarning, stacklevel=3)
     if report.task not in ("binary", "multiclass", "multilabel") or report.encoding.startswith("soft"):
         raise DataError(expected("labels", "describe a binary, multiclass or multilabel task",
                                  f"{report.task} labels ({report.encoding}) in '{source}'"))

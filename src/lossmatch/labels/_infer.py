@@ -23,12 +23,13 @@ from lossmatch._messages import expected, show_shape, show_values
 from lossmatch.errors import DataError, TargetFormatError
 from lossmatch.labels._sets import LIST_SYNTAX, detect, split_values
 
-__all__ = ["LabelReport", "encode", "infer", "split_guess", "to_numpy"]
+__all__ = ["LabelReport", "encode", "identifier_warning", "infer", "split_guess", "to_numpy"]
 
 MAX_LISTED = 50
 NEARLY_SINGLE_LABEL = 0.99
 PROXY_MIN_SIZE = 1_000_000
-DISTINCT_WARNING_ROWS = 20  # string labels all distinct over at least this many rows are no classes
+DISTINCT_WARNING_ROWS = 20  # 1-D labels all distinct over at least this many rows are no classes
+_IDENTIFIERS = "every one of the"  # how the evidence line on all-distinct labels begins (identifier_warning)
 
 
 @dataclass(frozen=True)
@@ -285,9 +286,10 @@ def _infer_single(y: np.ndarray, source: str, sk_type: str, num_classes: int | N
     task = "binary" if len(classes) == 2 else "multiclass"
     if encoding == "string":
         evidence.append(f"string labels: {len(classes)} classes in sorted order {show_values(classes.tolist())}")
-        if len(classes) == y.size >= DISTINCT_WARNING_ROWS:
-            evidence.append(f"every one of the {y.size} rows has its own value: these read as identifiers or text, "
-                            "not class labels; is this the label column (--column)?")
+    if num_classes is None and len(classes) == y.size >= DISTINCT_WARNING_ROWS:
+        what = "identifiers or text" if encoding == "string" else "row numbers or identifiers"
+        evidence.append(f"{_IDENTIFIERS} {y.size} rows has its own value: these read as {what}, not class labels "
+                        "(a class needs rows to learn from); is this the label column (--column)?")
     evidence.append(f"one label per row: {task} ({len(classes)} classes)")
     return LabelReport(source, int(y.size), task, encoding, len(classes), tuple(_jsonable(c) for c in classes.tolist()),
                        tuple(int(c) for c in counts), _ratio(counts), 1.0, 1.0, sk_type, tuple(evidence))
@@ -429,6 +431,12 @@ def split_guess(report: LabelReport) -> str | None:
     if not report.label_sep_guessed:
         return None
     return report.evidence[0].split("; ", 1)[-1]  # the first line reads "sklearn says ...; <why>"
+
+
+def identifier_warning(report: LabelReport) -> str | None:
+    """The evidence line saying every row has its own label (an identifier or text column, not classes), for
+    commands that do not print the evidence (score, compare), else None."""
+    return next((line for line in report.evidence if line.startswith(_IDENTIFIERS)), None)
 
 
 # ----------------------------------------------------------------------------------------- encoding

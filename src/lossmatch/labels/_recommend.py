@@ -14,7 +14,7 @@ import numpy as np
 
 from lossmatch._messages import expected
 from lossmatch.errors import ConfigError
-from lossmatch.labels._infer import LabelReport
+from lossmatch.labels._infer import LabelReport, identifier_warning
 from lossmatch.registry import PAIRINGS, get
 
 __all__ = ["ModelCheck", "Recommendation", "check_model", "recommend"]
@@ -190,6 +190,10 @@ def recommend(report: LabelReport) -> Recommendation:
                          f"(n_classes * count), from {num(min(class_weight))} to {num(max(class_weight))}.")
     if report.task not in spec.tasks and report.task != "multioutput":
         raise ConfigError(f"registry entry {spec.name!r} does not list task {report.task!r}")
+    if identifier_warning(report) is not None:
+        notes.insert(0, f"Every one of the {report.n_samples} rows has a label of its own: no class has a second row to "
+                        "learn from, so this column is most likely an identifier or free text; check that it is the "
+                        "label column (--column NAME, or column= in Python).")
     if report.encoding == "signed_binary":
         notes.append("Map the labels {-1, 1} to {0, 1} first: (y + 1) / 2.")
     if report.encoding == "string":
