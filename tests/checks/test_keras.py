@@ -211,6 +211,27 @@ def test_each_fit_is_a_run_of_its_own():
         assert found(check) == [("LM001", 1)] and "compute_loss" not in vars(model)
 
 
+def test_a_fit_that_ended_in_an_error_leaves_no_second_watcher():
+    """Keras calls no on_train_end when fit raises: the next LossCheck replaces the wrapper left on the model."""
+    x, y = data()
+    model = mlp(activation="softmax")
+    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+
+    def interrupt(batch, logs):
+        raise RuntimeError("interrupted")
+
+    first = lk.LossCheck(ignore=["LM001"])
+    with pytest.raises(RuntimeError, match="interrupted"):
+        model.fit(x, one_hot(y), epochs=1, batch_size=BATCH, verbose=0,
+                  callbacks=[first, keras.callbacks.LambdaCallback(on_train_batch_end=interrupt)])
+    assert getattr(model.compute_loss, "_lossmatch_check", False)  # left behind
+    second = lk.LossCheck()
+    with pytest.warns(LossInputWarning, match="LM001"):
+        model.fit(x, one_hot(y), epochs=1, batch_size=BATCH, verbose=0, callbacks=[second])
+    assert found(second) == [("LM001", 1)] and first.monitor.batches == 1  # the first saw its one batch only
+    assert "compute_loss" not in vars(model)
+
+
 def test_jit_compiled_model_is_said_not_to_be_watched_but_validation_data_is_checked():
     """The hooks ``fit`` would call, without ``fit``'s torch.compile of the step."""
     x, y = data()

@@ -124,7 +124,10 @@ class LossCheck(keras.callbacks.Callback):
     # ------------------------------------------------------------------ the wrapped compute_loss
     def _wrap(self) -> None:
         model = self.model
+        self._unwrap()
         original = model.compute_loss  # bound: the model's own override if it has one
+        if getattr(original, "_lossmatch_check", False):  # left by a fit that ended in an error: not chained
+            original = original.__wrapped__
         takes_training = "training" in inspect.signature(original).parameters  # added in Keras 3.3
         callback = self
 
@@ -136,7 +139,8 @@ class LossCheck(keras.callbacks.Callback):
                 callback._judge(lambda: callback._observe(y_pred, y, loss))
             return loss
 
-        self._unwrap()
+        compute_loss.__wrapped__ = original  # type: ignore[attr-defined]
+        compute_loss._lossmatch_check = True  # type: ignore[attr-defined]
         model.__dict__["compute_loss"] = compute_loss  # an instance attribute: the class's method is untouched
         self._wrapped = True
 
