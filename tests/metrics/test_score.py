@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.metrics import log_loss
@@ -164,3 +166,32 @@ def test_sigmoid_outputs_on_a_multiclass_task_are_explained():
     text = [w for w in report.warnings if "sigmoid outputs on a single-label task" in w]
     assert len(text) == 1 and "divided by its sum" in text[0]
     assert not any("sigmoid outputs on a single-label" in w for w in score(y, _softmax(z)).warnings)
+
+
+def test_string_labels_and_label_sets_score_as_the_cli_reads_them():
+    """score/evaluate in Python take what `lossmatch score` takes: strings as sorted classes, tag sets as a 0/1
+    matrix, the same set detection (one place: lossmatch.labels.infer)."""
+    rng = np.random.default_rng(0)
+    names = np.array(["bird", "cat", "dog"])
+    index = rng.integers(0, 3, 60)
+    probs = rng.dirichlet([1.0, 1.0, 1.0], 60)
+    assert score(list(names[index]), probs).metrics == score(index, probs).metrics
+    fixture = Path(__file__).parents[1] / "labels" / "fixtures" / "kaggle_tags.csv"
+    tags = [line.split(",", 1)[1] for line in fixture.read_text().splitlines()[1:]]  # 'news|sport', 'tech', '', ...
+    matrix = np.array([[tag in row.split("|") for tag in ("art", "news", "sport", "tech")] for row in tags], dtype=np.int64)
+    scores = rng.random((len(tags), 4))
+    report = score(tags, scores, input_kind="probs")
+    assert report.task == "multilabel" and report.n_classes == 4
+    assert report.metrics == score(matrix, scores, input_kind="probs").metrics
+    assert evaluate(tags, scores, input_kind="probs") == evaluate(matrix, scores, input_kind="probs")
+    ragged = [row.split("|") if row else [] for row in tags]  # lists of labels of different lengths
+    assert evaluate(ragged, scores, input_kind="probs") == evaluate(matrix, scores, input_kind="probs")
+
+
+def test_a_guessed_split_is_warned_at_the_callers_line():
+    tags = ["a", "b"] * 20 + ["a|b"] * 2
+    with pytest.warns(UserWarning, match=r"a guess; pass --no-split .*\(in Python: no_split=True") as caught:
+        score(tags, np.random.default_rng(0).random((42, 2)), input_kind="probs")
+    assert caught[0].filename == __file__
+    with pytest.raises(DataError, match="empty value"):
+        score(["a", "", "b"] * 10, np.random.default_rng(0).random((30, 2)), no_split=True)

@@ -68,6 +68,31 @@ def _check(target: np.ndarray, scores: np.ndarray, task: str | None, input_kind:
         raise DataError(expected("scores", "be finite", f"{int((~np.isfinite(scores)).sum())} NaN/inf values"))
 
 
+def as_target(target: Any, *, label_sep: str | None = None, no_split: bool = False) -> np.ndarray:
+    """Numeric labels as they are (class ``k`` is score column ``k``); strings, label sets (``"art|news"``,
+    lists) and any other non-numeric labels read as :func:`lossmatch.labels.infer` reads them (``label_sep``,
+    ``no_split`` as there) and encoded: class ``k`` is then the ``k``-th sorted class or label. A split that is a
+    guess, or labels all distinct (an identifier column), is said in a ``UserWarning``."""
+    try:
+        array = np.asarray(target)
+    except ValueError:  # ragged lists of labels
+        array = None
+    if array is not None and array.dtype.kind in "biuf":
+        return array
+    from lossmatch._warnings import warn_at_user
+    from lossmatch.labels import encode, infer
+    from lossmatch.labels._infer import identifier_warning, split_guess
+
+    report = infer(target, label_sep=label_sep, no_split=no_split)
+    for caveat in (split_guess(report), identifier_warning(report)):
+        if caveat is not None:
+            warn_at_user(f"labels: {caveat} (in Python: no_split=True, label_sep=SEP)", UserWarning)
+    if report.task not in TASKS or report.encoding.startswith("soft"):
+        raise DataError(expected("target", "hold hard labels of a binary, multiclass or multilabel task",
+                                 f"{report.task} labels ({report.encoding})"))
+    return encode(target, report)
+
+
 def check_threshold(threshold: Any) -> None:
     """A decision threshold on probabilities: a number strictly between 0 and 1 (NaN is not one)."""
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
@@ -76,11 +101,12 @@ def check_threshold(threshold: Any) -> None:
 
 
 def evaluate(target: Any, scores: Any, *, task: str | None = None, input_kind: str = "auto", threshold: float = 0.5,
-             k: int = 5) -> dict[str, float]:
+             k: int = 5, label_sep: str | None = None, no_split: bool = False) -> dict[str, float]:
     """Metrics for ``task`` (inferred from ``target`` when None), names as in DESIGN.md.
 
     Args:
-        target: class indices ``(n,)`` (or one-hot ``(n, C)``) for single-label tasks; multi-hot ``(n, L)``.
+        target: class indices ``(n,)`` (or one-hot ``(n, C)``) for single-label tasks; multi-hot ``(n, L)``; or
+            string labels and label sets, read as ``lossmatch.labels.infer`` reads them (:func:`as_target`).
         scores: ``(n, C)`` (or ``(n,)``/``(n, 1)`` for binary) logits, probabilities or log-probabilities.
         task: ``binary``, ``multiclass`` or ``multilabel``.
         input_kind: ``auto`` (see :func:`detect_input_kind`), ``logits``, ``probs`` or ``log_probs``.
@@ -96,7 +122,7 @@ def evaluate(target: Any, scores: Any, *, task: str | None = None, input_kind: s
         ``target``; NaN when none), ``log_loss`` (mean per-label BCE), ``ece`` (pooled over labels).
     """
     check_threshold(threshold)
-    target = np.asarray(target)
+    target = as_target(target, label_sep=label_sep, no_split=no_split)
     scores = np.asarray(scores, dtype=np.float64)
     _check(target, scores, task, input_kind)
     task = task or infer_task(target, scores)

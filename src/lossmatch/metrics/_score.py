@@ -18,7 +18,7 @@ import numpy as np
 from lossmatch._messages import expected, plain_text, show_shape
 from lossmatch.errors import ConfigError, DataError
 from lossmatch.metrics._calibration import brier_score, expected_calibration_error, reliability_curve
-from lossmatch.metrics._evaluate import _check, check_threshold, evaluate, infer_task, to_probabilities
+from lossmatch.metrics._evaluate import _check, as_target, check_threshold, evaluate, infer_task, to_probabilities
 from lossmatch.metrics._kind import InputKind, detect_input_kind
 from lossmatch.metrics._temperature import apply_temperature, fit_temperature
 
@@ -146,11 +146,14 @@ def _fit_note(n: int, fit_rows: np.ndarray, scored_rows: np.ndarray, fit_fractio
 
 
 def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str = "auto", threshold: float = 0.5,
-          n_bins: int = 15, fit_fraction: float | None = None, seed: int = 0) -> ScoreReport:
+          n_bins: int = 15, fit_fraction: float | None = None, seed: int = 0, label_sep: str | None = None,
+          no_split: bool = False) -> ScoreReport:
     """Metrics (:func:`~lossmatch.metrics.evaluate`), calibration before and after temperature scaling and warnings.
 
     Args:
-        target: class indices ``(n,)``, one-hot ``(n, C)`` or multi-hot ``(n, L)``.
+        target: class indices ``(n,)``, one-hot ``(n, C)`` or multi-hot ``(n, L)``; or string labels and label
+            sets (``"art|news"``, lists), read as ``lossmatch.labels.infer`` reads them, class ``k`` then the
+            ``k``-th sorted one (:func:`~lossmatch.metrics._evaluate.as_target`).
         scores: ``(n,)``/``(n, 1)`` (binary) or ``(n, C)`` logits, probabilities or log-probabilities.
         task: ``binary``, ``multiclass`` or ``multilabel``; inferred from ``target`` and the score columns when None.
         input_kind: ``auto``, ``logits``, ``probs`` or ``log_probs``.
@@ -160,9 +163,10 @@ def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str 
             measure calibration before and after it on the rest; None fits and scores on every row (in-sample).
             The metrics are on every row either way (a temperature changes no prediction).
         seed: the seed of that split.
+        label_sep, no_split: how string labels split into label sets, as in ``lossmatch.labels.infer``.
     """
     check_threshold(threshold)
-    target = np.asarray(target)
+    target = as_target(target, label_sep=label_sep, no_split=no_split)
     scores = np.asarray(scores, dtype=np.float64)
     _check(target, scores, task, input_kind)
     task = task or infer_task(target, scores)
