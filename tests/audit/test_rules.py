@@ -778,6 +778,24 @@ FIRES = [
 
 QUIET = [
     pytest.param("LM001", """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(16, 4)
+
+            def forward(self, x):
+                out = self.fc(x)
+                if not self.training:
+                    out = F.softmax(out, dim=-1)
+                return out
+
+        model, criterion = Net(), nn.CrossEntropyLoss()
+        loss = criterion(model(x), y)
+    """, (), id="LM001-quiet-softmax-only-in-eval-mode"),
+    pytest.param("LM001", """
         import tensorflow as tf
         from tensorflow import keras
 
@@ -1378,3 +1396,26 @@ def test_loss_picked_from_a_dict_by_a_setting_is_judged_per_option():
     loud = audit(code.replace("F.log_softmax", "F.softmax"))
     assert {(f.rule, f.severity, f.line) for f in loud} == {("LM001", "warning", 16), ("LM004", "warning", 16)}
     assert all(any("one of 2 the code chooses between" in e for e in f.evidence) for f in loud)
+
+
+def test_an_activation_applied_in_one_branch_is_a_warning_naming_the_condition():
+    """A softmax under a configuration `if` (OpenRLHF's process reward loss) is reported, as a warning: the branch
+    that runs is not known. One under a training/inference switch is the usual pattern (a QUIET case)."""
+    code = textwrap.dedent("""
+        import torch.nn as nn
+
+        class ProcessRewardLoss(nn.Module):
+            def __init__(self, reward_token_ids=None):
+                super().__init__()
+                self.loss = nn.CrossEntropyLoss(ignore_index=-100)
+                self.reward_token_ids = reward_token_ids
+
+            def forward(self, logits, labels):
+                if self.reward_token_ids is not None:
+                    logits = logits[..., self.reward_token_ids]
+                    logits = logits.softmax(dim=-1)
+                return self.loss(logits, labels)
+    """)
+    hits = [f for f in audit(code) if f.rule == "LM001"]
+    assert [(f.line, f.severity) for f in hits] == [(14, "warning")]
+    assert "only when `self.reward_token_ids is not None`" in hits[0].evidence[-1]

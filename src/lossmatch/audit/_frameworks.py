@@ -171,7 +171,7 @@ class Frameworks:
     def reshaped(self, value: Any) -> Any:
         """``torch.squeeze(x)``, ``tf.reshape(x, ...)``: the activation stays, the class axis is not known."""
         if isinstance(value, Tensor):
-            return Tensor(value.act, None, value.node, value.line, value.path)
+            return Tensor(value.act, None, value.node, value.line, value.path, when=value.when)
         return value.then("shape") if isinstance(value, OpaqueOut) else None
 
     def log_of(self, node: ast.Call, value: Any) -> Tensor | None:

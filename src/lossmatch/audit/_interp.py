@@ -13,6 +13,7 @@ semantics in :mod:`lossmatch.audit._frameworks`.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -209,7 +210,7 @@ class Interpreter(Functions, Calls, Frameworks):
             self.expr(node.test, scope)
             decided = True if _is_main_guard(node.test) else self.decided(node.test, scope)
             if decided is None:
-                self.branches(node.body, node.orelse, scope)
+                self.branches(node.body, node.orelse, scope, node.test)
             else:  # `if activation is None:` on a parameter the call gave: only the branch that runs
                 self.block(node.body if decided else node.orelse, scope)
         elif kind in (ast.For, ast.AsyncFor):
@@ -318,7 +319,8 @@ class Interpreter(Functions, Calls, Frameworks):
             return True if _surely_given(scope.lookup(test.id)[1]) else None
         return None
 
-    def branches(self, body: list[ast.stmt], orelse: list[ast.stmt], scope: Scope) -> None:
+    def branches(self, body: list[ast.stmt], orelse: list[ast.stmt], scope: Scope, test: ast.expr | None = None
+                 ) -> None:
         before = dict(scope.vars)
         self.block(body, scope)
         after_body = scope.vars
@@ -331,7 +333,10 @@ class Interpreter(Functions, Calls, Frameworks):
                 # Bound in one branch only: code after the `if` that reads it runs after that branch.
                 merged[name] = after_body[name] if name in after_body else after_else[name]
             else:
-                merged[name] = join(after_body.get(name, before.get(name)), after_else.get(name, before.get(name)))
+                a, b = after_body.get(name, before.get(name)), after_else.get(name, before.get(name))
+                merged[name] = join(a, b)
+                if merged[name] is None and test is not None:
+                    merged[name] = _one_branch_activation(a, b, test)
         scope.vars = merged
 
     def assign(self, target: ast.expr, value: Any, scope: Scope, *, rebinds: bool = True) -> None:
@@ -467,7 +472,7 @@ class Interpreter(Functions, Calls, Frameworks):
         if isinstance(owner, Pack) and isinstance(index, int) and -len(owner.items) <= index < len(owner.items):
             return owner.items[index]
         if isinstance(owner, Tensor):  # probs[mask], probs[:, 0, :]: the same activation, the class axis unknown
-            return Tensor(owner.act, None, owner.node, owner.line, owner.path)
+            return Tensor(owner.act, None, owner.node, owner.line, owner.path, when=owner.when)
         if isinstance(owner, OpaqueOut) and isinstance(index, (int, str)):
             return owner.then("item" if isinstance(index, int) else "key", index)
         if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and isinstance(index, str):
@@ -506,6 +511,33 @@ def _surely_given(value: Any) -> bool:
     """Whether a value the interpreter holds is surely not ``None`` and true: a library function, a layer, a model, a
     loss, a class or function of the user's."""
     return isinstance(value, (Ref, Function, Layer, Model, LossValue, Klass))
+
+
+# An `if` on these words chooses what the model returns to whom (training vs inference, logits vs probabilities):
+# an activation on one side of it is the usual, right pattern (`if not self.training: out = out.softmax(-1)`).
+_OUTPUT_MODE = re.compile(r"train|eval|infer|predict|test|mode|export|deploy|onnx|prob|logit|activation|softmax|sigmoid"
+                          r"|return|output|serv|valid|sampl|decode|generat", re.IGNORECASE)
+
+
+def _one_branch_activation(a: Any, b: Any, test: ast.expr) -> Tensor | None:
+    """``x`` after ``if cond: x = x.softmax(-1)`` (an activation on one branch, the other leaves raw or unknown
+    values): the activation, with the condition it holds under, unless the condition picks an output mode."""
+    for applied, other, negated in ((a, b, False), (b, a, True)):
+        if isinstance(applied, Tensor) and applied.act in _CONDITIONAL_ACTS and applied.when is None and not (
+                isinstance(other, Tensor) and other.act in _CONDITIONAL_ACTS):
+            words = [n.id for n in ast.walk(test) if isinstance(n, ast.Name)] + \
+                    [n.attr for n in ast.walk(test) if isinstance(n, ast.Attribute)]
+            if not words or any(_OUTPUT_MODE.search(w) for w in words):
+                return None
+            text = ast.unparse(test)
+            text = text if len(text) <= 60 else text[:57] + "..."
+            when = f"only when not `{text}`" if negated else f"only when `{text}`"
+            return Tensor(applied.act, applied.units, applied.node, applied.line, applied.path, applied.name,
+                          when=when)
+    return None
+
+
+_CONDITIONAL_ACTS = frozenset({"softmax", "sigmoid", "log_softmax", "logsigmoid"})
 
 
 def _is_main_guard(test: ast.expr) -> bool:

@@ -135,14 +135,18 @@ def chosen(site: Site, rule: str, severity: str, evidence: list[str]) -> tuple[s
     """How to report ``rule`` on a site: ``(severity or None for the rule's own, evidence)``, or ``None`` to
     drop it. On one of several losses the code picks by branches, only what the output's activation does to
     that loss is said, as a warning naming the choice: a size or label rule may not hold in the branch that
-    runs (``if n_classes > 1: CrossEntropyLoss() else: BCEWithLogitsLoss()``)."""
-    if not site.choice:
+    runs (``if n_classes > 1: CrossEntropyLoss() else: BCEWithLogitsLoss()``). The same for an activation applied
+    in one branch only (``if self.reward_token_ids is not None: logits = logits.softmax(-1)``)."""
+    when = site.pred.when if site.pred is not None else None
+    if not site.choice and not when:
         return None, evidence
     if rule not in _ACTIVATION_RULES:
         return None
     if severity == "info":
         return None, evidence
-    return "warning", evidence + [f"loss: one of {len(site.choice)} the code chooses between: " + "; ".join(site.choice)]
+    notes = [f"loss: one of {len(site.choice)} the code chooses between: " + "; ".join(site.choice)] if site.choice else []
+    notes += [f"activation: {when} (applied in one branch of an if)"] if when else []
+    return "warning", evidence + notes
 
 
 def _picks_metric_by_loss(facts: Any) -> str | None:

@@ -289,7 +289,7 @@ class _Project:
             elif step[0] == "key":
                 out = out.get(step[1]) if isinstance(out, dict) else None
             elif step[0] == "shape" and isinstance(out, Tensor):
-                out = Tensor(out.act, None, out.node, out.line, out.path, out.name)
+                out = Tensor(out.act, None, out.node, out.line, out.path, out.name, when=out.when)
         return out if isinstance(out, Tensor) else None
 
     def sized(self, tensor: Tensor) -> Tensor:
@@ -304,9 +304,10 @@ class _Project:
                      labels: Labels | None, extra: list[str], findings: dict[str, Finding]) -> None:
         pred = self.sized(pred)
         collector = _Collector(summary)
-        judge(collector, _site(site, entry, loss_desc, pred, labels))
+        judged = _site(site, entry, loss_desc, pred, labels)
+        judge(collector, judged)
         for rule, (node, detail, evidence) in collector.said.items():
-            how = chosen(site, rule, RULES[rule].severity, evidence + extra)
+            how = chosen(judged, rule, RULES[rule].severity, evidence + extra)
             if how is None:
                 continue
             severity, evidence = how
@@ -323,16 +324,17 @@ class _Project:
             candidates = keyed(candidates) or keyed(self.project_models(summary.path))
         if not candidates:
             return
-        said: dict[str, list[tuple[str, tuple[ast.AST, str, list[str]]]]] = defaultdict(list)
+        said: dict[str, list[tuple[str, tuple[ast.AST, str, list[str]], Site]]] = defaultdict(list)
         for model, where in candidates:
             tensor = self.replay(model.out, pred.steps)
             if tensor is None:
                 continue
             tensor = self.sized(tensor)
             collector = _Collector(summary)
-            judge(collector, _site(site, entry, loss_desc, tensor, labels))
+            judged = _site(site, entry, loss_desc, tensor, labels)
+            judge(collector, judged)
             for rule, report in collector.said.items():
-                said[rule].append((where, report))
+                said[rule].append((where, report, judged))
         n = len(candidates)
         keys = [repr(step[1]) for step in pred.steps if step[0] == "key"]
         if self.listed(pred.source) or self.bound_models(pred.source, call, exact=False):
@@ -346,10 +348,10 @@ class _Project:
             if RULES[rule].severity == "info" or chosen(site, rule, "error", []) is None:
                 continue
             node, detail, evidence = hits[0][1]
-            names = ", ".join(where for where, _ in hits[:3]) + (", ..." if len(hits) > 3 else "")
+            names = ", ".join(where for where, _, _ in hits[:3]) + (", ..." if len(hits) > 3 else "")
             if len(hits) == n:
                 which = "the only candidate model" if n == 1 else f"all {n} candidate models"
-                severity, evidence = chosen(site, rule, RULES[rule].severity,  # type: ignore[misc]
+                severity, evidence = chosen(hits[0][2], rule, RULES[rule].severity,  # type: ignore[misc]
                                             evidence + [f"model: {origin}; {which} {scope}: {names}"])
                 findings.setdefault(rule, _finding(summary, rule, node, detail, evidence, severity))
             elif n <= _MAX_NAMED or scope == "listed":

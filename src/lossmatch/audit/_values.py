@@ -42,6 +42,9 @@ class Tensor:
     name: str | None = field(default=None, compare=False)  # a Keras layer's name= (keys a per-output loss dict)
     units_from: tuple[str, int, str] | None = field(default=None, compare=False)  # the parameter giving ``units``
     sized_by: str | None = field(default=None, compare=False)  # the expression giving ``units``, when not known
+    # the activation is applied on one branch only (``if self.reward_token_ids is not None: x = x.softmax(-1)``):
+    # the condition, as the evidence says it; a loss on it is judged as a warning naming it
+    when: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -283,7 +286,8 @@ def join(a: Any, b: Any) -> Any:
     if a == b:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.act == b.act:
-        return Tensor(a.act, a.units if a.units == b.units else None, a.node, a.line, a.path)
+        return Tensor(a.act, a.units if a.units == b.units else None, a.node, a.line, a.path,
+                      when=a.when if a.when == b.when else a.when or b.when)
     if isinstance(a, Tensor) and isinstance(b, Tensor) and {a.act, b.act} <= EITHER_PROBABILITIES:
         # `x = sigmoid(x) if n <= 2 else softmax(x)`: probabilities either way
         return Tensor(EITHER, None, a.node, a.line, a.path)
