@@ -611,6 +611,15 @@ FIRES = [
         model = TinyLM()
         probs, _ = model(idx)
     """, id="LM001-loss-behind-targets-is-None-in-a-forward-called-without-targets"),
+    pytest.param("LM001", """
+        import tensorflow as tf
+
+        inputs = tf.keras.Input(shape=(16,))
+        outputs = tf.keras.layers.Dense(3, activation="softmax")(inputs)
+        model = tf.keras.Model(inputs, outputs)
+        probs = model(features)
+        loss = tf.nn.softmax_cross_entropy_with_logits(logits=tf.cast(probs, tf.float32), labels=labels)  # <-
+    """, id="LM001-softmax-cast-to-float32-into-a-logits-loss"),
     pytest.param("LM004", """
         import torch.nn as nn
         import torch.nn.functional as F

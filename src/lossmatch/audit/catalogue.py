@@ -340,7 +340,9 @@ FUNCTIONAL_MODEL = frozenset({"keras.Model", "keras.models.Model", "Model", "ker
 RESHAPE_FUNCTIONS = frozenset({"torch.squeeze", "torch.unsqueeze", "torch.flatten", "torch.reshape",
                                "tensorflow.squeeze", "tensorflow.reshape", "tensorflow.expand_dims",
                                "keras.ops.squeeze", "keras.ops.reshape", "keras.backend.squeeze",
-                               "keras.backend.reshape"})
+                               "keras.backend.reshape",
+                               # a dtype cast keeps the values' activation (NVIDIA's UNet casts its softmax to fp32)
+                               "tensorflow.cast", "keras.ops.cast", "keras.backend.cast"})
 # softmax weights times one-hot label rows (matching networks, label propagation): class probabilities.
 MATMUL_FUNCTIONS = frozenset({"torch.bmm", "torch.matmul", "torch.mm", "tensorflow.matmul", "keras.ops.matmul"})
 MATMUL_METHODS = frozenset({"bmm", "matmul", "mm"})
