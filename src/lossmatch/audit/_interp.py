@@ -529,8 +529,7 @@ def _one_branch_activation(a: Any, b: Any, test: ast.expr) -> Tensor | None:
                     [n.attr for n in ast.walk(test) if isinstance(n, ast.Attribute)]
             if not words or any(_OUTPUT_MODE.search(w) for w in words):
                 return None
-            text = ast.unparse(test)
-            text = text if len(text) <= 60 else text[:57] + "..."
+            text = _source(test, 60)
             when = f"only when not `{text}`" if negated else f"only when `{text}`"
             return Tensor(applied.act, applied.units, applied.node, applied.line, applied.path, applied.name,
                           when=when)
