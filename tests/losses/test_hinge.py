@@ -91,6 +91,27 @@ def test_validation():
         lm.binary_hinge_loss(torch.zeros(3), torch.tensor([0.0, 1.0]))
 
 
+@pytest.mark.parametrize("odd", [0.999, 1e-30, 0.5, float("nan"), 1.5, -0.5, 2.0])
+@pytest.mark.parametrize("ones", [0, 1])
+def test_one_odd_target_among_many_is_found(odd, ones):
+    # a single soft value among a million labels: a float sum that rounds it away would let it through
+    target = torch.full((1_000_000,), float(ones))
+    target[123_456] = odd
+    with pytest.raises(LossmatchValueError, match="but got 1 value outside them"):
+        lm.binary_hinge_loss(torch.zeros_like(target), target)
+    signs = 2 * target - 1
+    signs[123_456] = odd
+    with pytest.raises(LossmatchValueError, match="hold 0/1 or -1/1 labels"):
+        lm.binary_hinge_loss(torch.zeros_like(target), signs)
+
+
+@pytest.mark.parametrize("dtype", [torch.bool, torch.int64, torch.float16, torch.float64])
+def test_label_dtypes_are_accepted(dtype):
+    target = torch.tensor([0, 1, 1, 0]).to(dtype)
+    x = torch.tensor([0.5, -0.5, 2.0, -3.0])
+    _close(lm.binary_hinge_loss(x, target), torch.tensor((1.5 + 1.5 + 0 + 0) / 4, dtype=torch.float32))
+
+
 def test_modules():
     _close(lnn.MulticlassHingeLoss(form="crammer_singer")(LOGITS, INDEX),
            lm.multiclass_hinge_loss(LOGITS, INDEX, form="crammer_singer"))
