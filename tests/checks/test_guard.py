@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 import torch
 from sklearn.metrics import accuracy_score
@@ -150,6 +151,37 @@ def test_non_finite_loss_is_reported_in_the_epoch_it_appears():
     assert "epoch 3" in guard.findings[0].message and "nan" in guard.findings[0].message
 
 
+@pytest.mark.parametrize("bad_batch", [3, 300, 599])
+def test_non_finite_loss_in_a_long_epoch_is_found_wherever_it_falls(bad_batch):
+    """Batch losses are summed a chunk at a time: a NaN in any chunk (the first, a middle one, the last partial
+    one) reaches the epoch's sum, and what is kept aside stays bounded."""
+    from lossmatch.checks._monitor import LOSS_CHUNK
+
+    out, target = torch.randn(BATCH, CLASSES), torch.randint(0, CLASSES, (BATCH,))
+    guard = LossCheck(loss_fn=nn.CrossEntropyLoss())
+    for batch in range(1, 601):
+        guard.step(out, target, torch.tensor(float("nan") if batch == bad_batch else 1.5))
+        assert len(guard.monitor._pending) < LOSS_CHUNK
+    with pytest.warns(LossInputWarning, match="LM042"):
+        guard.epoch_end()
+    assert found(guard) == [("LM042", 1)] and "600 batches of epoch 1" in guard.findings[0].message
+
+
+@pytest.mark.parametrize(("varying_batch", "expected"), [(None, [("LM013", 1)]), (2, []), (400, []), (600, [])])
+def test_constant_loss_over_chunks_of_batches(varying_batch, expected):
+    """One unit and a loss of the user's own: the least and greatest batch loss over 600 batches (three chunks) say
+    whether it stayed put; one batch that differs, in any chunk, says it did not."""
+    own = lambda out, target: -(target * out.log_softmax(dim=1)).sum(1).mean()  # noqa: E731 - a loss lossmatch cannot name
+    target = torch.ones(BATCH, 1)
+    guard = LossCheck(loss_fn=own)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LossInputWarning)
+        for batch in range(1, 601):
+            guard.step(torch.randn(BATCH, 1), target, torch.tensor(0.25 if batch == varying_batch else 0.0))
+        guard.epoch_end()
+    assert found(guard) == expected
+
+
 def test_non_finite_first_batch():
     x, y = data()
     x[0, 0] = float("inf")
@@ -185,7 +217,7 @@ def test_info_finding_warns_but_does_not_stop_training():
 
 
 def test_hook_form_needs_no_change_to_the_loop():
-    """``with LossCheck(model, loss_fn)``: the loss module's forward hook sees every call; evaluation calls (model
+    """``with LossCheck(model, loss_fn)``: the loss module's wrapped forward sees every call; evaluation calls (model
     in eval mode) are skipped, and training after them starts the next epoch."""
     x, y = data()
     model, loss_fn = mlp(), nn.CrossEntropyLoss()
@@ -207,7 +239,33 @@ def test_hook_form_needs_no_change_to_the_loop():
             with torch.no_grad():
                 loss_fn(model(x[:64]), y[:64])
     assert found(guard) == [("LM042", 3)]
-    assert not loss_fn._forward_hooks  # removed at the end of the block
+    assert "forward" not in vars(loss_fn)  # unwrapped at the end of the block
+    assert loss_fn(torch.zeros(2, CLASSES), torch.tensor([0, 1])).item() == pytest.approx(np.log(CLASSES))
+
+
+def test_call_watch_sees_positional_and_keyword_calls_and_unwraps_in_any_order():
+    from lossmatch.checks._monitor import CallWatch
+
+    loss_fn, seen = nn.CrossEntropyLoss(), []
+    outer = CallWatch(loss_fn, lambda m, args, kwargs, result: seen.append(("outer", len(args), sorted(kwargs))))
+    inner = CallWatch(loss_fn, lambda m, args, kwargs, result: seen.append(("inner", m is loss_fn, float(result))))
+    out, target = torch.zeros(2, CLASSES), torch.tensor([0, 1])
+    loss_fn(out, target)
+    loss_fn(input=out, target=target)
+    assert seen == [("outer", 2, []), ("inner", True, pytest.approx(np.log(CLASSES))),
+                    ("outer", 0, ["input", "target"]), ("inner", True, pytest.approx(np.log(CLASSES)))]
+    outer.remove()  # removed first although wrapped first: it goes quiet, the later watch still sees calls
+    seen.clear()
+    loss_fn(out, target)
+    assert [who for who, *_ in seen] == ["inner"]
+    inner.remove()
+    assert "forward" in vars(loss_fn)  # the outer wrapper stays in place (inert): what was there before it
+    seen.clear()
+    loss_fn(out, target)
+    assert seen == []
+    watch = CallWatch(nn.MSELoss(), lambda *a: None)
+    watch.remove()
+    assert "forward" not in vars(watch.module)
 
 
 def test_hook_form_counts_batches_per_epoch():

@@ -4,9 +4,10 @@ Three ways in, from the most explicit:
 
 - ``guard.step(outputs, target, loss)`` in the loop and ``guard.epoch_end()`` after each epoch;
 - ``loss = guard(outputs, target)``: calls the loss, then ``step``;
-- ``with LossCheck(model, loss_fn):`` around an unchanged loop, when ``loss_fn`` is an ``nn.Module``: a forward
-  hook on the loss sees its inputs and value. Epochs end every ``batches_per_epoch`` training batches, when training
-  resumes after the model ran in eval mode (a validation pass), and at the end of the block.
+- ``with LossCheck(model, loss_fn):`` around an unchanged loop, when ``loss_fn`` is an ``nn.Module``: the loss's
+  ``forward`` is wrapped for the block (a forward hook would cost more) and sees its inputs and value. Epochs end
+  every ``batches_per_epoch`` training batches, when training resumes after the model ran in eval mode (a
+  validation pass), and at the end of the block.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import torch
 
 from lossmatch._messages import expected
 from lossmatch.audit.runtime import loss_entry
-from lossmatch.checks._monitor import Monitor, TrainingFinding
+from lossmatch.checks._monitor import CallWatch, Monitor, TrainingFinding
 from lossmatch.errors import ConfigError
 
 __all__ = ["LossCheck"]
@@ -100,10 +101,10 @@ class LossCheck:
 
     def __enter__(self) -> LossCheck:
         if not isinstance(self.loss_fn, torch.nn.Module):
-            raise ConfigError(expected("loss_fn", "be a torch.nn.Module for `with LossCheck(...)` (a forward hook "
-                                       "watches it)", type(self.loss_fn).__name__,
+            raise ConfigError(expected("loss_fn", "be a torch.nn.Module for `with LossCheck(...)` (its forward is "
+                                       "watched)", type(self.loss_fn).__name__,
                                        "For a loss function, call the guard as the loss: loss = guard(outputs, target)."))
-        self._handle = self.loss_fn.register_forward_hook(self._hook, with_kwargs=True)
+        self._handle = CallWatch(self.loss_fn, self._hook)
         return self
 
     def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:

@@ -3,7 +3,7 @@
 How it sees the batches, without an extra forward pass (the first that applies, decided per batch):
 
 - the loss module of the LightningModule (``self.criterion = nn.CrossEntropyLoss()``, any attribute holding a torch
-  or :mod:`lossmatch.nn` loss module, or the one named by ``criterion=``): a forward hook sees its input, target and
+  or :mod:`lossmatch.nn` loss module, or the one named by ``criterion=``): its wrapped ``forward`` sees its input, target and
   value on every training call (module in training mode; validation and the sanity check run in eval mode);
 - what ``training_step`` returns: a dict with ``"loss"``, the outputs the loss took under ``"logits"``,
   ``"probs"``, ``"preds"`` or ``"outputs"`` and the target under ``"target"``, ``"targets"``, ``"y"`` or
@@ -21,7 +21,7 @@ import torch
 
 from lossmatch._messages import expected
 from lossmatch._warnings import warn_at_user
-from lossmatch.checks._monitor import Monitor, TrainingFinding
+from lossmatch.checks._monitor import CallWatch, Monitor, TrainingFinding
 from lossmatch.checks.guard import _entry
 from lossmatch.errors import ConfigError, LossCheckError, LossInputWarning
 
@@ -78,7 +78,7 @@ class LossCheck(pl.Callback):
         self.monitor = self._monitor(_entry(self.loss if self.loss is not None else criterion))
         self._module, self._seen_outputs, self._warned = pl_module, False, False
         if criterion is not None:
-            self._handle = criterion.register_forward_hook(self._hook, with_kwargs=True)
+            self._handle = CallWatch(criterion, self._hook)
 
     def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
         self.monitor.epoch = trainer.current_epoch + 1
