@@ -32,7 +32,7 @@ def _files(tmp_path):
     (["audit", "-j", "0", "x.py"], "expected a number >= 1, but got '0' (see lossmatch audit --help)"),
     (["audit", "--format", "xml", "x.py"], "expected one of 'text', 'json', 'sarif', but got 'xml'"),
     (["advise", "--bogus", "y.npy"], "No such option: --bogus (see lossmatch advise --help)"),
-    (["score", "p.npy"], "Missing argument 'labels' (see lossmatch score --help)"),
+    (["score", "p.npy"], "Missing argument 'LABELS' (see lossmatch score --help)"),
     (["score", "p.npy", "y.npy", "extra"], "unexpected extra argument"),
     (["advise", "y.npy", "--num-classes"], "requires an argument"),
     (["nosuch"], "No such command 'nosuch' (see lossmatch --help)"),

@@ -55,6 +55,13 @@ def build_app() -> typer.Typer:
 
     for name in SUBCOMMANDS:
         importlib.import_module(f"lossmatch.cli.{name}").register(app)
+    from typer.core import TyperCommand
+
+    from lossmatch.cli._help import Command
+
+    for command in app.registered_commands:  # typer's default class, ours unless a subcommand chose its own
+        if command.cls in (None, TyperCommand):
+            command.cls = Command
     return app
 
 

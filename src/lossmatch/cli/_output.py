@@ -60,3 +60,6 @@ def hint(message: str) -> None:
 
 def warn(message: str) -> None:
     hint(f"lossmatch: warning: {message}")
+
+
+FORMAT_METAVAR = "text|json"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from lossmatch.cli._output import Format, echo, emit_json, resolve_format
+from lossmatch.cli._output import FORMAT_METAVAR, Format, echo, emit_json, resolve_format
 
 EXIT_MISMATCH = 1
 
@@ -19,19 +19,19 @@ class Activation(str, Enum):
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("advise")
+    @app.command("advise", short_help="Infer the task from a label file; recommend loss, head and metrics.")
     def advise_command(
-        labels: Path = typer.Argument(..., help="Label file: .csv .tsv .parquet .npy .npz .arff .jsonl or plain text."),
-        column: list[str] = typer.Option(None, "--column", help="Label column(s) of a table (repeat for several)."),
-        labels_last: int = typer.Option(None, "--labels-last", help="ARFF: the last N attributes are the labels."),
-        xml: Path = typer.Option(None, "--xml", help="ARFF: MULAN XML file naming the label attributes."),
-        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|' "
+        labels: Path = typer.Argument(..., metavar="LABELS", help="Label file: .csv .tsv .parquet .npy .npz .arff .jsonl or plain text."),
+        column: list[str] = typer.Option(None, "--column", metavar="NAME", help="Label column(s) of a table (repeat for several)."),
+        labels_last: int = typer.Option(None, "--labels-last", metavar="N", help="ARFF: the last N attributes are the labels."),
+        xml: Path = typer.Option(None, "--xml", metavar="FILE", help="ARFF: MULAN XML file naming the label attributes."),
+        label_sep: str = typer.Option(None, "--label-sep", metavar="SEP", help="Separator of label sets in one string, e.g. '|' "
                                       "(found without it when the strings recombine a small set of labels)."),
         no_split: bool = typer.Option(False, "--no-split", help="Read each string as one class, never as a label set."),
-        num_classes: int = typer.Option(None, "--num-classes", help="Number of classes, when some never occur."),
-        model_units: int = typer.Option(None, "--model-units", help="Output units of your current model head."),
-        model_activation: Activation = typer.Option(None, "--model-activation", help="Activation of your current head."),
-        fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
+        num_classes: int = typer.Option(None, "--num-classes", metavar="N", help="Number of classes, when some never occur."),
+        model_units: int = typer.Option(None, "--model-units", metavar="N", help="Output units of your current model head."),
+        model_activation: Activation = typer.Option(None, "--model-activation", metavar="sigmoid|softmax|linear", help="Activation of your current head."),
+        fmt: Format = typer.Option(Format.text, "--format", metavar=FORMAT_METAVAR, help="Output format."),
         json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
     ) -> None:
         """Infer the task from the labels and recommend the matched loss, head, metrics and weights."""

@@ -18,15 +18,15 @@ class AuditFormat(str, Enum):
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("audit")
+    @app.command("audit", short_help="Find loss/activation/label mismatches in code, without running it.")
     def audit_command(
-        paths: list[str] = typer.Argument(None, help="Files and directories (.py and .ipynb) to audit."),
-        fmt: AuditFormat = typer.Option(AuditFormat.text, "--format", help="Output format."),
+        paths: list[str] = typer.Argument(None, metavar="[PATH]...", help="Files and directories (.py and .ipynb) to audit."),
+        fmt: AuditFormat = typer.Option(AuditFormat.text, "--format", metavar="text|json|sarif", help="Output format."),
         json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
-        select: list[str] = typer.Option(None, "--select", help="Only these rule IDs or prefixes (comma-separated or repeated)."),
-        ignore: list[str] = typer.Option(None, "--ignore", help="Skip these rule IDs or prefixes."),
+        select: list[str] = typer.Option(None, "--select", metavar="RULES", help="Only these rule IDs or prefixes (comma-separated or repeated)."),
+        ignore: list[str] = typer.Option(None, "--ignore", metavar="RULES", help="Skip these rule IDs or prefixes."),
         exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings are reported."),
-        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes to use."),
+        jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Processes to use."),
         show_evidence: bool = typer.Option(False, "--show-evidence", help="Text format: print evidence and fix under each finding."),
         list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and exit."),
         strict: bool = typer.Option(False, "--strict", help="Exit 2 when a file could not be parsed or a folder held "

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from lossmatch._messages import expected
-from lossmatch.cli._output import Format, echo, emit_json, hint, resolve_format, stderr_console, warn
+from lossmatch.cli._output import FORMAT_METAVAR, Format, echo, emit_json, hint, resolve_format, stderr_console, warn
+from lossmatch.cli._progress import make_progress
 from lossmatch.errors import ConfigError
 
 SUMMARY_METRICS = {"multilabel": ("f1_micro", "exact_match", "hamming_loss", "binary_accuracy"),
@@ -73,49 +74,65 @@ def parse_margins(items: list[str]) -> dict[str, str]:
     return margins
 
 
+def label_source(labels: str | None, columns: list[str]) -> str | None:
+    """compare's ``labels=`` from ``--labels FILE`` or ``--column NAME`` (repeated, or comma-separated). ``--labels``
+    naming a column, as it did before ``--column``, still works: compare reads a string that names columns of a
+    table as those columns."""
+    if labels is not None and columns:
+        raise ConfigError(expected("labels", "come from --labels FILE or --column NAME", "both"))
+    return ",".join(columns) if columns else labels
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("compare")
+    @app.command("compare", short_help="Train matched and mismatched pairings; measure what mismatch costs.")
     def compare_command(
-        datasets: list[str] = typer.Argument(None, help="Bundled names (digits, breast_cancer, yeast, emotions, ...), "
-                                                       "'mulan', or files. Default: digits breast_cancer yeast."),
-        labels: str = typer.Option(None, "--labels", help="Label file for a features file, or label column(s) of a table."),
-        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|' "
+        datasets: list[str] = typer.Argument(None, metavar="[DATASET]...", help="Bundled names (digits, breast_cancer, "
+                                             "yeast, emotions, ...), 'mulan', or files. Default: digits breast_cancer yeast."),
+        column: list[str] = typer.Option(None, "--column", metavar="NAME", help="Label column(s) of a table (repeat for "
+                                         "several); default: the one column called label, labels, target, y, class or tags."),
+        labels: str = typer.Option(None, "--labels", metavar="FILE", help="Labels file for a features file (X.npy "
+                                   "--labels y.npy)."),
+        label_sep: str = typer.Option(None, "--label-sep", metavar="SEP", help="Separator of label sets in one string, e.g. '|' "
                                       "(found without it when the strings recombine a small set of labels)."),
         no_split: bool = typer.Option(False, "--no-split", help="Read each label string as one class, never as a label set."),
-        pairings: str = typer.Option("softmax+cce,sigmoid+bce,softmax+bce,sigmoid+cce", "--pairings", help="Comma-separated "
-                                     "pairings; also softmax+gce, softmax+sce (robust to label noise), softmax+mse, linear+hinge."),
-        seeds: int = typer.Option(5, "--seeds", help="Seeds per pairing (>= 2, for intervals)."),
-        epochs: int = typer.Option(30, "--epochs", help="Training epochs."),
-        hidden: str = typer.Option("64", "--hidden", help="Hidden layer widths, e.g. 64 or 128,64."),
-        batch_size: int = typer.Option(64, "--batch-size", help="Minibatch size."),
-        lr: float = typer.Option(3e-3, "--lr", help="Adam learning rate."),
-        label_smoothing: float = typer.Option(0.0, "--label-smoothing", help="Label smoothing applied to every pairing's loss."),
+        pairings: str = typer.Option("softmax+cce,sigmoid+bce,softmax+bce,sigmoid+cce", "--pairings", metavar="LIST",
+                                     show_default=False, help="Comma-separated pairings. Default: softmax+cce, sigmoid+bce, "
+                                     "softmax+bce, sigmoid+cce; also softmax+gce, softmax+sce (robust to label noise), "
+                                     "softmax+mse, linear+hinge."),
+        seeds: int = typer.Option(5, "--seeds", metavar="N", help="Seeds per pairing (>= 2, for intervals)."),
+        epochs: int = typer.Option(30, "--epochs", metavar="N", help="Training epochs."),
+        hidden: str = typer.Option("64", "--hidden", metavar="WIDTHS", help="Hidden layer widths, e.g. 64 or 128,64."),
+        batch_size: int = typer.Option(64, "--batch-size", metavar="N", help="Minibatch size."),
+        lr: float = typer.Option(3e-3, "--lr", metavar="RATE", help="Adam learning rate."),
+        label_smoothing: float = typer.Option(0.0, "--label-smoothing", metavar="EPS", help="Label smoothing applied to every pairing's loss."),
         patience: int = typer.Option(0, "--early-stopping", metavar="PATIENCE",
                                      help="Stop a model after PATIENCE epochs without a lower validation loss (0: off)."),
-        validation_split: float = typer.Option(0.1, "--validation-split", help="Share of train held out for early stopping."),
+        validation_split: float = typer.Option(0.1, "--validation-split", metavar="SHARE", help="Share of train held out for early stopping."),
         label_noise: float = typer.Option(0.0, "--label-noise", metavar="RATE", help="Corrupt this share of the training "
                                           "labels, the same for every pairing of a seed (multi-label: flip each bit with "
                                           "this probability); test labels stay clean."),
-        noise: str = typer.Option("symmetric", "--noise", help="symmetric (another class, uniformly) or pairflip (the next class)."),
-        engine: str = typer.Option("batched", "--engine", help="batched (all models at once) or sequential."),
-        suite: list[str] = typer.Option(None, "--suite", help="Add a suite of bundled datasets: mulan (9 MULAN sets)."),
+        noise: str = typer.Option("symmetric", "--noise", metavar="symmetric|pairflip", help="symmetric (another class, uniformly) or pairflip (the next class)."),
+        engine: str = typer.Option("batched", "--engine", metavar="batched|sequential", help="batched (all models at once) or sequential."),
+        suite: list[str] = typer.Option(None, "--suite", metavar="NAME", help="Add a suite of bundled datasets: mulan (9 MULAN sets)."),
         grid: list[str] = typer.Option(None, "--grid", metavar="KEY=V1,V2", help="Sweep an option over values "
                                        "(repeatable; the cartesian product), e.g. lr=1e-3,3e-3 or hidden=64,128x128."),
         margin: list[str] = typer.Option(None, "--margin", metavar="[KEY=]VALUE", help="Smallest difference that "
                                          "matters (repeatable): accuracy=0.02, log_loss=10% (of the matched pairing's "
                                          "mean), or 0.02 for every metric. Defaults: 0.01 for accuracies/F1/exact "
-                                         "match, 0.005 Hamming loss, 5% log loss/ECE."),
-        threads: int = typer.Option(None, "--threads", help="torch threads per training task (default: chosen from the "
+                                         "match, 0.005 Hamming loss, 5% log loss/ECE/Brier (at least 0.005)."),
+        threads: int = typer.Option(None, "--threads", metavar="N", help="torch threads per training task (default: chosen from the "
                                     "CPUs this process may use and the model size; small MLPs get 1)."),
-        executor: str = typer.Option("local", "--executor", help="local (this process) or ray."),
-        ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
+        executor: str = typer.Option("local", "--executor", metavar="local|ray", help="local (this process) or ray."),
+        ray_address: str = typer.Option(None, "--ray-address", metavar="ADDRESS", help="Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
                                         "(default: start a local Ray instance with this machine's cores)."),
-        models_per_task: int = typer.Option(None, "--models-per-task", help="Split each dataset x setting into tasks "
+        models_per_task: int = typer.Option(None, "--models-per-task", metavar="N", help="Split each dataset x setting into tasks "
                                             "of at most this many models."),
-        out: Path = typer.Option(Path("lossmatch-report"), "--out", help="Output directory."),
+        out: Path = typer.Option(Path("lossmatch-report"), "--out", metavar="DIR", help="Output directory."),
         resume: bool = typer.Option(False, "--resume", help="Reuse finished runs in --out/runs."),
         no_report: bool = typer.Option(False, "--no-report", help="Skip report.html and figures."),
-        fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the verdict sentences (and warnings and "
+                                   "errors): no progress, table or legend."),
+        fmt: Format = typer.Option(Format.text, "--format", metavar=FORMAT_METAVAR, help="Output format."),
         json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
     ) -> None:
         """Train every pairing on every dataset for several seeds; compare each with the matched pairing."""
@@ -132,83 +149,131 @@ def register(app: typer.Typer) -> None:
         names = [*(datasets or ([] if suite else DEFAULT)), *(suite or [])]
         sweep = parse_grid(list(grid or []))
         margins = parse_margins(list(margin or []))
-        runner = make_executor(executor, ray_address)
-        console = stderr_console()
-        with _progress(console) as update:
+        labels = label_source(labels, list(column or []))
+        progress = make_progress(stderr_console(), quiet=quiet)
+        try:
+            runner = make_executor(executor, ray_address, status=progress.status)
             result = compare(names, labels=labels, label_sep=label_sep, no_split=no_split, pairings=[p.strip() for p in pairings.split(",") if p.strip()],
                              seeds=seeds, epochs=epochs, hidden=parse_hidden(hidden), batch_size=batch_size, lr=lr,
                              label_smoothing=label_smoothing, patience=patience, validation_split=validation_split,
                              label_noise=label_noise, noise=noise, engine=engine, grid=sweep, margins=margins, threads=threads, models_per_task=models_per_task, out=out, resume=resume,
-                             report=not no_report, executor=runner, progress=update)
+                             report=not no_report, executor=runner, progress=progress.update)
+        finally:
+            progress.close()
         for message in result.warnings:
             warn(message)
         if resolve_format(fmt, json_flag) == "json":
             emit_json(finite({"out": str(out), "verdict_rule": result.config["verdict_rule"], "margins": result.config["margins"],
                        "warnings": result.warnings, "summary": result.summary, "verdicts": result.verdicts}))
             return
-        echo(render_text(result))
-        where = out / ("results.json" if no_report else "report.html")
-        hint(f"wrote {where}")
+        text = render_text(result, text_width(), quiet=quiet)
+        if text:
+            echo(text)
+        if not quiet:
+            hint(f"wrote {out / ('results.json' if no_report else 'report.html')}")
 
 
-class _progress:
-    """A rich progress bar on stderr fed by compare's ``progress(done, total, message)`` callback: models done of
-    total, tasks done (in the message), runs per second and the time left."""
+def text_width() -> int:
+    """The width text output is laid out for: ``COLUMNS``, else the terminal's, else 80 (a pipe or a file)."""
+    import shutil
 
-    def __init__(self, console) -> None:
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
-
-        self._bar = Progress(TextColumn("training {task.description}"), BarColumn(), MofNCompleteColumn(),
-                             TaskProgressColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                             TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True)
-        self._task = None
-
-    def __enter__(self):
-        if not self._bar.console.is_terminal:  # logs and pipes get no bar (and no stray lines around errors)
-            return lambda done, total, message: None
-        self._bar.__enter__()
-
-        def update(done: int, total: int, message: str) -> None:
-            if self._task is None:
-                self._task = self._bar.add_task("models", total=total, rate="")
-            task = self._bar.tasks[self._task]
-            rate = f"{done / task.elapsed:.1f} runs/s" if task.elapsed and done else ""
-            self._bar.update(self._task, completed=done, rate=rate,
-                             description=f"models ({message})" if message else "models")
-
-        return update
-
-    def __exit__(self, *exc) -> None:
-        if self._bar.console.is_terminal:
-            self._bar.__exit__(*exc)
+    return max(shutil.get_terminal_size((80, 24)).columns, 40)
 
 
-def render_text(result) -> str:
+def _cell(cell: dict | None, verdict: str) -> str:
+    """``0.977 +-0.001 same``: the mean, the half-width of its 95% interval and the verdict."""
+    if cell is None or cell["mean"] != cell["mean"]:
+        return f"n/a {verdict}"
+    if cell["ci_low"] != cell["ci_low"] or cell["ci_high"] != cell["ci_high"]:
+        return f"{cell['mean']:.3f} {verdict}"
+    return f"{cell['mean']:.3f} +-{(cell['ci_high'] - cell['ci_low']) / 2:.3f} {verdict}"
+
+
+def _blocks(names: list[str], widths: list[int], room: int) -> list[list[int]]:
+    """Column indices in blocks that fit ``room`` characters (two spaces before each column), as even as possible."""
+    fits = 1
+    while fits < len(names) and sum(sorted(widths, reverse=True)[:fits + 1]) + 2 * (fits + 1) <= room:
+        fits += 1
+    count = -(-len(names) // fits)
+    size = -(-len(names) // count)
+    return [list(range(i, min(i + size, len(names)))) for i in range(0, len(names), size)]
+
+
+def _table(rows: list[tuple[str, list[str]]], metrics: list[str], width: int) -> list[str]:
+    """A pairing per row and a metric per column; columns that do not fit ``width`` go to a block below."""
+    first = max(len("pairing"), *(len(name) for name, _ in rows))
+    widths = [max(len(metric), *(len(cells[i]) for _, cells in rows)) for i, metric in enumerate(metrics)]
     lines = []
+    for block in _blocks(metrics, widths, width - 2 - first):
+        lines.append("  " + "pairing".ljust(first) + "".join(f"  {metrics[i]:<{widths[i]}}" for i in block).rstrip())
+        lines += ["  " + name.ljust(first) + "".join(f"  {cells[i]:<{widths[i]}}" for i in block).rstrip()
+                  for name, cells in rows]
+    return lines
+
+
+def _wrap(text: str, width: int, indent: str = "", hang: str = "") -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=hang or indent,
+                         break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def render_text(result, width: int = 80, *, quiet: bool = False) -> str:
+    """The terminal summary, every line within ``width``: per setting and dataset a table of each pairing's
+    headline metrics, a legend, the verdict sentences on each dataset's main metric, then once per mismatched
+    pairing what it does to the outputs (the end of each of its explanations). ``quiet``: the verdict sentences."""
+    from lossmatch.comparison.stats import pairing_words
+
     cells = {(s["setting"], s["dataset"], s["pairing"], s["metric"]): s for s in result.summary}
-    verdict = {(v["setting"], v["dataset"], v["pairing"], v["metric"]): v["verdict"] for v in result.verdicts}
+    verdict = {(v["setting"], v["dataset"], v["pairing"], v["metric"]): v for v in result.verdicts}
     not_defined = {(r.setting, r.dataset, r.pairing, m) for r in result.runs for m in r.extra.get("not_defined", ())}
-    for setting in dict.fromkeys(r.setting for r in result.runs):
+    settings = list(dict.fromkeys(r.setting for r in result.runs))
+    tables, sentences, why = [], [], {}
+    for setting in settings:
         if setting:
-            lines.append(f"== {setting}")
+            tables.append(f"== {setting}")
+            sentences.append(f"== {setting}")
         for dataset in result.datasets:
-            metrics = SUMMARY_METRICS["multilabel" if dataset["task"] == "multilabel" else "single"]
-            lines.append(f"{dataset['name']} ({dataset['task']}, {dataset['n_classes']} "
-                         f"{'labels' if dataset['task'] == 'multilabel' else 'classes'}, {dataset['n_test']} test rows)")
-            lines.append("  " + f"{'pairing':<14}" + "".join(f"{m:>28}" for m in metrics))
-            pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == dataset["name"] and r.setting == setting))
+            name = dataset["name"]
+            pairings = list(dict.fromkeys(r.pairing for r in result.runs if r.dataset == name and r.setting == setting))
+            if not pairings:
+                continue
+            metrics = list(SUMMARY_METRICS["multilabel" if dataset["task"] == "multilabel" else "single"])
+            rows = []
             for pairing in pairings:
                 row = []
                 for metric in metrics:
-                    key = (setting, dataset["name"], pairing, metric)
+                    key = (setting, name, pairing, metric)
                     if key in not_defined:  # a hinge model's scores are no probabilities
-                        row.append("not defined".rjust(28))
-                        continue
-                    cell = cells[key]
-                    mark = " " + verdict.get(key, "base")
-                    half = (cell["ci_high"] - cell["ci_low"]) / 2 if cell["ci_low"] == cell["ci_low"] else float("nan")
-                    row.append(f"{cell['mean']:.3f} +-{half:.3f}{mark}".rjust(28))
-                lines.append("  " + f"{pairing:<14}" + "".join(row))
-    lines.append("verdicts against the matched pairing (base): " + result.config["verdict_rule"])
+                        row.append("not defined")
+                    else:
+                        row.append(_cell(cells.get(key), verdict[key]["verdict"] if key in verdict else "base"))
+                rows.append((pairing, row))
+            unit = "labels" if dataset["task"] == "multilabel" else "classes"
+            tables += _wrap(f"{name} ({dataset['task']}, {dataset['n_classes']} {unit}, {dataset['n_test']} test rows)", width)
+            tables += _table(rows, metrics, width)
+            main = dataset["main_metric"]
+            said = [verdict[(setting, name, p, main)] for p in pairings if (setting, name, p, main) in verdict]
+            if said:
+                sentences.append(f"{name}, {main}:")
+            for row in said:
+                words = pairing_words(row["pairing"], dataset["task"])
+                text = row["explanation"].removesuffix(" " + words) if words else row["explanation"]
+                sentences += _wrap(text, width, "- ", "  ")
+                if words and text != row["explanation"]:  # said once per pairing and kind of task, below
+                    multilabel = " (multi-label)" if dataset["task"] == "multilabel" else ""
+                    why.setdefault(words, f"{row['pairing']}{multilabel}: {words}")
+    if quiet:
+        return "\n".join(sentences)
+    seeds = result.config.get("seeds")
+    legend = (f"mean +-half-width of its 95% t interval over {seeds} seeds; base: the matched pairing; against it, "
+              "worse/better: beyond the interval and the metric's margin, same: within +-margin, otherwise "
+              "inconclusive.")
+    lines = [*tables, *_wrap(legend, width)]
+    if sentences:
+        lines += ["verdicts on each dataset's main metric:", *sentences]
+    if why:
+        lines.append("what the mismatched pairings do:")
+        for text in why.values():
+            lines += _wrap(text, width, "- ", "  ")
     return "\n".join(lines)

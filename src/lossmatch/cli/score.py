@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import typer
 
-from lossmatch.cli._output import Format, echo, emit_json, resolve_format, warn
+from lossmatch.cli._output import FORMAT_METAVAR, Format, echo, emit_json, resolve_format, warn
 
 
 class InputKindOption(str, Enum):
@@ -26,25 +26,25 @@ class TaskOption(str, Enum):
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("score")
+    @app.command("score", short_help="Score predictions: task-fitting metrics, calibration, warnings.")
     def score_command(
-        predictions: Path = typer.Argument(..., help="Scores: .npy .npz .csv .tsv .parquet, (n,) or (n, C); no pickles."),
-        labels: Path = typer.Argument(..., help="Labels: class indices, one-hot, multi-hot, strings or label sets "
+        predictions: Path = typer.Argument(..., metavar="PREDICTIONS", help="Scores: .npy .npz .csv .tsv .parquet, (n,) or (n, C); no pickles."),
+        labels: Path = typer.Argument(..., metavar="LABELS", help="Labels: class indices, one-hot, multi-hot, strings or label sets "
                                                 "(.csv .tsv .parquet .npy .npz .arff .jsonl or plain text)."),
-        input_kind: InputKindOption = typer.Option(InputKindOption.auto, "--input-kind", help="What the scores are."),
-        task: TaskOption = typer.Option(None, "--task", help="Task; inferred from the labels when left out."),
-        threshold: float = typer.Option(0.5, "--threshold", help="Decision threshold per output (multi-label, binary accuracy)."),
-        column: list[str] = typer.Option(None, "--column", help="Label column(s) of a table (repeat for several)."),
-        pred_column: list[str] = typer.Option(None, "--pred-column", help="Score column(s) of a table, or the NPZ array."),
-        label_sep: str = typer.Option(None, "--label-sep", help="Separator of label sets in one string, e.g. '|' "
+        input_kind: InputKindOption = typer.Option(InputKindOption.auto, "--input-kind", metavar="auto|logits|probs|log_probs", help="What the scores are."),
+        task: TaskOption = typer.Option(None, "--task", metavar="binary|multiclass|multilabel", help="Task; inferred from the labels when left out."),
+        threshold: float = typer.Option(0.5, "--threshold", metavar="T", help="Decision threshold per output (multi-label, binary accuracy)."),
+        column: list[str] = typer.Option(None, "--column", metavar="NAME", help="Label column(s) of a table (repeat for several)."),
+        pred_column: list[str] = typer.Option(None, "--pred-column", metavar="NAME", help="Score column(s) of a table, or the NPZ array."),
+        label_sep: str = typer.Option(None, "--label-sep", metavar="SEP", help="Separator of label sets in one string, e.g. '|' "
                                       "(found without it when the strings recombine a small set of labels)."),
         no_split: bool = typer.Option(False, "--no-split", help="Read each label string as one class, never as a label set."),
-        fit_fraction: float = typer.Option(None, "--fit-fraction", help="Fit the temperature on this share of the rows "
+        fit_fraction: float = typer.Option(None, "--fit-fraction", metavar="SHARE", help="Fit the temperature on this share of the rows "
                                            "(a seeded split) and score calibration on the rest; default: fit and "
                                            "score on every row (in-sample)."),
-        fit_seed: int = typer.Option(0, "--fit-seed", help="Seed of the --fit-fraction split."),
-        plot: Path = typer.Option(None, "--plot", help="Write a reliability diagram (PNG) to this file."),
-        fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
+        fit_seed: int = typer.Option(0, "--fit-seed", metavar="N", help="Seed of the --fit-fraction split."),
+        plot: Path = typer.Option(None, "--plot", metavar="FILE", help="Write a reliability diagram (PNG) to this file."),
+        fmt: Format = typer.Option(Format.text, "--format", metavar=FORMAT_METAVAR, help="Output format."),
         json_flag: bool = typer.Option(False, "--json", help="Alias of --format json."),
     ) -> None:
         """Score predictions against labels: task-fitting metrics, calibration before/after temperature, warnings."""

@@ -83,14 +83,21 @@ class RayExecutor:
         num_cpus: CPUs of a local instance.
         cpus_per_task: CPUs Ray reserves for each task (torch in the worker uses as many threads).
         max_retries: how often Ray reruns a task whose worker died.
+        status: ``callback(message)`` told what Ray is doing before the first task finishes (starting or
+            joining it takes seconds to tens of seconds): the CLI shows it in its progress.
     """
 
     def __init__(self, address: str | None = None, *, num_cpus: int | None = None, cpus_per_task: float = 1,
-                 max_retries: int = 3) -> None:
+                 max_retries: int = 3, status: Callable[[str], None] | None = None) -> None:
         self.address = address
         self.num_cpus = num_cpus
         self.cpus_per_task = cpus_per_task
         self.max_retries = max_retries
+        self.status = status
+
+    def _say(self, message: str) -> None:
+        if self.status is not None:
+            self.status(message)
 
     def _connect(self, ray: Any) -> bool:
         """Initialise Ray; True when this executor started it (and so shuts it down)."""
@@ -99,10 +106,13 @@ class RayExecutor:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no network calls from a sweep
         options = dict(logging_level=logging.ERROR, log_to_driver=False, include_dashboard=False)
         if self.address is None:
-            ray.init(num_cpus=self.num_cpus or os.cpu_count(), **options)
+            cpus = self.num_cpus or os.cpu_count()
+            self._say(f"starting Ray (a local instance with {cpus} CPUs) ...")
+            ray.init(num_cpus=cpus, **options)
             return True
         if self.address != "auto" and not self.address.startswith("ray://"):
             _check_reachable(self.address)
+        self._say(f"connecting to Ray at {self.address} ...")
         try:
             ray.init(address=self.address, **options)
         except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -124,6 +134,7 @@ class RayExecutor:
                     stored[id(task.dataset)] = ray.put(task.dataset)
                 pending.append(remote.remote(stored[id(task.dataset)], list(task.jobs), task.config, task.engine,
                                              task.setting, task.threads))
+            self._say(f"Ray is up: {len(pending)} task{'' if len(pending) == 1 else 's'} submitted, waiting for the first ...")
             while pending:
                 ready, pending = ray.wait(pending, num_returns=1)
                 for ref in ready:
@@ -133,8 +144,9 @@ class RayExecutor:
                 ray.shutdown()
 
 
-def make_executor(name: str, address: str | None = None) -> Any:
-    """``local`` -> None (compare's default, this process); ``ray`` -> :class:`RayExecutor`."""
+def make_executor(name: str, address: str | None = None, *, status: Callable[[str], None] | None = None) -> Any:
+    """``local`` -> None (compare's default, this process); ``ray`` -> :class:`RayExecutor` (reporting to
+    ``status``)."""
     if name not in EXECUTORS:
         raise ConfigError(expected("--executor", f"be one of {', '.join(EXECUTORS)}", repr(name)))
     if name == "local":
@@ -144,4 +156,4 @@ def make_executor(name: str, address: str | None = None) -> Any:
     import_ray()
     if address is not None and address != "auto" and not address.startswith("ray://"):
         _check_reachable(address)  # fail before any work starts
-    return RayExecutor(address)
+    return RayExecutor(address, status=status)

@@ -326,7 +326,7 @@ def compare(
             progress(done, total, f"task {tasks_done}/{len(tasks)}, {where}")
 
     if progress is not None:
-        progress(0, total, "")
+        progress(0, total, f"{len(tasks)} task{'' if len(tasks) == 1 else 's'}")
     (executor or LocalExecutor()).run(tasks, on_result)
     order = {key: i for i, key in enumerate(itertools.product(configs, names, pairings, range(seeds)))}
     runs.sort(key=lambda r: order[(r.setting, r.dataset, r.pairing, r.seed)])

@@ -162,14 +162,21 @@ _LOSS_ON_OUTPUTS = {
 _AT_MOST_ONE = "Softmax outputs sum to 1, so at most one label can pass 0.5."
 
 
-def _why(c: _Context) -> str:
-    spec = registry.pairing(c.pairing)
-    if spec.is_matched(c.task):
+def pairing_words(pairing: str, task: str) -> str:
+    """What a pairing does to the outputs on ``task`` (empty for the matched pairing): the last part of every
+    explanation of its verdicts on that task, so the CLI can say it once per pairing."""
+    spec = registry.pairing(pairing)
+    if spec.is_matched(task):
         return ""
-    words = _LOSS_ON_OUTPUTS.get(c.pairing, spec.explanation)
-    if c.task == "multilabel" and spec.activation == "softmax":
+    words = _LOSS_ON_OUTPUTS.get(pairing, spec.explanation)
+    if task == "multilabel" and spec.activation == "softmax":
         words += " " + _AT_MOST_ONE
-    return " " + words
+    return words
+
+
+def _why(c: _Context) -> str:
+    words = pairing_words(c.pairing, c.task)
+    return " " + words if words else ""
 
 
 def explain(c: _Context, delta: float, low: float, high: float, verdict: str, margin: float = math.nan) -> str:
