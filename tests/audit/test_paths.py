@@ -97,3 +97,28 @@ def test_jobs_out_of_range_is_one_line(capsys, tmp_path, jobs):
     (tmp_path / "train.py").write_text(SOFTMAX_BCE)
     code, out, err = run(capsys, tmp_path, "--jobs", jobs)
     assert code == 2 and out == "" and err.count("\n") == 1 and ("[1, 1024]" in err or ">= 1" in err)
+
+
+HELPER = "import torch.nn.functional as F\n\n\ndef task_loss(scores, target):\n    return F.cross_entropy(scores, target)\n"
+CALLER = ("import torch.nn as nn\n\nfrom utils.losses import task_loss\n\n"
+          "model = nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1))\nloss = task_loss(model(x), y)\n")
+
+
+@pytest.mark.parametrize("given", [".", "proj", "ABS"])
+def test_imports_resolve_however_the_root_is_written(tmp_path, monkeypatch, given):
+    """`lossmatch audit .` names its files `train.py` and `utils/losses.py`: the import of utils.losses still finds
+    the audited file (it did not: the folders '' and 'utils' never met the root '.')."""
+    (tmp_path / "proj" / "utils").mkdir(parents=True)
+    (tmp_path / "proj" / "utils" / "losses.py").write_text(HELPER)
+    (tmp_path / "proj" / "train.py").write_text(CALLER)
+    monkeypatch.chdir(tmp_path / "proj" if given == "." else tmp_path)
+    report = audit_paths([str(tmp_path / "proj") if given == "ABS" else given])
+    assert [(f.rule, os.path.basename(f.path), f.line) for f in report.findings] == [("LM001", "train.py", 6)]
+
+
+def test_an_import_resolves_from_a_folder_above_inside_the_root(tmp_path):
+    (tmp_path / "proj" / "sub").mkdir(parents=True)
+    (tmp_path / "proj" / "sub" / "train.py").write_text(CALLER.replace("from utils.losses", "from losses"))
+    (tmp_path / "proj" / "losses.py").write_text(HELPER)
+    report = audit_paths([str(tmp_path / "proj")])
+    assert [f.rule for f in report.findings] == ["LM001"]  # found from the folder above, inside the root

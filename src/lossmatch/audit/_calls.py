@@ -105,6 +105,11 @@ class Calls:
             return self.inline(callee, args, kwargs, node)
         if isinstance(callee, Returns):
             self.bind_call((callee.params, callee.hole), args, kwargs, node)
+            if callee.loss is not None and (args or kwargs):
+                # a loss helper of another audited file (`partial_losses(model(x), y)`): its library losses, on
+                # what this call gives them (a tensor is bound to no parameter, so its own site stays open)
+                for entry in callee.loss.entries:
+                    self.loss_call(node, entry, callee.loss, args, kwargs)
             return callee.loss or callee.value
         if isinstance(callee, LossValue):
             for entry in callee.entries:

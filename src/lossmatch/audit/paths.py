@@ -260,23 +260,27 @@ class _ModuleIndex:
         self._packages: dict[str, bool] = {}
         for file, root in files:
             name = os.fspath(file)
-            top = os.fspath(root if root.is_dir() else file.parent)
-            folder = os.path.dirname(name)
+            # folders as absolute paths: `lossmatch audit .` names its files `run.py` and `utils/losses.py`, whose
+            # folders ('' and 'utils') a walk up by string never joins to the root '.'
+            path = os.path.abspath(name)
+            top = os.path.abspath(root if root.is_dir() else file.parent)
+            folder = os.path.dirname(path)
             folders = [folder]
-            while folder != top and folder.startswith(top) and os.path.dirname(folder) != folder:
+            inside = top.rstrip(os.sep) + os.sep  # a folder under the root, not a sibling sharing its prefix
+            while folder != top and folder.startswith(inside) and os.path.dirname(folder) != folder:
                 folder = os.path.dirname(folder)
                 folders.append(folder)
             while self._is_package(folders[-1]) and os.path.dirname(folders[-1]) != folders[-1]:
                 folders.append(os.path.dirname(folders[-1]))  # an audited package is imported by its full name
             self._search[name] = [f for folder in folders for f in (folder, os.path.join(folder, "src"))]
-            stem = name[:-len(file.suffix)] if file.suffix else name
+            stem = path[:-len(file.suffix)] if file.suffix else path
             if os.path.basename(stem) == "__init__":
                 stem = os.path.dirname(stem)
             for folder in folders:
                 dotted = os.path.relpath(stem, folder).replace(os.sep, ".") if stem != folder else ""
                 if dotted and not dotted.startswith(".."):
                     self._by_folder.setdefault((folder, dotted), name)
-            package = os.path.dirname(name)
+            package = os.path.dirname(path)
             while self._is_package(package) and os.path.dirname(package) != package:
                 package = os.path.dirname(package)
             self._roots[name] = package
