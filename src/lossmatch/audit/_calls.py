@@ -108,8 +108,10 @@ class Calls:
             if callee.loss is not None and (args or kwargs):
                 # a loss helper of another audited file (`partial_losses(model(x), y)`): its library losses, on
                 # what this call gives them (a tensor is bound to no parameter, so its own site stays open)
+                # the helper may reshape what it gets (the class axis then unknown): the activation is judged
+                sized = [_unsized(a) for a in args], {k: _unsized(v) for k, v in kwargs.items()}
                 for entry in callee.loss.entries:
-                    self.loss_call(node, entry, callee.loss, args, kwargs)
+                    self.loss_call(node, entry, callee.loss, *sized)
             return callee.loss or callee.value
         if isinstance(callee, LossValue):
             for entry in callee.entries:
@@ -407,3 +409,8 @@ class Calls:
     def _note_construction(self, name: str) -> None:
         inside_model = any(is_model for _, is_model in self._class_stack)
         (self.submodules if inside_model else self.constructed).add(name)
+
+
+def _unsized(value: Any) -> Any:
+    return Tensor(value.act, None, value.node, value.line, value.path, when=value.when) \
+        if isinstance(value, Tensor) and value.units is not None else value

@@ -172,6 +172,8 @@ class Frameworks:
         """``torch.squeeze(x)``, ``tf.reshape(x, ...)``: the activation stays, the class axis is not known."""
         if isinstance(value, Tensor):
             return Tensor(value.act, None, value.node, value.line, value.path, when=value.when)
+        if isinstance(value, Opaque) and value.hole is not None:
+            return value  # a parameter reshaped (`tf.reshape(predict, [-1, C])`): a loss on it is on the parameter
         return value.then("shape") if isinstance(value, OpaqueOut) else None
 
     def log_of(self, node: ast.Call, value: Any) -> Tensor | None:
