@@ -102,9 +102,10 @@ class Frameworks:
             act = "linear"
         name = kwargs.get("name")
         layer = Layer(kind, units, act, node, name.value if isinstance(name, Const) and isinstance(name.value, str)
-                      else None, given.hole if isinstance(given, Opaque) else None, sized_by)
+                      else None, given.hole if isinstance(given, Opaque) else
+                      given.default_of if isinstance(given, Const) else None, sized_by)
         if keras and act == "softmax" and units == 1:
-            self.report("LM014", node, "this layer has 1 unit", [self.describe(node)])
+            self.report_sized(layer.units_from, "LM014", node, "this layer has 1 unit", [self.describe(node)])
         return layer
 
     def functional_layer(self, node: ast.Call, kind: cat.LayerKind, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -123,8 +124,8 @@ class Frameworks:
         units_from = layer.units_from if kind.units_arg is not None else (
             value.units_from if isinstance(value, Tensor) else None)
         if layer.act == "softmax" and units == 1 and kind.units_arg is None:
-            self.report("LM014", layer.node, "it is applied to a 1-unit output",
-                        [self.describe(layer.node)] + ([self.describe(value)] if isinstance(value, Tensor) else []))
+            self.report_sized(units_from, "LM014", layer.node, "it is applied to a 1-unit output",
+                              [self.describe(layer.node)] + ([self.describe(value)] if isinstance(value, Tensor) else []))
         sized_by = layer.sized_by if kind.units_arg is not None else (
             value.sized_by if isinstance(value, Tensor) else None)
         return Tensor(layer.act, units, layer.node, getattr(layer.node, "lineno", 0), self.path, layer.name,
@@ -155,7 +156,8 @@ class Frameworks:
         # dim=1 is the 1-unit axis only on a 2-D tensor; over (batch, time, 1) attention scores it is the time
         # axis. Such a softmax is judged where it reaches a loss.
         if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value == -1)):
-            self.report("LM014", node, "it is applied to a 1-unit output", [self.describe(node), self.describe(value)])
+            self.report_sized(value.units_from, "LM014", node, "it is applied to a 1-unit output",
+                              [self.describe(node), self.describe(value)])
         return Tensor(act, units, node, node.lineno, self.path, units_from=value.units_from if isinstance(
             value, Tensor) else None, sized_by=value.sized_by if isinstance(value, Tensor) else None)
 

@@ -188,6 +188,8 @@ class Functions:
         if where is None and (isinstance(value, LossValue) or isinstance(value, Const) and isinstance(
                 value.value, str) and cat.loss_for_keras_name(value.value) is not None):
             return Opaque(f"parameter `{name}` of {function}()", (self.path, node.lineno, name), default=value)
+        if where is None and isinstance(value, Const) and type(value.value) is int and value.value > 0:
+            return Const(value.value, (self.path, node.lineno, name))  # a size: the units calls give are checked
         return value
 
     def _param(self, function: str, node: ast.AST, name: str, value: Any, where: ast.AST | None) -> Any:

@@ -88,6 +88,7 @@ class Interpreter(Functions, Calls, Frameworks):
         self.imported_modules: set[str] = set()
         self.too_deep: list[int] = []  # lines of statements skipped for their depth
         self.bindings: list[tuple[Hole, Any, str]] = []  # (parameter, model or loss passed to it, where)
+        self._sized_reports: list[tuple[Any, tuple[Any, ...]]] = []
         self.constructed: set[str] = set()  # class names instantiated outside model classes
         self.submodules: set[str] = set()  # class names instantiated inside model classes
         self._star_imports: list[str] = []
@@ -158,6 +159,25 @@ class Interpreter(Functions, Calls, Frameworks):
         if kind == "loss" and not info[1]:
             return LossValue(info[0], node, self.path)
         return ref
+
+    def report_sized(self, hole: Any, rule: str, node: ast.AST, detail: str, evidence: list[str]) -> None:
+        """A finding about a size that is a parameter's default (``hole``): kept until the file is read, then
+        reported unless every call that gives the parameter gives another size (see :meth:`flush_sized`)."""
+        if hole is None:
+            self.report(rule, node, detail, evidence)
+        else:
+            self._sized_reports.append((hole, (rule, node, detail, evidence)))
+
+    def sizes(self, hole: Any) -> set[int]:
+        """The int sizes this file's calls give the parameter ``hole``."""
+        return {v.value for h, v, _ in self.bindings if h == hole and isinstance(v, Const) and type(v.value) is int}
+
+    def flush_sized(self) -> None:
+        for hole, (rule, node, detail, evidence) in self._sized_reports:
+            given = self.sizes(hole)
+            if not given or 1 in given:
+                self.report(rule, node, detail, evidence)
+        self._sized_reports.clear()
 
     def report(self, rule: str, node: ast.AST, detail: str, evidence: list[str]) -> None:
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1

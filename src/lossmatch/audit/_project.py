@@ -293,12 +293,17 @@ class _Project:
         return out if isinstance(out, Tensor) else None
 
     def sized(self, tensor: Tensor) -> Tensor:
-        """A tensor whose size is a parameter, with the size calls give it (when they all agree)."""
-        if tensor.units is not None or tensor.units_from is None:
+        """A tensor whose size is a parameter, with the size calls give it (when they all agree); a size read from
+        the parameter's default gives way to the calls' (unknown when they disagree)."""
+        if tensor.units_from is None:
             return tensor
         sizes = {v.value for v, _, _ in self.bound(tensor.units_from)
                  if isinstance(v, Const) and type(v.value) is int}
-        return dataclasses.replace(tensor, units=sizes.pop()) if len(sizes) == 1 else tensor
+        if tensor.units is None:
+            return dataclasses.replace(tensor, units=sizes.pop()) if len(sizes) == 1 else tensor
+        if sizes and sizes != {tensor.units}:
+            return dataclasses.replace(tensor, units=sizes.pop() if len(sizes) == 1 else None)
+        return tensor
 
     def _judge_exact(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str, pred: Tensor,
                      labels: Labels | None, extra: list[str], findings: dict[str, Finding]) -> None:

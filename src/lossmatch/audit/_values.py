@@ -27,6 +27,8 @@ class Ref:
 @dataclass(frozen=True)
 class Const:
     value: Any
+    # an int parameter's default, read with no call (`def __init__(self, num_classes=1)`): a call may give another
+    default_of: tuple[str, int, str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -149,9 +149,14 @@ def _run(tree: ast.Module, path: str, resolver: Mapping[str, Mapping[str, Any]] 
          cells: CellMap | None = None) -> Analysis:
     interp = Interpreter(path, resolver, cells.label if cells else None)
     interp.run(tree)
+    interp.flush_sized()
     open_sites = []
     for site in interp.sites:
         if site.open_pred is None and site.open_loss is None:
+            if site.pred is not None and site.pred.units is not None and site.pred.units_from is not None:
+                given = interp.sizes(site.pred.units_from)  # the size a parameter's default gave, or the calls'
+                if given and given != {site.pred.units}:
+                    site.pred = replace(site.pred, units=given.pop() if len(given) == 1 else None)
             interp.judging = site
             judge(interp, site)
             interp.judging = None
