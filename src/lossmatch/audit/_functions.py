@@ -56,6 +56,10 @@ def _signatures(path: str, methods: dict[str, ast.FunctionDef | ast.AsyncFunctio
     return out
 
 
+def _is_static(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list)
+
+
 def _bindable(value: Any) -> bool:
     """Values worth recording when passed to a parameter: models, losses and Keras loss names."""
     if isinstance(value, Const):  # a Keras loss name, or a size (the units of a layer built from the parameter)
@@ -83,7 +87,9 @@ class Functions:
             if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.stmt(item, Scope(scope))
         instance = Instance(parent.attrs if parent is not None and isinstance(parent.attrs, dict) else None)
-        instance.methods = {name: Function(method, scope, instance) for name, method in methods.items()}
+        # a @staticmethod takes no self: `self._block(8, 1, last=True)` binds 8 to its first parameter
+        instance.methods = {name: Function(method, scope, None if _is_static(method) else instance)
+                            for name, method in methods.items()}
         self._class_stack.append((node.name, is_model))
         try:
             for name in ("__init__", "build"):
@@ -188,8 +194,10 @@ class Functions:
         if where is None and (isinstance(value, LossValue) or isinstance(value, Const) and isinstance(
                 value.value, str) and cat.loss_for_keras_name(value.value) is not None):
             return Opaque(f"parameter `{name}` of {function}()", (self.path, node.lineno, name), default=value)
-        if where is None and isinstance(value, Const) and type(value.value) is int and value.value > 0:
-            return Const(value.value, (self.path, node.lineno, name))  # a size: the units calls give are checked
+        if where is None and isinstance(value, Const) and (type(value.value) is int and value.value > 0 or
+                                                            type(value.value) is bool):
+            # a size (the units calls give are checked) or a flag (it decides no `if`: a call may give the other)
+            return Const(value.value, (self.path, node.lineno, name))
         return value
 
     def _param(self, function: str, node: ast.AST, name: str, value: Any, where: ast.AST | None) -> Any:

@@ -322,8 +322,9 @@ class Interpreter(Functions, Calls, Frameworks):
 
     def decided(self, test: ast.expr, scope: Scope) -> bool | None:
         """The value of an ``if`` test on a name surely given a function, layer, model or loss here (``activation is
-        None``, ``activation is not None``, ``if activation:``, ``if not activation:``), else ``None`` (both branches
-        are read and joined): a helper called with ``activation_function=tf.nn.softmax`` runs its ``else`` only."""
+        None``, ``activation is not None``, ``if activation:``, ``if not activation:``) or a True/False flag that is
+        no default read without a call, else ``None`` (both branches are read and joined): a helper called with
+        ``activation_function=tf.nn.softmax`` runs its ``else`` only."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self.decided(test.operand, scope)
             return None if inner is None else not inner
@@ -336,7 +337,10 @@ class Interpreter(Functions, Calls, Frameworks):
                 return not isinstance(test.ops[0], ast.Is)
             return None
         if isinstance(test, ast.Name):
-            return True if _surely_given(scope.lookup(test.id)[1]) else None
+            value = scope.lookup(test.id)[1]
+            if isinstance(value, Const) and type(value.value) is bool and value.default_of is None:
+                return value.value  # a flag a call gives (`self._block(8, 1, last=True)`) or a constant's
+            return True if _surely_given(value) else None
         return None
 
     def branches(self, body: list[ast.stmt], orelse: list[ast.stmt], scope: Scope, test: ast.expr | None = None
