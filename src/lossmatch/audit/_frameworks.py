@@ -123,7 +123,7 @@ class Frameworks:
         units = layer.units if kind.units_arg is not None else (value.units if isinstance(value, Tensor) else None)
         units_from = layer.units_from if kind.units_arg is not None else (
             value.units_from if isinstance(value, Tensor) else None)
-        if layer.act == "softmax" and units == 1 and kind.units_arg is None:
+        if layer.act == "softmax" and units == 1 and kind.units_arg is None and _not_first_axis(layer.node):
             self.report_sized(units_from, "LM014", layer.node, "it is applied to a 1-unit output",
                               [self.describe(layer.node)] + ([self.describe(value)] if isinstance(value, Tensor) else []))
         sized_by = layer.sized_by if kind.units_arg is not None else (
@@ -297,6 +297,16 @@ class Frameworks:
 
 # ---------------------------------------------------------------------------------------- helpers
 _LABEL_NAME = re.compile(r"(?:^|_)(?:y|labels?|one_?hot|targets?)(?:$|_)", re.IGNORECASE)
+
+
+def _not_first_axis(node: Any) -> bool:
+    """Whether a softmax layer (``nn.Softmax(dim=...)``, ``Softmax(axis=...)``) may run over a class axis: any axis
+    but 0 given, or none. Over axis 0 a 1-unit output is softmaxed across the batch or the sequence (attention
+    weights over time, ``nn.Softmax(dim=0)`` on ``(seq_len, 1)`` scores), not over classes."""
+    if not isinstance(node, ast.Call):
+        return True
+    axis = next((k.value for k in node.keywords if k.arg in ("dim", "axis")), node.args[0] if node.args else None)
+    return not (isinstance(axis, ast.Constant) and axis.value == 0)
 
 
 def _arg(args: list[Any], kwargs: dict[str, Any], position: int, keyword: str) -> Any:
