@@ -100,7 +100,7 @@ class Calls:
             self.bind_call((callee.params, callee.hole), args, kwargs, node)
             layer = self.user_layer(callee, node, args, kwargs) if callee.model is None or callee.model.out is None \
                 else None  # a layer class (its own output unknown) made with activation="softmax"
-            return callee.loss or layer or callee.model or Obj(callee)
+            return _switched(callee, args, kwargs) or layer or callee.model or Obj(callee)
         if isinstance(callee, Function):
             return self.inline(callee, args, kwargs, node)
         if isinstance(callee, Returns):
@@ -414,3 +414,18 @@ class Calls:
 def _unsized(value: Any) -> Any:
     return Tensor(value.act, None, value.node, value.line, value.path, when=value.when) \
         if isinstance(value, Tensor) and value.units is not None else value
+
+
+def _switched(klass: Klass, args: list[Any], kwargs: dict[str, Any]) -> LossValue | None:
+    """The loss an instance of a user's loss class is. A class that takes ``from_logits`` switches between its
+    library loss and code of its own (``if not self.from_logits: <BCE on probabilities>``): its library losses
+    hold only where the call passes the flag that selects them."""
+    loss = klass.loss
+    if loss is None or "from_logits" not in klass.params:
+        return loss
+    given = _arg(args, kwargs, klass.params.index("from_logits"), "from_logits")
+    flag = given.value if isinstance(given, Const) and type(given.value) is bool else None
+    kept = tuple(e for e in loss.entries if flag is not None and (e.expects == "logits") == flag)
+    if not kept:
+        return None
+    return LossValue(kept[0], loss.node, loss.path, kept[1:])

@@ -351,6 +351,14 @@ class Interpreter(Functions, Calls, Frameworks):
         scope.vars = dict(before)
         self.block(orelse, scope)
         after_else = scope.vars
+        # a branch that returns (or raises, breaks, continues) is not what the code after the `if` sees:
+        # `if not self.from_logits: y_pred = clip(y_pred); return manual(y_pred)` leaves y_pred as given below it
+        if _ends(body) and not _ends(orelse):
+            scope.vars = after_else
+            return
+        if _ends(orelse) and not _ends(body):
+            scope.vars = after_body
+            return
         merged = {}
         for name in after_body.keys() | after_else.keys():
             if name not in before and (name not in after_body or name not in after_else):
@@ -529,6 +537,11 @@ _MAX_UNROLLED = 32  # layers of a list a forward loop applies one by one
 
 def _is_pretrained(value: Any) -> bool:
     return isinstance(value, Model) and isinstance(value.methods, dict) and "__pretrained__" in value.methods
+
+
+def _ends(block: list[ast.stmt]) -> bool:
+    """Whether a block of statements surely leaves by its last one (``return``, ``raise``, ``break``, ``continue``)."""
+    return bool(block) and isinstance(block[-1], (ast.Return, ast.Raise, ast.Break, ast.Continue))
 
 
 def _surely_given(value: Any) -> bool:
