@@ -83,10 +83,12 @@ class Functions:
             for b in bases)
         is_loss_base = any(isinstance(b, Ref) and b.name in cat.LOSS_BASES for b in bases)
         methods = {item.name: item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        body = Scope(scope)  # class attributes (`DEFAULT_LOSS_CLS = nn.BCEWithLogitsLoss`): what self.X reads first
         for item in node.body:
             if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.stmt(item, Scope(scope))
+                self.stmt(item, body)
         instance = Instance(parent.attrs if parent is not None and isinstance(parent.attrs, dict) else None)
+        instance.attrs.update({name: value for name, value in body.vars.items() if value is not None})
         # a @staticmethod takes no self: `self._block(8, 1, last=True)` binds 8 to its first parameter
         instance.methods = {name: Function(method, scope, None if _is_static(method) else instance)
                             for name, method in methods.items()}

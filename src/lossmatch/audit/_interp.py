@@ -476,6 +476,15 @@ class Interpreter(Functions, Calls, Frameworks):
             if isinstance(body, Ref) and isinstance(orelse, Ref):  # F.binary_cross_entropy if n == 2 else F.cross_entropy
                 body, orelse = self.loss_function(body, node.body), self.loss_function(orelse, node.orelse)
             return join(body, orelse)
+        if kind is ast.BoolOp and isinstance(node.op, ast.Or) and len(node.values) == 2:
+            # `loss or nn.BCEWithLogitsLoss()`: the parameter when a call gives one, else the default after `or`
+            given, fallback = self.expr(node.values[0], scope), self.expr(node.values[1], scope)
+            if isinstance(given, Opaque) and given.hole is not None and given.default is None and not given.candidates \
+                    and isinstance(fallback, LossValue):
+                return Opaque(given.origin, given.hole, default=fallback)
+            if isinstance(given, Const) and not given.value:  # None, 0, '' written out (or a default read so)
+                return fallback
+            return given if _surely_given(given) else None
         if kind is ast.Lambda:
             return None
         if kind is ast.Dict:
