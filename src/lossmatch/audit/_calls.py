@@ -202,6 +202,8 @@ class Calls:
                     self.fit_compiled(node, receiver, labels)
             return None
         if isinstance(receiver, Model):
+            if receiver.losses and name in receiver.losses:  # head.loss(head(x), y): a loss its class keeps
+                return self.call_value(receiver.losses[name], node, args, kwargs)
             if name in ("add", "add_module") and args:  # keras model.add(layer); torch add_module(name, layer)
                 layer = args[-1]
                 out = self.apply(layer, receiver.out, node) if isinstance(layer, Layer) else (

@@ -20,6 +20,7 @@ from lossmatch.audit._values import (
     Hole,
     Instance,
     Klass,
+    Losses,
     LossValue,
     Model,
     Opaque,
@@ -111,7 +112,9 @@ class Functions:
                                                                                                  SELF)), (), node)
             loss = self._class_loss(node, instance, is_loss_base or is_model)
             signatures = _signatures(self.path, methods)
-            model = Model(out, node.name, node, self.path, signatures) if is_model and loss is None else None
+            kept = {k: v for k, v in instance.attrs.items() if isinstance(v, (LossValue, Losses))}
+            model = Model(out, node.name, node, self.path, signatures, losses=kept or None) \
+                if is_model and loss is None else None
             instance.model = model
             others = [name for name in methods if name not in SPECIAL_METHODS]
             for name in others:

@@ -453,6 +453,8 @@ class Interpreter(Functions, Calls, Frameworks):
                 return owner.attrs.get(node.attr)
             if isinstance(owner, Opaque) and node.attr == "module":  # DataParallel(model).module
                 return owner
+            if isinstance(owner, Model) and owner.losses and node.attr in owner.losses:  # head.loss
+                return owner.losses[node.attr]
             key = _key(node)
             return scope.lookup(key)[1] if key else None
         if kind is ast.Constant:

@@ -127,6 +127,8 @@ class Model:
     path: str = field(default="", compare=False, repr=False)
     methods: Any = field(default=None, compare=False, repr=False)  # name -> (params, (path, line)) for bindings
     compiled: tuple[Site, ...] = field(default=(), compare=False, repr=False)  # Keras compile()s it has had
+    # the losses its class keeps as attributes (`self.loss = nn.BCEWithLogitsLoss()`), for `head.loss(head(x), y)`
+    losses: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
