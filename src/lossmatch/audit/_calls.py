@@ -69,6 +69,15 @@ class Calls:
     # ------------------------------------------------------------------------------------ calls
     def call(self, node: ast.Call, scope: Scope) -> Any:
         func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) \
+                and func.value.func.id == "super" and self._super_methods and self._frames:
+            # super().__init__(nn.LazyLinear(1), nn.Sigmoid()): the base class's method, on this self
+            inherited = self._super_methods[-1].get(func.attr)
+            me = self._frames[-1].function.bound_self
+            if inherited is not None and me is not None:
+                args = [self.expr(a.value if isinstance(a, ast.Starred) else a, scope) for a in node.args]
+                kwargs = {k.arg: self.expr(k.value, scope) for k in node.keywords if k.arg is not None}
+                return self.inline(Function(inherited.node, inherited.env, me), args, kwargs, node)
         receiver = self.expr(func.value, scope) if isinstance(func, ast.Attribute) else None
         args = [self.expr(a.value if isinstance(a, ast.Starred) else a, scope) for a in node.args]
         kwargs = {k.arg: self.expr(k.value, scope) for k in node.keywords if k.arg is not None}

@@ -91,18 +91,25 @@ class Functions:
         instance = Instance(parent.attrs if parent is not None and isinstance(parent.attrs, dict) else None)
         instance.attrs.update({name: value for name, value in body.vars.items() if value is not None})
         # a @staticmethod takes no self: `self._block(8, 1, last=True)` binds 8 to its first parameter
-        instance.methods = {name: Function(method, scope, None if _is_static(method) else instance)
-                            for name, method in methods.items()}
+        inherited = parent.functions if parent is not None and parent.functions else {}
+        # a base class's methods run on this class's self (a forward that loops over what __init__ stored)
+        instance.methods = {name: Function(f.node, f.env, None if f.bound_self is None else instance)
+                            for name, f in inherited.items()}
+        instance.methods.update({name: Function(method, scope, None if _is_static(method) else instance)
+                                 for name, method in methods.items()})
         self._class_stack.append((node.name, is_model))
+        self._super_methods.append(inherited)
         try:
             for name in ("__init__", "build"):
                 if name in methods:
                     self.inline(instance.methods[name], [], {})
             out = None
             for name in ("forward", "call", "__call__"):
-                if name in methods:
+                if name in methods or name in inherited:
                     out = self.inline(instance.methods[name], [], {})
                     out = out if isinstance(out, (Tensor, Pack, OpaqueOut, dict)) else None
+                    if out is None and name not in methods and parent.model is not None:
+                        out = parent.model.out
                     break
             else:
                 if parent is not None and parent.model is not None:
@@ -125,12 +132,13 @@ class Functions:
                     self.inline(instance.methods[name], [], {})
         finally:
             self._class_stack.pop()
+            self._super_methods.pop()
         init = methods.get("__init__")
         params = tuple(a.arg for a in (init.args.posonlyargs + init.args.args)[1:]) if init else ()
         names = tuple(b.name if isinstance(b, Klass) else b.name.rsplit(".", 1)[-1] for b in bases
                       if isinstance(b, (Klass, Ref)))
         return Klass(node.name, model, instance.attrs, params, (self.path, init.lineno) if init else None, loss,
-                     signatures, names)
+                     signatures, names, instance.methods)
 
     def _class_loss(self, node: ast.ClassDef, instance: Instance, may_be_loss: bool) -> LossValue | None:
         """A loss class: its ``forward``/``call`` applies one library loss to its own parameters."""
@@ -173,9 +181,11 @@ class Functions:
             else:
                 value = self._default(name, node, param.arg, default, function.env, where) if default else None
             scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
-        for extra in (node.args.vararg, node.args.kwarg):
-            if extra is not None:
-                scope.vars[extra.arg] = None
+        if node.args.vararg is not None:  # def __init__(self, *modules): the extra positional arguments
+            extra = values[len(params):]
+            scope.vars[node.args.vararg.arg] = Pack(tuple(extra)) if extra else None
+        if node.args.kwarg is not None:
+            scope.vars[node.args.kwarg.arg] = None
         self._active.add(id(node))
         frame = _Frame(function)
         self._frames.append(frame)

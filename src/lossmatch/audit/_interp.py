@@ -97,6 +97,7 @@ class Interpreter(Functions, Calls, Frameworks):
         self._active: set[int] = set()
         self._frames: list[Any] = []
         self._class_stack: list[tuple[str, bool]] = []
+        self._super_methods: list[dict[str, Any]] = []  # per class being read: the methods its base class gives
         # function -> [(loss, pred param, target param)]: the library losses it applies to its own parameters
         self._loss_uses: dict[int, list[tuple[cat.LossEntry, int, int]]] = {}
         self._no_arg_results: dict[int, Any] = {}  # what functions called with no arguments returned

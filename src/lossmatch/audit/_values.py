@@ -222,6 +222,8 @@ class Klass:
     loss: LossValue | None = None
     methods: Any = field(default=None, compare=False, repr=False)  # name -> (params, hole) for bindings
     bases: tuple[str, ...] = field(default=(), compare=False)  # the names of its base classes, as written
+    # its methods, own and inherited from a base class of the same file, for a subclass to run on its own self
+    functions: Any = field(default=None, compare=False, repr=False)
 
 
 SELF = "self"  # the name in the hole of a model class that has no forward: its subclasses give its output
