@@ -35,6 +35,7 @@ class Frameworks:
     path: str
     sites: list[Site]
     compile_sites: dict[str, list[Site]]
+    superseded: set[int]
     facts: Any
     tree: ast.AST  # the module being read
     sampling_logs: set[int] | None  # ids of log(...) calls that feed a sampler (see sampling_logs); None: not read yet
@@ -218,7 +219,10 @@ class Frameworks:
     def compile(self, node: ast.Call, receiver_node: ast.expr, receiver: Any, args: list[Any],
                 kwargs: dict[str, Any]) -> tuple[Site, ...]:
         """The compile's loss sites (each output's); those with a known loss and output are returned, for a
-        ``fit`` in another file."""
+        ``fit`` in another file. A compile the next statement replaces (a tutorial's `compile(loss=...)` lines
+        shown one after the other) has none: the model is never trained with it."""
+        if id(node) in self.superseded:
+            return ()
         loss = _arg(args, kwargs, 1, "loss")
         loss_node = next((k.value for k in node.keywords if k.arg == "loss"), node.args[1] if len(node.args) > 1 else node)
         metrics = _arg(args, kwargs, 2, "metrics")

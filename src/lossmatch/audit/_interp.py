@@ -97,6 +97,7 @@ class Interpreter(Functions, Calls, Frameworks):
         self._active: set[int] = set()
         self._frames: list[Any] = []
         self._class_stack: list[tuple[str, bool]] = []
+        self.superseded: set[int] = set()  # compile() calls the next statement replaces
         self._super_methods: list[dict[str, Any]] = []  # per class being read: the methods its base class gives
         # function -> [(loss, pred param, target param)]: the library losses it applies to its own parameters
         self._loss_uses: dict[int, list[tuple[cat.LossEntry, int, int]]] = {}
@@ -205,6 +206,10 @@ class Interpreter(Functions, Calls, Frameworks):
 
     # ------------------------------------------------------------------------------------ statements
     def block(self, body: list[ast.stmt], scope: Scope) -> None:
+        for first, then in zip(body, body[1:]):
+            compiled = _compile_of(first)
+            if compiled is not None and compiled == _compile_of(then):
+                self.superseded.add(id(first.value))  # model.compile(...) again on the next line: it never trains
         for stmt in body:
             try:
                 self.stmt(stmt, scope)
@@ -549,6 +554,14 @@ _MAX_UNROLLED = 32  # layers of a list a forward loop applies one by one
 
 def _is_pretrained(value: Any) -> bool:
     return isinstance(value, Model) and isinstance(value.methods, dict) and "__pretrained__" in value.methods
+
+
+def _compile_of(stmt: ast.stmt) -> str | None:
+    """``model`` for a statement that is just ``model.compile(...)``."""
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "compile":
+        return ast.dump(call.func.value)
+    return None
 
 
 def _ends(block: list[ast.stmt]) -> bool:
