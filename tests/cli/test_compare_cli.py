@@ -160,3 +160,17 @@ def test_label_noise_and_the_alternative_pairings(tmp_path):
     hinge_lines = [line for line in text.stdout.splitlines() if line.strip().startswith("linear+hinge")]
     # binary accuracy and log loss of the four columns (in two blocks where the terminal is narrow)
     assert sum(line.count("not defined") for line in hinge_lines) == 2
+
+
+def test_a_label_caveat_is_one_warning_line_without_a_library_location(capsys, tmp_path):
+    from lossmatch.cli import main
+
+    (tmp_path / "ids.csv").write_text("x,z,label\n" + "\n".join(f"{i},{i % 3},order-{i}" for i in range(40)) + "\n")
+    with pytest.raises(SystemExit) as done:
+        main(["compare", str(tmp_path / "ids.csv"), *FAST, "--pairings", "softmax+cce,sigmoid+cce", "--no-report",
+              "--out", str(tmp_path / "r"), "--json"])
+    _, err = capsys.readouterr()
+    assert done.value.code == 0, err
+    caveat = [line for line in err.splitlines() if "labels of" in line]
+    assert len(caveat) == 1 and caveat[0].startswith("lossmatch: warning: labels of ") and "every one of the 40 rows" in caveat[0]
+    assert ".py" not in err and "UserWarning" not in err

@@ -262,3 +262,19 @@ def test_bad_input_raises_one_line(tmp_path, monkeypatch, spec, options, error, 
 def test_citation_of_an_unknown_name():
     with pytest.raises(ConfigError, match="bundled dataset"):
         citation("mnist")
+
+
+def test_label_warnings_point_at_the_callers_line_not_into_lossmatch(tmp_path):
+    """A caveat about the labels (here: every row its own label, an identifier column) is the user's to act on:
+    its location is the line that called load_dataset, never datasets.py."""
+    import inspect
+    import warnings
+
+    (tmp_path / "ids.csv").write_text("x,label\n" + "\n".join(f"{i},order-{i}" for i in range(24)) + "\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1
+        load_dataset(tmp_path / "ids.csv")
+    (found,) = [w for w in caught if "labels of" in str(w.message)]
+    assert "every one of the 24 rows" in str(found.message).lower()
+    assert Path(found.filename).resolve() == Path(__file__).resolve() and found.lineno == line

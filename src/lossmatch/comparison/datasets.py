@@ -26,7 +26,6 @@ is split at random: stratified by class for single-label tasks, plain for multi-
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -308,6 +307,7 @@ def _finish(name: str, x: Any, y: Any, label_names: Any, feature_names: tuple[st
             seed: int, *, citation: str = "", test: tuple[Any, Any] | None = None, label_sep: str | None = None,
             no_split: bool = False) -> Dataset:
     """Check features and labels, infer the task on all labels, encode, and split (unless ``test`` is given)."""
+    from lossmatch._warnings import warn_at_user
     from lossmatch.labels import encode, infer
     from lossmatch.labels._infer import identifier_warning, split_guess
 
@@ -327,7 +327,7 @@ def _finish(name: str, x: Any, y: Any, label_names: Any, feature_names: tuple[st
                    no_split=no_split)
     for caveat in (split_guess(report), identifier_warning(report)):
         if caveat is not None:
-            warnings.warn(f"labels of '{source}': {caveat}", UserWarning, stacklevel=3)
+            warn_at_user(f"labels of '{source}': {caveat}", UserWarning)
     if report.task not in ("binary", "multiclass", "multilabel") or report.encoding.startswith("soft"):
         raise DataError(expected("labels", "describe a binary, multiclass or multilabel task",
                                  f"{report.task} labels ({report.encoding}) in '{source}'"))
