@@ -113,6 +113,30 @@ def test_imbalance_ratio_and_counts_binary():
     assert report.class_counts == (90, 10) and report.imbalance_ratio == pytest.approx(9.0)
 
 
+@pytest.mark.parametrize("labels", [
+    np.array([[1, 1], [1, 1], [1, 1], [1, 0], [0, 1]] * 4),            # multi-hot: each label in 80% of rows
+    ["a|b", "a|b", "a|b", "a", "b"] * 4,                                 # the same as label sets
+    np.array([[0.9, 0.8], [0.7, 0.9], [0.9, 0.9], [0.8, 0.1], [0.2, 0.7]] * 4),  # soft: 70% and 68% mass
+])
+def test_multilabel_imbalance_ratio_is_the_larger_side_over_the_smaller_never_below_1(labels):
+    report = infer(labels)
+    assert report.task == "multilabel" and report.imbalance_ratio >= 1.0
+    positives = np.asarray(report.class_counts, dtype=float)
+    sides = np.stack([positives, report.n_samples - positives])
+    assert report.imbalance_ratio == pytest.approx((sides.max(axis=0) / sides.min(axis=0)).max(), abs=1e-4)
+
+
+def test_multilabel_imbalance_ratio_counts_rare_and_common_labels_alike():
+    y = np.zeros((100, 3), int)
+    y[:90, 0] = 1  # 90 positives per 10 negatives: 9:1
+    y[:20, 1] = 1  # 4 negatives per positive: 4:1
+    y[:, 2] = 1    # in every row: does not vary, no ratio
+    assert infer(y).imbalance_ratio == pytest.approx(9.0)
+    y[:, 0] = 0
+    y[:5, 0] = 1   # 95 negatives per 5 positives
+    assert infer(y).imbalance_ratio == pytest.approx(19.0)
+
+
 def test_torch_tensor_and_pandas_inputs():
     import pandas as pd
 

@@ -63,6 +63,20 @@ def test_pos_weight_binary_and_multilabel():
     np.testing.assert_allclose(rec.pos_weight, [1.0, 24.0, 49.0])
 
 
+def test_labels_most_rows_carry_are_imbalanced_but_get_no_pos_weight_below_1():
+    y = np.zeros((100, 2), int)
+    y[:90, 0] = 1
+    y[:60, 1] = 1
+    report = infer(y)
+    rec = recommend(report)
+    assert report.imbalance_ratio == pytest.approx(9.0)  # label 0: 90 positives per 10 negatives
+    assert rec.pos_weight is None and not any("pos_weight" in note for note in rec.notes)
+    y[4:, 1] = 0  # label 1 now rare: 24 negatives per positive
+    rec = recommend(infer(y))
+    np.testing.assert_allclose(rec.pos_weight, [10 / 90, 24.0], rtol=1e-3)
+    assert any(note.startswith("Rare labels (up to 24.00 negatives per positive)") for note in rec.notes)
+
+
 def test_large_vocabulary_points_to_linear_cross_entropy():
     y = np.arange(40_000)
     rec = recommend(infer(y))

@@ -37,7 +37,9 @@ class LabelReport:
     """What the labels say. ``classes``/``class_counts`` are complete here and capped in :meth:`to_dict`.
 
     ``class_counts`` counts rows per class (single-label) or positives per label (multilabel); for soft
-    targets it is the summed probability mass rounded to an integer.
+    targets it is the summed probability mass rounded to an integer. ``imbalance_ratio`` is always >= 1 (or None):
+    the largest class count over the smallest non-zero one (single-label); for multilabel, the label furthest from
+    balance, its larger side (positives or negatives) over its smaller one.
     """
 
     source: str
@@ -303,6 +305,19 @@ def _ratio(counts: Any) -> float | None:
     return round(float(present.max() / present.min()), 4)
 
 
+def _label_ratio(positives: Any, n: int) -> float | None:
+    """Multi-label imbalance, >= 1: over the labels that vary, the largest ratio of a label's larger side to its
+    smaller one (negatives per positive for a rare label, positives per negative for a label most rows carry; a
+    label in 80% of rows is 4:1 like one in 20%). None when no label varies."""
+    positives = np.asarray(positives, dtype=np.float64)
+    negatives = n - positives
+    varies = (positives > 0) & (negatives > 0)
+    if not varies.any():
+        return None
+    larger, smaller = np.maximum(positives, negatives)[varies], np.minimum(positives, negatives)[varies]
+    return round(float(np.max(larger / smaller)), 4)
+
+
 def _infer_matrix(y: np.ndarray, source: str, sk_type: str, num_classes: int | None) -> LabelReport:
     n, c = y.shape
     low, high = y.min(), y.max()
@@ -337,9 +352,7 @@ def _infer_matrix(y: np.ndarray, source: str, sk_type: str, num_classes: int | N
             evidence.append(f"{never.size} label(s) never occur {show_values(never.tolist())}: they cannot be learned")
         if counts.min() == n:
             raise DataError(expected("labels", "vary", "every label set in every row", "Nothing to learn from constant labels."))
-        neg = n - counts
-        ratio = round(float(np.max(neg[counts > 0] / counts[counts > 0])), 4) if counts.any() else None
-        return LabelReport(source, n, "multilabel", encoding, c, classes, tuple(counts.tolist()), ratio,
+        return LabelReport(source, n, "multilabel", encoding, c, classes, tuple(counts.tolist()), _label_ratio(counts, n),
                            round(cardinality, 6), round(single, 6), sk_type, tuple(evidence))
     if low >= 0 and high <= 1:
         sums = y.sum(axis=1, dtype=np.float64)
@@ -352,7 +365,7 @@ def _infer_matrix(y: np.ndarray, source: str, sk_type: str, num_classes: int | N
             return LabelReport(source, n, task, "soft", c, tuple(range(c)), counts, _ratio(mass), 1.0, 1.0, sk_type, tuple(evidence))
         evidence.append(f"values in [0, 1] whose rows sum to {float(sums.min()):.3g}..{float(sums.max()):.3g}: "
                         "independent per-label probabilities (soft multilabel targets)")
-        return LabelReport(source, n, "multilabel", "soft", c, tuple(range(c)), counts, _ratio(mass),
+        return LabelReport(source, n, "multilabel", "soft", c, tuple(range(c)), counts, _label_ratio(mass, n),
                            round(float(sums.mean()), 6), 0.0, sk_type, tuple(evidence))
     if whole:
         return _infer_multioutput(y.astype(np.int64), source, sk_type)
@@ -418,9 +431,8 @@ def _infer_label_sets(sets: list[list[Any]], encoding: str, source: str, sk_type
     if len(classes) == 1 and counts[0] == n:
         raise DataError(expected("labels", "hold at least two classes", f"the single label {classes[0]!r} in every row",
                                  "Nothing to learn from constant labels."))
-    neg = n - counts
-    ratio = round(float(np.max(neg / counts)), 4)
-    return LabelReport(source, n, "multilabel", encoding, len(classes), tuple(classes), tuple(counts.tolist()), ratio,
+    return LabelReport(source, n, "multilabel", encoding, len(classes), tuple(classes), tuple(counts.tolist()),
+                       _label_ratio(counts, n),
                        round(float(sizes.mean()), 6), round(single, 6), sk_type, tuple(evidence), label_sep=label_sep,
                        label_sep_guessed=guessed)
 

@@ -154,10 +154,13 @@ def recommend(report: LabelReport) -> Recommendation:
             notes.append(f"Labels are sparse ({density:.1%} of the entries are positive): average_precision_macro "
                          "(PR-AUC) and F1 come first; predicting no label at all already has a hamming_loss of "
                          f"{num(density)}.")
-        if imbalanced:
-            negatives = report.n_samples - counts
+        # pos_weight is for rare positives: imbalance_ratio also counts a label most rows carry (its rare side is
+        # the negatives), which a weight below 1 would only blunt
+        negatives = report.n_samples - counts
+        rarest = float(np.max(negatives[counts > 0] / counts[counts > 0])) if (counts > 0).any() else 0.0
+        if rarest >= IMBALANCE_FOR_WEIGHTS:
             pos_weight = _round(np.where(counts > 0, negatives / np.maximum(counts, 1), 1.0))
-            notes.append(f"Rare labels (up to {num(report.imbalance_ratio)} negatives per positive): per-label "
+            notes.append(f"Rare labels (up to {num(rarest)} negatives per positive): per-label "
                          "pos_weight = negatives/positives" + ("; labels that never occur get 1.00." if (counts == 0).any() else "."))
             notes.append(_threshold_note(pos_weight))
     elif report.task == "multioutput":
