@@ -173,3 +173,52 @@ def test_fit_fraction_out_of_range_is_one_line(capsys, files, value):
     path, _, _ = files
     code, out, err = _run(capsys, path / "logits.npy", path / "y.npy", "--fit-fraction", value)
     assert code == 2 and "fit_fraction" in err and len(err.strip().splitlines()) == 1
+
+
+_RNG = np.random.default_rng(7)
+_REFUSED = {  # labels both the Python score and the CLI refuse, with the rule their one line states
+    "soft_rows": (_RNG.dirichlet([1, 1, 1], size=30), (30, 3), "to be hard labels (class indices, one-hot or multi-hot), but got fractional values"),
+    "soft_column": (_RNG.random(30), (30,), "to be hard labels (class indices, one-hot or multi-hot), but got fractional values"),
+    "nan": (np.r_[np.arange(29) % 3, np.nan].astype(float), (30, 3), "to be finite, but got 1 NaN/inf values"),
+    "multi_output": (np.tile([[0, 2], [1, 0]], (15, 1)), (30, 2), "to be a 0/1 matrix when it has several columns"),
+    "negative": (np.r_[np.arange(29) % 3, -2], (30, 3), "to hold class indices >= 0, but got minimum -2"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_REFUSED))
+def test_python_score_and_the_cli_refuse_the_same_labels_in_one_line(capsys, tmp_path, case):
+    from lossmatch.errors import DataError
+    from lossmatch.metrics import score
+
+    labels, score_shape, rule = _REFUSED[case]
+    scores = np.random.default_rng(0).normal(size=score_shape)
+    with pytest.raises(DataError) as refused:
+        score(labels, scores)
+    assert str(refused.value).startswith(f"Expected `target` {rule}") and "\n" not in str(refused.value)
+    np.save(tmp_path / "y.npy", labels)
+    np.save(tmp_path / "s.npy", scores)
+    code, out, err = _run(capsys, tmp_path / "s.npy", tmp_path / "y.npy")
+    assert code == 2 and out == "" and err.startswith(f"lossmatch: error: Expected `labels` {rule}")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("labels", [
+    np.tile([0.0, 1.0, 1.0], 10),                  # a float 0.0/1.0 column
+    np.tile([0, 1, 1], 10)[:, None],               # an (n, 1) column
+    np.tile([-1, 1, 1], 10),                       # {-1, 1}
+    np.eye(2)[np.tile([0, 1, 1], 10)],             # one-hot floats
+])
+def test_python_score_and_the_cli_accept_the_same_labels_and_agree(capsys, tmp_path, labels):
+    from lossmatch.metrics import score
+
+    scores = np.random.default_rng(1).normal(size=30) + np.tile([0.0, 1.0, 1.0], 10)
+    if labels.ndim == 2 and labels.shape[1] == 2:
+        scores = np.column_stack([-scores, scores]) / 2
+    report = score(labels, scores)
+    np.save(tmp_path / "y.npy", labels)
+    np.save(tmp_path / "s.npy", scores)
+    code, out, err = _run(capsys, tmp_path / "s.npy", tmp_path / "y.npy", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["task"] == report.task == "binary"
+    assert doc["metrics"] == pytest.approx(report.to_dict()["metrics"])

@@ -90,31 +90,18 @@ def read_target(path: Path, *, column: list[str] | None = None, label_sep: str |
     from lossmatch.errors import DataError
     from lossmatch.labels import encode, infer, read_labels
     from lossmatch.labels._infer import identifier_warning, split_guess
+    from lossmatch.metrics._evaluate import hard_labels
 
     raw = read_labels(path, column=(column[0] if column and len(column) == 1 else column))
     if isinstance(raw, np.ndarray) and raw.dtype.kind in "biuf":
-        if raw.ndim == 2 and raw.shape[1] == 1:
-            raw = raw[:, 0]
-        if not np.isfinite(raw).all():
-            raise DataError(expected("labels", "be finite", f"{int((~np.isfinite(raw)).sum())} NaN/inf values in '{path.name}'"))
-        if raw.dtype.kind == "f" and (raw != np.round(raw)).any():
-            raise DataError(expected("labels", "be hard labels (class indices, one-hot or multi-hot)",
-                                     f"fractional values in '{path.name}' (soft targets)"))
-        labels = raw.astype(np.int64)
-        if labels.ndim == 2 and not np.isin(labels, (0, 1)).all():
-            raise DataError(expected("labels", "be a 0/1 matrix when it has several columns",
-                                     f"values {sorted(np.unique(labels).tolist())[:10]} in '{path.name}' (multi-output labels are not scored)"))
-        if labels.ndim == 1 and labels.min() < 0:
-            if set(np.unique(labels).tolist()) <= {-1, 1}:
-                return (labels > 0).astype(np.int64)
-            raise DataError(expected("labels", "hold class indices >= 0", f"minimum {labels.min()} in '{path.name}'"))
-        return labels
+        return hard_labels(raw, name="labels", where=f" in '{path.name}'")
     report = infer(raw, label_sep=label_sep, no_split=no_split, source=path.name)
     for caveat in (split_guess(report), identifier_warning(report)):
         if caveat is not None:
             warn(f"labels of '{path.name}': {caveat}")
-    if report.task not in ("binary", "multiclass", "multilabel"):
-        raise DataError(expected("labels", "fit a binary, multiclass or multilabel task", f"{report.task} labels in '{path.name}'"))
+    if report.task not in ("binary", "multiclass", "multilabel") or report.encoding.startswith("soft"):
+        raise DataError(expected("labels", "fit a binary, multiclass or multilabel task with hard labels",
+                                 f"{report.task} labels ({report.encoding}) in '{path.name}'"))
     return encode(raw, report)
 
 

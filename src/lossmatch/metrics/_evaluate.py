@@ -78,7 +78,7 @@ def as_target(target: Any, *, label_sep: str | None = None, no_split: bool = Fal
     except ValueError:  # ragged lists of labels
         array = None
     if array is not None and array.dtype.kind in "biuf":
-        return array
+        return hard_labels(array)
     from lossmatch._warnings import warn_at_user
     from lossmatch.labels import encode, infer
     from lossmatch.labels._infer import identifier_warning, split_guess
@@ -91,6 +91,36 @@ def as_target(target: Any, *, label_sep: str | None = None, no_split: bool = Fal
         raise DataError(expected("target", "hold hard labels of a binary, multiclass or multilabel task",
                                  f"{report.task} labels ({report.encoding})"))
     return encode(target, report)
+
+
+def hard_labels(labels: np.ndarray, *, name: str = "target", where: str = "") -> np.ndarray:
+    """Numeric labels as int64 class indices ``(n,)`` or a 0/1 matrix ``(n, C)``, or a one-line ``DataError``.
+
+    The one check of numeric labels for ``score`` and ``evaluate`` in Python and ``lossmatch score`` (``where``
+    names the file there): a ``(n, 1)`` column is ``(n,)``, ``{-1, 1}`` is ``{0, 1}``; NaN/inf, fractional values
+    (soft targets: these metrics need a class per row), negative indices and matrices of other values are refused.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.size == 0:
+        return labels.astype(np.int64)
+    if labels.dtype.kind == "f":
+        if not np.isfinite(labels).all():
+            raise DataError(expected(name, "be finite", f"{int((~np.isfinite(labels)).sum())} NaN/inf values{where}"))
+        if (labels != np.round(labels)).any():
+            raise DataError(expected(name, "be hard labels (class indices, one-hot or multi-hot)",
+                                     f"fractional values{where} (soft targets)",
+                                     "Scoring needs a class per row; for soft targets, score against their argmax."))
+    labels = labels.astype(np.int64)
+    if labels.ndim == 2 and not np.isin(labels, (0, 1)).all():
+        raise DataError(expected(name, "be a 0/1 matrix when it has several columns",
+                                 f"values {sorted(np.unique(labels).tolist())[:10]}{where} (multi-output labels are not scored)"))
+    if labels.ndim == 1 and labels.min() < 0:
+        if set(np.unique(labels).tolist()) <= {-1, 1}:
+            return (labels > 0).astype(np.int64)
+        raise DataError(expected(name, "hold class indices >= 0", f"minimum {labels.min()}{where}"))
+    return labels
 
 
 def check_threshold(threshold: Any) -> None:
