@@ -195,3 +195,29 @@ def test_a_guessed_split_is_warned_at_the_callers_line():
     assert caught[0].filename == __file__
     with pytest.raises(DataError, match="empty value"):
         score(["a", "", "b"] * 10, np.random.default_rng(0).random((30, 2)), no_split=True)
+
+
+def test_rare_positives_put_pr_auc_and_f1_first_and_warn_with_the_all_negative_accuracy():
+    rng = np.random.default_rng(0)
+    y = (rng.random(1000) < 0.04).astype(int)
+    report = score(y, rng.normal(size=1000) + 2 * y)
+    rate = y.mean()
+    assert report.headline == ("average_precision", "f1") and list(report.metrics)[:2] == ["average_precision", "f1"]
+    assert list(report.to_dict()["metrics"])[:2] == ["average_precision", "f1"] and report.to_dict()["headline"] == ["average_precision", "f1"]
+    (warning,) = [w for w in report.warnings if "positive rate" in w]
+    assert f"positive rate {rate:.1%}" in warning and f"accuracy {1 - rate:.4f}" in warning and "ROC-AUC" in warning
+    balanced = (rng.random(1000) < 0.3).astype(int)
+    report = score(balanced, rng.normal(size=1000) + 2 * balanced)
+    assert report.headline[0] == "top1_accuracy" and not any("positive rate" in w for w in report.warnings)
+
+
+def test_a_rare_label_puts_macro_pr_auc_and_f1_first_on_multilabel():
+    rng = np.random.default_rng(1)
+    y = (rng.random((800, 3)) < [0.03, 0.4, 0.5]).astype(int)
+    report = score(y, rng.normal(size=(800, 3)) + 2 * y)
+    assert list(report.metrics)[:2] == ["average_precision_macro", "f1_macro"]
+    (warning,) = [w for w in report.warnings if "positive rate" in w]
+    assert warning.startswith(f"1 of 3 labels have a positive rate under 10% (lowest {y[:, 0].mean():.1%}, label 0)")
+    assert f"binary_accuracy {1 - y.mean():.4f}" in warning
+    common = (rng.random((800, 3)) < 0.4).astype(int)
+    assert not any("positive rate" in w for w in score(common, rng.normal(size=(800, 3)) + 2 * common).warnings)

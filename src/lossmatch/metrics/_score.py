@@ -23,6 +23,13 @@ from lossmatch.metrics._kind import InputKind, detect_input_kind
 from lossmatch.metrics._temperature import apply_temperature, fit_temperature
 
 INFLATION_GAP = 0.05  # binary_accuracy this far above top1_accuracy earns a warning
+# Positives under 10% of rows (advise's threshold, labels._recommend.RARE_POSITIVES): there, predicting all
+# negatives already scores >= 0.90 accuracy and ROC-AUC is carried by the many easy negatives, while PR-AUC and F1
+# move only with how the positives are ranked and found (Saito & Rehmsmeier 2015, PLoS ONE 10(3): e0118432).
+RARE_POSITIVES = 0.1
+_HEADLINE = {"binary": ("top1_accuracy", "roc_auc"), "multiclass": ("top1_accuracy", "f1_macro"),
+             "multilabel": ("f1_micro", "average_precision_macro")}
+_RARE_HEADLINE = {"binary": ("average_precision", "f1"), "multilabel": ("average_precision_macro", "f1_macro")}
 _CLIP = 1e-12
 
 
@@ -39,6 +46,7 @@ class ScoreReport:
     warnings: tuple[str, ...] = ()
     reliability: dict[str, dict[str, list[float]]] = field(default_factory=dict, repr=False)
     temperature_fit: dict[str, Any] = field(default_factory=dict)
+    headline: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +55,7 @@ class ScoreReport:
             "task": self.task,
             "n_samples": self.n_samples,
             "n_classes": self.n_classes,
+            "headline": list(self.headline),
             "metrics": {k: _finite(v) for k, v in self.metrics.items()},
             "calibration": {k: _finite(v) for k, v in self.calibration.items()},
             "temperature_fit": dict(self.temperature_fit),
@@ -116,6 +125,31 @@ def _warnings(target: np.ndarray, scores: np.ndarray, probs: np.ndarray, task: s
     elif stated_kind == "auto" and kind.ambiguous:
         found.append(f"input kind read as {kind.kind}, but it is ambiguous ({kind.evidence}); state it (--input-kind)")
     return found
+
+
+def _rare_positives(target: np.ndarray, task: str, metrics: dict[str, float]) -> tuple[tuple[str, ...], list[str]]:
+    """The headline metrics (rare positives: PR-AUC and F1) and the warning that accuracy and ROC-AUC read high."""
+    if task == "binary":
+        y = target.argmax(axis=1) if target.ndim == 2 else target
+        rate = float(np.mean(y == 1))
+        if rate >= RARE_POSITIVES:
+            return _HEADLINE[task], []
+        return _RARE_HEADLINE[task], [
+            f"positive rate {rate:.1%} (under {RARE_POSITIVES:.0%}): predicting all negatives scores accuracy "
+            f"{1 - rate:.4f}, and ROC-AUC reads high on the many easy negatives; read average_precision (PR-AUC) and f1 "
+            "first"]
+    if task == "multilabel":
+        rates = (target > 0).mean(axis=0)
+        rare = np.flatnonzero(rates < RARE_POSITIVES)
+        if rare.size == 0:
+            return _HEADLINE[task], []
+        lowest = int(rates.argmin())
+        return _RARE_HEADLINE[task], [
+            f"{rare.size} of {len(rates)} labels have a positive rate under {RARE_POSITIVES:.0%} (lowest {rates[lowest]:.1%}, "
+            f"label {lowest}): predicting no label scores binary_accuracy {1 - float(rates.mean()):.4f} (that label alone "
+            f"{1 - float(rates[lowest]):.4f}), and ROC-AUC reads high on the many easy negatives; read "
+            "average_precision_macro (PR-AUC) and f1_macro first"]
+    return _HEADLINE[task], []
 
 
 def _split(n: int, fit_fraction: float | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -200,9 +234,12 @@ def score(target: Any, scores: Any, *, task: str | None = None, input_kind: str 
     n_classes = (scores.shape[1] if scores.ndim == 2 and scores.shape[1] > 1 else 2) if task != "multilabel" else target.shape[1]
     reliability = {"before": reliability_curve(y, before, task=view, n_bins=n_bins),
                    "after": reliability_curve(y, after, task=view, n_bins=n_bins)}
+    headline, rare = _rare_positives(target, task, metrics)
+    headline = tuple(name for name in headline if name in metrics)
+    metrics = {**{name: metrics[name] for name in headline}, **metrics}  # the headline first, the keys unchanged
     return ScoreReport(kind, task, len(target), n_classes, metrics, calibration,
-                       tuple(_warnings(target, scores, probs, task, detected, input_kind, metrics, threshold)), reliability,
-                       _fit_note(len(target), fit_rows, scored_rows, fit_fraction, seed))
+                       tuple(rare + _warnings(target, scores, probs, task, detected, input_kind, metrics, threshold)),
+                       reliability, _fit_note(len(target), fit_rows, scored_rows, fit_fraction, seed), headline)
 
 
 def reliability_figure(report: ScoreReport, title: str = "reliability"):
