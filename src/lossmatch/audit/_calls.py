@@ -12,7 +12,7 @@ import dataclasses
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
-from lossmatch.audit._frameworks import _activation, _arg, _int, _key, _source
+from lossmatch.audit._frameworks import _activation, _arg, _int, _key, _source, unsized
 from lossmatch.audit._values import (
     Batches,
     Const,
@@ -69,21 +69,16 @@ class Calls:
     # ------------------------------------------------------------------------------------ calls
     def call(self, node: ast.Call, scope: Scope) -> Any:
         func = node.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) \
-                and func.value.func.id == "super" and self._super_methods and self._frames:
-            # super().__init__(nn.LazyLinear(1), nn.Sigmoid()): the base class's method, on this self
-            inherited = self._super_methods[-1].get(func.attr)
-            me = self._frames[-1].function.bound_self
-            if inherited is not None and me is not None:
-                args = [self.expr(a.value if isinstance(a, ast.Starred) else a, scope) for a in node.args]
-                kwargs = {k.arg: self.expr(k.value, scope) for k in node.keywords if k.arg is not None}
-                return self.inline(Function(inherited.node, inherited.env, me), args, kwargs, node)
-        receiver = self.expr(func.value, scope) if isinstance(func, ast.Attribute) else None
+        inherited = self._inherited(func)
+        receiver = self.expr(func.value, scope) if isinstance(func, ast.Attribute) and inherited is None else None
         args = [self.expr(a.value if isinstance(a, ast.Starred) else a, scope) for a in node.args]
         kwargs = {k.arg: self.expr(k.value, scope) for k in node.keywords if k.arg is not None}
         for k in node.keywords:
             if k.arg is None:
                 self.expr(k.value, scope)
+        if inherited is not None:  # super().__init__(nn.LazyLinear(1), nn.Sigmoid()): the base's method, on this self
+            return self.inline(Function(inherited.node, inherited.env, self._frames[-1].function.bound_self), args,
+                               kwargs, node)
         if isinstance(func, ast.Attribute) and not isinstance(receiver, Ref):
             return self.method(node, func, receiver, args, kwargs, scope)
         if isinstance(func, ast.Attribute):
@@ -94,6 +89,14 @@ class Calls:
         if result is None and args and isinstance(args[0], Model) and _unseen(callee):
             return args[0]  # make_parallel(model, gpus), a helper the audit cannot see: the model, wrapped
         return result
+
+    def _inherited(self, func: ast.expr) -> Function | None:
+        """The base class's method a ``super().name(...)`` call in a method runs, when the audit has it."""
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name)
+                and func.value.func.id == "super" and self._super_methods and self._frames
+                and self._frames[-1].function.bound_self is not None):
+            return None
+        return self._super_methods[-1].get(func.attr)
 
     def call_value(self, callee: Any, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if isinstance(callee, Ref):
@@ -116,9 +119,9 @@ class Calls:
             self.bind_call((callee.params, callee.hole), args, kwargs, node)
             if callee.loss is not None and (args or kwargs):
                 # a loss helper of another audited file (`partial_losses(model(x), y)`): its library losses, on
-                # what this call gives them (a tensor is bound to no parameter, so its own site stays open)
-                # the helper may reshape what it gets (the class axis then unknown): the activation is judged
-                sized = [_unsized(a) for a in args], {k: _unsized(v) for k, v in kwargs.items()}
+                # what this call gives them (a tensor is bound to no parameter, so its own site stays open). The
+                # helper may reshape what it gets, so the activation is judged, the class axis left unknown.
+                sized = [unsized(a) for a in args], {k: unsized(v) for k, v in kwargs.items()}
                 for entry in callee.loss.entries:
                     self.loss_call(node, entry, callee.loss, *sized)
             return callee.loss or callee.value
@@ -420,11 +423,6 @@ class Calls:
     def _note_construction(self, name: str) -> None:
         inside_model = any(is_model for _, is_model in self._class_stack)
         (self.submodules if inside_model else self.constructed).add(name)
-
-
-def _unsized(value: Any) -> Any:
-    return Tensor(value.act, None, value.node, value.line, value.path, when=value.when) \
-        if isinstance(value, Tensor) and value.units is not None else value
 
 
 def _switched(klass: Klass, args: list[Any], kwargs: dict[str, Any]) -> LossValue | None:

@@ -174,7 +174,7 @@ class Frameworks:
     def reshaped(self, value: Any) -> Any:
         """``torch.squeeze(x)``, ``tf.reshape(x, ...)``: the activation stays, the class axis is not known."""
         if isinstance(value, Tensor):
-            return Tensor(value.act, None, value.node, value.line, value.path, when=value.when)
+            return unsized(value)
         if isinstance(value, Opaque) and value.hole is not None:
             return value  # a parameter reshaped (`tf.reshape(predict, [-1, C])`): a loss on it is on the parameter
         return value.then("shape") if isinstance(value, OpaqueOut) else None
@@ -301,6 +301,13 @@ class Frameworks:
 
 # ---------------------------------------------------------------------------------------- helpers
 _LABEL_NAME = re.compile(r"(?:^|_)(?:y|labels?|one_?hot|targets?)(?:$|_)", re.IGNORECASE)
+
+
+def unsized(value: Any) -> Any:
+    """A tensor with its class axis unknown (after a reshape); anything else as it is."""
+    if isinstance(value, Tensor):
+        return Tensor(value.act, None, value.node, value.line, value.path, when=value.when)
+    return value
 
 
 def _not_first_axis(node: Any) -> bool:
