@@ -72,6 +72,17 @@ def test_binary_hinge_takes_zero_one_or_minus_one_one_targets():
     assert torch.autograd.gradcheck(lambda z: lm.binary_hinge_loss(z, y, p=2), (x.clone().requires_grad_(),))
 
 
+@pytest.mark.parametrize("validate", (True, False))
+@pytest.mark.parametrize("form", ("zero_one", "minus_one_one", "bool"))
+def test_binary_hinge_gradient_is_minus_sign_inside_the_margin_and_zero_at_the_kink(validate, form):
+    x = torch.tensor([2.0, 0.3, -0.5, 1.5, 1.0, -1.0], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([1, 1, 0, 0, 1, 0])
+    target = {"zero_one": y.double(), "minus_one_one": 2 * y.double() - 1, "bool": y.bool()}[form]
+    (grad,) = torch.autograd.grad(lm.binary_hinge_loss(x, target, reduction="sum", validate=validate), x)
+    # inside the margin (s x < 1) the gradient is -s; outside it and at the kink s x == 1 (the last two) it is 0
+    _close(grad, torch.tensor([0.0, -1.0, 1.0, 1.0, 0.0, 0.0], dtype=torch.float64))
+
+
 def test_validation():
     with pytest.raises(TargetFormatError, match="Expected `target` to hold class indices or one-hot rows"):
         lm.multiclass_hinge_loss(LOGITS, torch.softmax(LOGITS, -1))
