@@ -77,7 +77,8 @@ class Calls:
             if k.arg is None:
                 self.expr(k.value, scope)
         if inherited is not None:  # super().__init__(nn.LazyLinear(1), nn.Sigmoid()): the base's method, on this self
-            return self.inline(Function(inherited.node, inherited.env, self._frames[-1].function.bound_self), args,
+            return self.inline(Function(inherited.node, inherited.env, self._frames[-1].function.bound_self,
+                                        inherited.defaults_env), args,
                                kwargs, node)
         if isinstance(func, ast.Attribute) and not isinstance(receiver, Ref):
             return self.method(node, func, receiver, args, kwargs, scope)

@@ -93,9 +93,9 @@ class Functions:
         # a @staticmethod takes no self: `self._block(8, 1, last=True)` binds 8 to its first parameter
         inherited = parent.functions if parent is not None and parent.functions else {}
         # a base class's methods run on this class's self (a forward that loops over what __init__ stored)
-        instance.methods = {name: Function(f.node, f.env, None if f.bound_self is None else instance)
+        instance.methods = {name: Function(f.node, f.env, None if f.bound_self is None else instance, f.defaults_env)
                             for name, f in inherited.items()}
-        instance.methods.update({name: Function(method, scope, None if _is_static(method) else instance)
+        instance.methods.update({name: Function(method, scope, None if _is_static(method) else instance, body)
                                  for name, method in methods.items()})
         self._class_stack.append((node.name, is_model))
         self._super_methods.append(inherited)
@@ -163,6 +163,7 @@ class Functions:
         if function.bound_self is not None:
             values = [function.bound_self, *values]
         defaults = node.args.defaults
+        defaults_env = function.defaults_env if function.defaults_env is not None else function.env
         first_default = len(params) - len(defaults)
         name = node.name
         for i, param in enumerate(params):
@@ -171,7 +172,7 @@ class Functions:
             elif param.arg in kwargs:
                 value = kwargs[param.arg]
             elif i >= first_default:
-                value = self._default(name, node, param.arg, defaults[i - first_default], function.env, where)
+                value = self._default(name, node, param.arg, defaults[i - first_default], defaults_env, where)
             else:
                 value = None
             scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
@@ -179,7 +180,7 @@ class Functions:
             if param.arg in kwargs:
                 value = kwargs[param.arg]
             else:
-                value = self._default(name, node, param.arg, default, function.env, where) if default else None
+                value = self._default(name, node, param.arg, default, defaults_env, where) if default else None
             scope.vars[param.arg] = self._param(name, node, param.arg, value, where)
         if node.args.vararg is not None:  # def __init__(self, *modules): the extra positional arguments
             extra = values[len(params):]

@@ -342,6 +342,15 @@ class Interpreter(Functions, Calls, Frameworks):
             if _surely_given(scope.lookup(test.left.id)[1]):
                 return not isinstance(test.ops[0], ast.Is)
             return None
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq, ast.Is,
+                                                                                              ast.IsNot)) \
+                and all(isinstance(side, (ast.Name, ast.Attribute)) for side in (test.left, test.comparators[0])):
+            # `if self.loss_function == nn.CrossEntropyLoss:` on the class the audit follows: one branch runs with it
+            # (under another class, unknown here, neither branch could be judged)
+            left, right = self.expr(test.left, scope), self.expr(test.comparators[0], scope)
+            if isinstance(left, Ref) and isinstance(right, Ref) and cat.loss_for_call(left.name) is not None:
+                return (left.name == right.name) == isinstance(test.ops[0], (ast.Eq, ast.Is))
+            return None
         if isinstance(test, ast.Name):
             value = scope.lookup(test.id)[1]
             if isinstance(value, Const) and type(value.value) is bool and value.default_of is None:

@@ -195,6 +195,8 @@ class Function:
     node: ast.FunctionDef | ast.AsyncFunctionDef = field(compare=False, repr=False)
     env: Any = field(compare=False, repr=False)
     bound_self: Any = field(default=None, compare=False, repr=False)
+    # where its defaults are read: a method's class body (`def __init__(self, loss=loss)` names a class attribute)
+    defaults_env: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
