@@ -132,6 +132,27 @@ def test_loss_small_multiples_give_each_pairing_its_own_readable_scale():
     plt.close(fig)
 
 
+def test_gradient_norms_decades_apart_read_on_a_log_axis_with_labelled_values_and_close_ones_on_a_linear_one():
+    import matplotlib.pyplot as plt
+
+    def run(pairing: str, grad: list[float]) -> RunResult:
+        history = {"loss": [1.0] * len(grad), "top1_accuracy": [0.5] * len(grad), "grad_norm": grad}
+        return RunResult("d", pairing, 0, {}, history, {}, None, 2, {}, "batched", 0.0)
+
+    for grads, scale in ((([0.31, 0.12, 0.05], [0.004, 0.003, 0.0025]), "log"),  # CE vs MSE: decades apart
+                         (([0.45, 0.40, 0.38], [0.36, 0.33, 0.31]), "linear")):
+        fig = figures.metric_curves([run("softmax+cce", grads[0]), run("softmax+mse", grads[1])], "top1_accuracy")
+        ax = next(ax for ax in fig.axes if ax.get_title().startswith("gradient norm"))
+        assert ax.get_yscale() == scale, grads
+        assert ("log scale" in ax.get_ylabel()) == (scale == "log")
+        fig.canvas.draw()
+        low, high = ax.get_ylim()
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text() and low <= t.get_position()[1] <= high]
+        assert len(labels) >= 2 and not any("$" in t for t in labels), labels  # plain 0.01, not $10^{-2}$
+        assert not [t for t in ax.yaxis.get_minorticklocs() if low <= t <= high]  # no unlabelled minor ticks
+        plt.close(fig)
+
+
 def test_curves_of_seeds_stopped_early_at_different_epochs_average_the_seeds_still_running():
     """--early-stopping ends seeds at different epochs: the report used to fail on the ragged curves."""
     import matplotlib.pyplot as plt

@@ -102,11 +102,28 @@ def _line(ax, x, y, pairing: str, **kwargs) -> None:
             markevery=(list(STYLES).index(pairing) % step, step), label=pairing, **kwargs)
 
 
+def _value_axis(ax, values: np.ndarray) -> bool:
+    """A log y axis where the finite values fall more than tenfold (the first epochs would flatten the rest),
+    linear otherwise; on a log axis, ticks at 1, 2 and 5 times powers of ten (over two decades or less) labelled
+    plainly (0.2, not 2x10^-1) and no unlabelled minor ticks. Returns whether the axis is logarithmic."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    finite = values[np.isfinite(values)]
+    log = bool(finite.size > 0 and finite.min() > 0 and finite.max() >= 10 * finite.min())
+    ax.set_yscale("log" if log else "linear")
+    if log:
+        decades = math.log10(finite.max() / finite.min())
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if decades < 2 else (1.0,)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.yaxis.set_minor_locator(NullLocator())
+    return log
+
+
 def loss_curves(runs: Sequence[RunResult]) -> Any:
     """Small multiples of the training loss, one panel per pairing on its own scale (a CCE on sigmoid outputs
     near 10 and a BCE near 0.6 are both readable): the mean over seeds, the seeds' range shaded."""
     plt = _pyplot()
-    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+    from matplotlib.ticker import MaxNLocator
 
     groups = _by_pairing(runs)
     columns = min(len(groups), 4)
@@ -120,16 +137,8 @@ def loss_curves(runs: Sequence[RunResult]) -> Any:
             ax.fill_between(epochs, np.nanmin(curves, axis=0), np.nanmax(curves, axis=0), color=STYLES[pairing].colour,
                             alpha=0.2, linewidth=0)
         ax.set_title(pairing, color=STYLES[pairing].colour, fontsize=10)
-        # a loss falling more than tenfold reads on a log axis (the first epochs would flatten the rest), ticks at
-        # 1, 2 and 5 times powers of ten (over two decades or less), labelled plainly
-        finite = curves[np.isfinite(curves)]
-        log = finite.size > 0 and finite.min() > 0 and finite.max() >= 10 * finite.min()
-        ax.set(xlabel="epoch", ylabel="loss (nats/row" + (", log)" if log else ")"), yscale="log" if log else "linear")
-        if log:
-            decades = math.log10(finite.max() / finite.min())
-            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if decades < 2 else (1.0,)))
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-            ax.yaxis.set_minor_locator(NullLocator())
+        log = _value_axis(ax, curves)
+        ax.set(xlabel="epoch", ylabel="loss (nats/row" + (", log)" if log else ")"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in list(axes.flat)[len(groups):]:
         ax.set_visible(False)
@@ -140,21 +149,25 @@ def loss_curves(runs: Sequence[RunResult]) -> Any:
 
 
 def metric_curves(runs: Sequence[RunResult], main: str) -> Any:
-    """The test main metric per epoch and, when recorded, the mean gradient norm at the logits (log scale)."""
+    """The test main metric per epoch and, when recorded, the mean gradient norm at the logits (on a log scale
+    where it spans more than tenfold)."""
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
     groups = _by_pairing(runs)
     gradients = all(r.history.get("grad_norm") for r in runs)
     fig, axes = plt.subplots(1, 2 if gradients else 1, figsize=(11 if gradients else 5.5, 3.4), squeeze=False)
-    keys = [(main, f"test {main} (0-1)", "linear")] + ([("grad_norm", "mean |dL/dlogits| (log scale)", "log")]
-                                                       if gradients else [])
-    for ax, (key, label, scale) in zip(axes[0], keys):
+    keys = [(main, f"test {main} (0-1)")] + ([("grad_norm", "mean |dL/dlogits|")] if gradients else [])
+    for ax, (key, label) in zip(axes[0], keys):
+        means = []
         for pairing, member in groups.items():
             curves = _curves(member, key)
             with np.errstate(all="ignore"):
-                _line(ax, np.arange(1, curves.shape[1] + 1), np.nanmean(curves, axis=0), pairing, alpha=0.85)
-        ax.set(xlabel="epoch", ylabel=label, yscale=scale)
+                means.append(np.nanmean(curves, axis=0))
+            _line(ax, np.arange(1, curves.shape[1] + 1), means[-1], pairing, alpha=0.85)
+        # the gradient norms of different losses lie decades apart: a log axis when they do, labelled plainly
+        log = key == "grad_norm" and _value_axis(ax, np.concatenate(means))
+        ax.set(xlabel="epoch", ylabel=label + (" (log scale)" if log else ""))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(("test " + main if key == main else "gradient norm at the logits") + " (mean over seeds)",
                      fontsize=10)
