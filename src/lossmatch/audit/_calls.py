@@ -276,6 +276,9 @@ class Calls:
                 return self.log_of(node, receiver)
             if name == "exp":
                 return self.exp_of(node, receiver)
+            if name in ("argmax", "max"):  # out.max(1)[1]: the class of each row
+                self.argmax_of_output(node, receiver, 0, "dim")
+                return None
             if name in _SHAPE_KEEPING:
                 return receiver
             if name in _SHAPE_CHANGING:

@@ -67,8 +67,9 @@ class Frameworks:
         fmt, classes_arg = encoder
         source = _arg(args, kwargs, 0, "y")
         if fmt == "index":  # argmax: labels only when taken of labels (not of predictions)
-            if isinstance(source, Labels):
+            if isinstance(source, Labels) and name != "torch.max":  # torch.max(a, b) is also the elementwise max
                 return Labels("index", source.classes, f"{self.describe(node)} (class indices)")
+            self.argmax_of_output(node, source, 1, "axis" if name.startswith(("numpy.", "tensorflow.")) else "dim")
             return None
         classes = _int(_arg(args, kwargs, *classes_arg)) if classes_arg else None
         if classes is None and isinstance(source, Labels):
@@ -77,6 +78,23 @@ class Frameworks:
         self.facts.single_label.append(evidence)
         self.facts.single_classes.append(classes)
         return Labels(fmt, classes, evidence)
+
+    def argmax_of_output(self, node: ast.Call, tensor: Any, position: int, keyword: str) -> None:
+        """``out.argmax(1)``, ``torch.max(out, 1)``, ``np.argmax(model.predict(x), axis=-1)``: the class of a row is
+        the arg-max over the output's units, so the task is single-label (evidence for that output only). A
+        reduction over dim 0 (the batch) or the whole tensor says nothing."""
+        if not isinstance(tensor, Tensor) or tensor.act is None:
+            return
+        given = [k.value for k in node.keywords if k.arg == keyword]
+        given = given or node.args[position:position + 1]
+        dim = given[0] if given else None
+        if isinstance(dim, ast.UnaryOp) and isinstance(dim.op, ast.USub) and isinstance(dim.operand, ast.Constant):
+            value = -dim.operand.value if type(dim.operand.value) is int else None
+        else:
+            value = dim.value if isinstance(dim, ast.Constant) and type(dim.value) is int else None
+        if value:
+            self.facts.argmaxed.append((tensor, f"{self.describe(node)} (the class of a row is the arg-max of this "
+                                                "output: one class per row)"))
 
     def from_logits(self, entry: cat.LossEntry, kwargs: dict[str, Any]) -> cat.LossEntry | None:
         """Keras ``from_logits=``: a constant picks the form; a non-constant makes the loss unknown."""

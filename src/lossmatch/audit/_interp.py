@@ -61,6 +61,7 @@ class FileFacts:
     single_label: list[str] = field(default_factory=list)
     single_classes: list[int | None] = field(default_factory=list)  # the class count of each, when known
     multi_label: list[str] = field(default_factory=list)
+    argmaxed: list[tuple[Any, str]] = field(default_factory=list)  # (output tensor, evidence): its arg-max is the class
     standalone_keras: bool = False
     keras3: str | None = None  # the import that shows Keras 3 (which picks 'accuracy' by output shape)
     tf_keras: str | None = None  # the import or name that shows tf.keras

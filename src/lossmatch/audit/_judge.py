@@ -2,7 +2,8 @@
 
 Each rule fires only on known facts and lists them as evidence. Single-label evidence is the labels that
 reach the loss (``to_categorical``, index labels of a known dataset) or, when no labels reach it, what the
-file says elsewhere, as long as the file holds no multi-label evidence too.
+file says elsewhere, as long as the file holds no multi-label evidence too, or the code taking this very
+output's arg-max as the class.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ class Reporter(Protocol):
     def describe(self, value: Any) -> str: ...
 
 
+def _argmax_taken(facts: Any, pred: Any) -> tuple[Any, str] | None:
+    """The arg-max of this prediction's own output taken as the class (``out.max(1)[1]`` at test time), if any:
+    the same activation of the same model, perhaps before a reshape that lost its size."""
+    if pred is None:
+        return None
+    return next(((tensor, evidence) for tensor, evidence in getattr(facts, "argmaxed", ())
+                 if tensor.node is pred.node and tensor.act == pred.act), None)
+
+
 def judge(interp: Reporter, site: Site) -> None:
     entry, pred, labels = site.loss, site.pred, site.labels
     act = pred.act if pred is not None else None
@@ -49,6 +59,10 @@ def judge(interp: Reporter, site: Site) -> None:
         if single and units and counts and all(c is not None and c != units for c in counts):
             single = False  # the file's labels have another class count: not their classifier (a reconstruction)
         context_ev = [f"in this file: {facts.single_label[0] if single else facts.multi_label[0]}"] if single or multi else []
+        taken = _argmax_taken(facts, pred) if not single and not facts.multi_label else None
+        if taken is not None:  # the code reads this very output's arg-max as the class: one class per row
+            single, context_ev = True, [f"in this file: {taken[1]}"]
+            units = units if units is not None else taken[0].units
 
     node = site.node
     # ---- activation vs what the loss takes

@@ -399,6 +399,7 @@ LABEL_ENCODERS: dict[str, tuple[str, tuple[int, str] | None]] = {
     "sklearn.preprocessing.label_binarize": ("one_hot", None),
     "numpy.argmax": ("index", None),
     "torch.argmax": ("index", None),
+    "torch.max": ("index", None),  # torch.max(out, 1): (values, indices); only an output's arg-max is read
     "tensorflow.argmax": ("index", None),
 }
 # Estimators whose fit_transform/transform output is a label encoding.
