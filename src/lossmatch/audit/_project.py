@@ -161,7 +161,8 @@ class _Project:
     def candidates(self, summary: Summary, source: Opaque, call: Any = None) -> list[tuple[Model, str]]:
         if source.hole is not None and source.hole[2] == SELF:
             return self.subclasses(source)
-        return self.listed(source) or self.bound_models(source, call, exact=False) or self.fallback(summary.path)
+        return self.listed(source) or self.bound_models(source, call, exact=False) or \
+            _named(source, self.fallback(summary.path))
 
     def subclasses(self, source: Opaque) -> list[tuple[Model, str]]:
         """The project's model classes derived (at any depth) from the base class whose ``self`` this is."""
@@ -349,6 +350,9 @@ class _Project:
             scope = f"of the project whose output has the key {keys[-1]}"
         else:
             origin, scope = f"{pred.source.origin} is not bound to a model in the audited code", "of the project"
+            everyone = len(self.fallback(summary.path))
+            if n == 1 and everyone > 1 and pred.source.hole is not None:
+                scope = f"(the one of the project's {everyone} that the name `{pred.source.hole[2]}` names)"
         for rule, hits in said.items():
             if RULES[rule].severity == "info" or chosen(site, rule, "error", []) is None:
                 continue
@@ -364,6 +368,16 @@ class _Project:
                 evidence = evidence + [f"model: {origin}; candidates: "
                                        + ", ".join(where for _, where in candidates[:6])]
                 findings.setdefault(rule, _finding(summary, rule, node, detail, evidence, "warning"))
+
+
+def _named(source: Opaque, candidates: list[tuple[Model, str]]) -> list[tuple[Model, str]]:
+    """Of the candidates for an unbound parameter, the one class its name names (``discriminator`` is a
+    ``Discriminator``, ``text_encoder`` a ``TextEncoder``), when exactly one does; else all of them."""
+    if source.hole is None or len(candidates) < 2:
+        return candidates
+    wanted = source.hole[2].replace("_", "").lower()
+    named = [(model, where) for model, where in candidates if model.name.replace("_", "").lower() == wanted]
+    return named if len(named) == 1 else candidates
 
 
 def _model_name(model: Model) -> str:
