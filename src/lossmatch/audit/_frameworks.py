@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
+from lossmatch.audit._untrained import untrained_compiles
 from lossmatch.audit._values import (
     Batches,
     Const,
@@ -36,6 +37,7 @@ class Frameworks:
     sites: list[Site]
     compile_sites: dict[str, list[Site]]
     superseded: set[int]
+    untrained: set[int] | None  # compile() calls of models the file never trains (see _untrained); None: not read yet
     facts: Any
     tree: ast.AST  # the module being read
     sampling_logs: set[int] | None  # ids of log(...) calls that feed a sampler (see sampling_logs); None: not read yet
@@ -238,8 +240,11 @@ class Frameworks:
                 kwargs: dict[str, Any]) -> tuple[Site, ...]:
         """The compile's loss sites (each output's); those with a known loss and output are returned, for a
         ``fit`` in another file. A compile the next statement replaces (a tutorial's `compile(loss=...)` lines
-        shown one after the other) has none: the model is never trained with it."""
-        if id(node) in self.superseded:
+        shown one after the other) has none: the model is never trained with it; nor has one of a model the file
+        never trains (a GAN's generator, a model compiled only to load its weights)."""
+        if self.untrained is None:  # read once, at the file's first compile (most files have none)
+            self.untrained = untrained_compiles(self.tree)
+        if id(node) in self.superseded or id(node) in self.untrained:
             return ()
         loss = _arg(args, kwargs, 1, "loss")
         loss_node = next((k.value for k in node.keywords if k.arg == "loss"), node.args[1] if len(node.args) > 1 else node)

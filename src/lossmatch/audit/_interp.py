@@ -99,6 +99,7 @@ class Interpreter(Functions, Calls, Frameworks):
         self._frames: list[Any] = []
         self._class_stack: list[tuple[str, bool]] = []
         self.superseded: set[int] = set()  # compile() calls the next statement replaces
+        self.untrained: set[int] | None = None
         self._super_methods: list[dict[str, Any]] = []  # per class being read: the methods its base class gives
         # function -> [(loss, pred param, target param)]: the library losses it applies to its own parameters
         self._loss_uses: dict[int, list[tuple[cat.LossEntry, int, int]]] = {}
