@@ -289,9 +289,18 @@ class Calls:
         if isinstance(receiver, Batches):
             return receiver if name in _BATCHES_KEEPING else None
         if isinstance(receiver, Encoder):
-            if name in ("fit_transform", "transform"):
-                return Labels(receiver.fmt, None, f"{self.describe(node)} ({receiver.evidence})")
-            return receiver if name == "fit" else None
+            if name not in ("fit_transform", "transform", "fit"):
+                return None
+            if receiver.fmt == "multi_hot" and node.args and _singleton_rows(node.args[0]):
+                # MultiLabelBinarizer().fit_transform([[c] for c in y]): one label per row is one-hot
+                if receiver.evidence in self.facts.multi_label:
+                    self.facts.multi_label.remove(receiver.evidence)
+                evidence = f"{self.describe(node)} (one label per row)"
+                self.facts.single_label.append(evidence)
+                return Encoder("one_hot", evidence) if name == "fit" else Labels("one_hot", None, evidence)
+            if name == "fit":
+                return receiver
+            return Labels(receiver.fmt, None, f"{self.describe(node)} ({receiver.evidence})")
         if isinstance(receiver, Losses):
             if name in cat.SELF_RETURNING:
                 return receiver
@@ -442,3 +451,12 @@ def _switched(klass: Klass, args: list[Any], kwargs: dict[str, Any]) -> LossValu
     if not kept:
         return None
     return LossValue(kept[0], loss.node, loss.path, kept[1:])
+
+
+def _singleton_rows(node: ast.expr) -> bool:
+    """Rows of exactly one label: ``[[c] for c in y]``, ``((c,) for c in y)``, ``[["a"], ["b"]]``."""
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        return isinstance(node.elt, (ast.List, ast.Tuple, ast.Set)) and len(node.elt.elts) == 1
+    if isinstance(node, (ast.List, ast.Tuple)) and node.elts:
+        return all(isinstance(e, (ast.List, ast.Tuple, ast.Set)) and len(e.elts) == 1 for e in node.elts)
+    return False
