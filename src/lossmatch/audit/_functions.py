@@ -40,9 +40,13 @@ SPECIAL_METHODS = ("__init__", "build", "forward", "call", "__call__")
 
 
 class _Frame:
-    def __init__(self, function: Function) -> None:
+    def __init__(self, function: Function, arm_base: int) -> None:
         self.function = function
         self.returns: list[Any] = []
+        self.arm_base = arm_base  # where this call's arms start on the interpreter's stack of undecided ifs
+        self.uses: list[tuple[tuple[int, int], ...]] = []  # the arms each library loss on the parameters ran under
+        self.uses_by_entry: dict[tuple[Any, ...], list[tuple[tuple[int, int], ...]]] = {}
+        self.uncertain = False  # a return no loss use leads to, or two different losses on exclusive arms
 
 
 def _signatures(path: str, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
@@ -147,7 +151,7 @@ class Functions:
         for name in ("forward", "call", "__call__"):
             function = instance.methods.get(name)
             if function is not None:
-                uses = self._loss_uses.get(id(function.node))
+                uses = self.loss_uses(id(function.node))
                 return _wrapped(uses, function.node, self.path, 1, node) if uses else None
         return None
 
@@ -188,13 +192,19 @@ class Functions:
         if node.args.kwarg is not None:
             scope.vars[node.args.kwarg.arg] = None
         self._active.add(id(node))
-        frame = _Frame(function)
+        frame = _Frame(function, len(self._arms))
         self._frames.append(frame)
         try:
             self.block(node.body, scope)
         finally:
             self._frames.pop()
             self._active.discard(id(node))
+        if frame.uncertain and frame.uses:
+            # `if crf.learn_mode == 'join': return crf_nll(...)` / `else: return sparse_cce(...)`: which loss the
+            # function is depends on what the audit cannot see, so it is none it can judge (until a call decides)
+            self._uncertain_losses.add(id(node))
+        elif frame.uses:
+            self._uncertain_losses.discard(id(node))
         result = frame.returns[0] if frame.returns else None
         for other in frame.returns[1:]:
             result = join(result, other)
@@ -257,16 +267,61 @@ class Functions:
             target = params.index(labels.hole[2])
         else:
             return
+        frame = self._frames[-1]
+        arms = tuple(self._arms[frame.arm_base:])
+        frame.uses.append(arms)
+        kind = (entry.expects, entry.activation, entry.target)  # what the judge reads of a loss
+        for other_kind, others in frame.uses_by_entry.items():
+            if other_kind != kind and any(_exclusive(arms, other, self._ended_arms) for other in others):
+                frame.uncertain = True  # `if cfg.multi_label: return bce(...)` / `return ce(...)`: one of two
+        frame.uses_by_entry.setdefault(kind, []).append(arms)
         uses = self._loss_uses.setdefault(id(node), [])
         use = (entry, params.index(pred.hole[2]), target)
         if use not in uses:
             uses.append(use)
 
+    def loss_uses(self, function: int) -> list[tuple[cat.LossEntry, int, int]] | None:
+        """The library losses a function of the user's applies to its parameters, when it surely applies them."""
+        return None if function in self._uncertain_losses else self._loss_uses.get(function)
+
+    def enter_arm(self, test: ast.AST, arm: int) -> None:
+        """One arm of an ``if`` whose test the audit cannot decide is being read."""
+        self._arms.append((id(test), arm))
+        if arm == 0 and any(isinstance(n, ast.Attribute) and n.attr == "from_logits" or isinstance(n, ast.Name)
+                            and n.id == "from_logits" for n in ast.walk(test)):
+            self._flag_tests.add(id(test))  # `if not self.from_logits:` (the instance's flag picks the loss)
+
+    def leave_arm(self) -> None:
+        self._arms.pop()
+
+    def arms_both_used(self, test: ast.AST) -> None:
+        """After an undecided ``if`` both of whose arms applied a loss (``loss = ce(...)`` / ``else: loss = ce(...,
+        weight=w)``), the code below it has applied one: a use on the ``if``'s own arms."""
+        if not self._frames:
+            return
+        frame = self._frames[-1]
+        depth = len(self._arms) - frame.arm_base
+        seen = {arms[depth] for arms in frame.uses if len(arms) > depth and arms[depth][0] == id(test)}
+        if len(seen) == 2:
+            frame.uses.append(tuple(self._arms[frame.arm_base:]))
+
+    def note_return(self, value: ast.expr | None) -> None:
+        """A ``return`` read: it is a loss's only when a library loss ran on the way to it, or it is a guard's
+        zero (``if target.numel() == 0: return logits.sum() * 0``)."""
+        if not self._frames or _zero(value):
+            return
+        frame = self._frames[-1]
+        arms = tuple(self._arms[frame.arm_base:])
+        if any(test in self._flag_tests for test, _ in arms):
+            return
+        if not any(arms[:len(used)] == used for used in frame.uses):
+            frame.uncertain = True
+
     def function_loss(self, value: Any) -> cat.LossEntry | None:
         if isinstance(value, Function):
             if id(value.node) not in self._called:
                 self.inline(value, [], {})
-            uses = self._loss_uses.get(id(value.node))
+            uses = self.loss_uses(id(value.node))
             return uses[0][0] if uses else None
         if isinstance(value, Returns) and value.loss is not None:
             return value.loss.entry
@@ -295,3 +350,29 @@ def _wrapped(uses: list[tuple[cat.LossEntry, int, int]], function: ast.FunctionD
     if not entries:
         return None
     return LossValue(entries[0], node or function, path, entries[1:])
+
+
+def _exclusive(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...], ended: set[tuple[int, int]]) -> bool:
+    """Whether two arm paths part at one ``if``, one in its body and one in its ``else``, or one in an arm that
+    returns and one below that ``if`` (``if c: return bce(...)`` / ``return ce(...)``): never both returned."""
+    for x, y in zip(a, b):
+        if x != y:
+            return x[0] == y[0]
+    longer = a if len(a) > len(b) else b
+    return len(a) != len(b) and longer[min(len(a), len(b))] in ended
+
+
+_ZEROS = frozenset({"tensor", "zeros", "zeros_like", "new_zeros", "constant", "as_tensor"})
+
+
+def _zero(value: ast.expr | None) -> bool:
+    """A value a loss returns when there is nothing to score: a constant, ``x * 0``, ``torch.zeros(...)``."""
+    if value is None or isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+        return any(isinstance(side, ast.Constant) and side.value == 0 for side in (value.left, value.right))
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return name in _ZEROS
+    return False

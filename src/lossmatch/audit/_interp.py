@@ -104,6 +104,10 @@ class Interpreter(Functions, Calls, Frameworks):
         # function -> [(loss, pred param, target param)]: the library losses it applies to its own parameters
         self._loss_uses: dict[int, list[tuple[cat.LossEntry, int, int]]] = {}
         self._no_arg_results: dict[int, Any] = {}  # what functions called with no arguments returned
+        self._arms: list[tuple[int, int]] = []  # the arms of undecided ifs being read: (id of the test, 0 or 1)
+        self._uncertain_losses: set[int] = set()  # functions whose loss depends on an if the audit cannot decide
+        self._flag_tests: set[int] = set()  # tests of a from_logits flag (see _calls._switched)
+        self._ended_arms: set[tuple[int, int]] = set()  # arms that end in return/raise: what follows is the other
 
     # ------------------------------------------------------------------------------------ driver
     def run(self, tree: ast.Module) -> None:
@@ -130,7 +134,7 @@ class Interpreter(Functions, Calls, Frameworks):
             if isinstance(value, Function):
                 key = id(value.node)
                 result = self._no_arg_results[key] if key in self._no_arg_results else self.inline(value, [], {})
-                uses = self._loss_uses.get(key)
+                uses = self.loss_uses(key)
                 loss = _wrapped(uses, value.node, self.path, 0) if uses else None
                 opens = (self.path, value.node.lineno) in open_holes
                 tensors = isinstance(result, Pack) and any(isinstance(item, Tensor) for item in result.items)
@@ -279,6 +283,7 @@ class Interpreter(Functions, Calls, Frameworks):
             value = self.expr(node.value, scope) if node.value is not None else Const(None)
             if self._frames:
                 self._frames[-1].returns.append(value)
+                self.note_return(node.value)
         elif kind is ast.Import:
             for alias in node.names:
                 self.imported_modules.add(alias.name)
@@ -363,11 +368,19 @@ class Interpreter(Functions, Calls, Frameworks):
     def branches(self, body: list[ast.stmt], orelse: list[ast.stmt], scope: Scope, test: ast.expr | None = None
                  ) -> None:
         before = dict(scope.vars)
+        arm_test = test if test is not None else (body or orelse or [None])[0]
+        self.enter_arm(arm_test, 0)
         self.block(body, scope)
+        self.leave_arm()
         after_body = scope.vars
         scope.vars = dict(before)
+        self.enter_arm(arm_test, 1)
         self.block(orelse, scope)
+        self.leave_arm()
         after_else = scope.vars
+        if not _ends(body) and not _ends(orelse):
+            self.arms_both_used(arm_test)
+        self._ended_arms.update((id(arm_test), arm) for arm, block in enumerate((body, orelse)) if _ends(block))
         # a branch that returns (or raises, breaks, continues) is not what the code after the `if` sees:
         # `if not self.from_logits: y_pred = clip(y_pred); return manual(y_pred)` leaves y_pred as given below it
         if _ends(body) and not _ends(orelse):
