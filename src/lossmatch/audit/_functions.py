@@ -15,6 +15,7 @@ from typing import Any
 
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._values import (
+    SELF,
     Const,
     Function,
     Hole,
@@ -27,7 +28,6 @@ from lossmatch.audit._values import (
     OpaqueOut,
     Pack,
     Ref,
-    SELF,
     Returns,
     Scope,
     Tensor,

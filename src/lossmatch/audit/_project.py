@@ -28,6 +28,7 @@ from lossmatch.audit import catalogue as cat
 from lossmatch.audit._frameworks import _arg, _source
 from lossmatch.audit._judge import chosen, judge
 from lossmatch.audit._values import (
+    SELF,
     Const,
     Function,
     Hole,
@@ -37,7 +38,6 @@ from lossmatch.audit._values import (
     Model,
     Opaque,
     OpaqueOut,
-    SELF,
     Pack,
     Site,
     Tensor,

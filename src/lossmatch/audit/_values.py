@@ -12,7 +12,6 @@ from typing import Any
 
 from lossmatch.audit.catalogue import LayerKind, LossEntry
 
-
 EITHER = "sigmoid or softmax"  # the activation of an output that branches give one or the other
 EITHER_PROBABILITIES = frozenset({"sigmoid", "softmax", EITHER})
 
