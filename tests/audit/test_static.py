@@ -419,3 +419,4 @@ def test_a_notebook_cell_that_does_not_parse_is_named_as_the_one_skipped(tmp_pat
     findings = audit_paths(path).findings
     assert [(f.rule, f.cell) for f in findings] == [("LM090", 1), ("LM001", 2)]
     assert findings[0].message.startswith("cell could not be parsed; that cell was skipped, the others were audited")
+    assert audit_paths(path).unparsed == 0  # the notebook was audited, one cell short: not a file skipped

@@ -208,7 +208,8 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
     findings = [f for name in sorted(results)
                 for f in sorted(results[name].findings + tuple(closed.get(name, ())), key=_order)
                 if select is None or f.rule in select]
-    unparsed = sum(any(f.rule == "LM090" for f in analysis.findings) for analysis in results.values())
+    # a file skipped whole; a notebook cell that does not parse leaves the rest of the notebook audited
+    unparsed = sum(any(f.rule == "LM090" and f.cell is None for f in analysis.findings) for analysis in results.values())
     return AuditResult(tuple(findings), len(files), tuple(sorted([*errors.values(), *unlisted])), select,
                        unparsed, tuple(empty))
 
