@@ -29,6 +29,7 @@ from lossmatch.audit._frameworks import _arg, _source
 from lossmatch.audit._judge import chosen, judge
 from lossmatch.audit._values import (
     SELF,
+    UNKNOWN_MODEL,
     Const,
     Function,
     Hole,
@@ -154,7 +155,7 @@ class _Project:
         """Models that calls bind to the parameter: the models themselves (``exact``), or the models a bound
         value lists (a registry entry chosen at run time); only those of ``call`` when it binds one."""
         found = [(model, f"{_model_name(model)}, passed at {where}", at) for value, where, at in self.bound(source.hole)
-                 if isinstance(value, Model) == exact for model in models_in(value)]
+                 if isinstance(value, Model) == exact for model in models_in(value) if isinstance(model, Model)]
         same = [item for item in found if item[2] == call]
         return [(model, where) for model, where, _ in same or found]
 
@@ -341,7 +342,9 @@ class _Project:
             judge(collector, judged)
             for rule, report in collector.said.items():
                 said[rule].append((where, report, judged))
-        n = len(candidates)
+        # a branch the code lists whose value the audit cannot follow is a candidate it cannot judge
+        unknown = UNKNOWN_MODEL in pred.source.candidates and bool(self.listed(pred.source))
+        n = len(candidates) + unknown
         keys = [repr(step[1]) for step in pred.steps if step[0] == "key"]
         if self.listed(pred.source) or self.bound_models(pred.source, call, exact=False):
             origin, scope = f"{pred.source.origin} is one of the models the code lists", "listed"
@@ -366,7 +369,8 @@ class _Project:
             elif n <= _MAX_NAMED or scope == "listed":
                 detail = f"{detail} ({len(hits)} of {n} candidate models: {names})"
                 evidence = evidence + [f"model: {origin}; candidates: "
-                                       + ", ".join(where for _, where in candidates[:6])]
+                                       + ", ".join([where for _, where in candidates[:6]]
+                                                   + [UNKNOWN_MODEL.value] * unknown)]
                 findings.setdefault(rule, _finding(summary, rule, node, detail, evidence, "warning"))
 
 

@@ -310,4 +310,12 @@ def join(a: Any, b: Any) -> Any:
     if left and right:
         merged = left + tuple(m for m in right if m not in left)
         return Opaque("one of several models", None, merged)
+    if left and b is None or right and a is None:
+        # `if name == "att": net = AttNet() elif name == "dmrn": net = DMRNet()` with DMRNet from a module not
+        # audited: one of the models the code lists, the other one unknown (a mismatch of the first is a warning)
+        known = left or right
+        return Opaque("one of several models", None, known + (UNKNOWN_MODEL,) if UNKNOWN_MODEL not in known else known)
     return None
+
+
+UNKNOWN_MODEL = Const("a value the audit cannot follow")  # a candidate model of a join that is not known
