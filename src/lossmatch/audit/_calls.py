@@ -277,6 +277,8 @@ class Calls:
                 return self.log_of(node, receiver)
             if name == "exp":
                 return self.exp_of(node, receiver)
+            if name == "sum":
+                return self.sum_of(node, receiver)
             if name in ("argmax", "max"):  # out.max(1)[1]: the class of each row
                 self.argmax_of_output(node, receiver, 0, "dim")
                 return None
@@ -389,6 +391,8 @@ class Calls:
             return self.log_of(node, _arg(args, kwargs, 0, "x"))
         if kind == "exp":
             return self.exp_of(node, _arg(args, kwargs, 0, "input"))
+        if kind == "sum":
+            return self.sum_of(node, _arg(args, kwargs, 0, "input"))
         if kind == "reshape":
             return self.reshaped(_arg(args, kwargs, 0, "input"))
         if kind == "layer_list":  # nn.ModuleList(layers): the list, for `for layer in self.layers: x = layer(x)`

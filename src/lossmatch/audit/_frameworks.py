@@ -216,10 +216,40 @@ class Frameworks:
         return None
 
     def exp_of(self, node: ast.Call, value: Any) -> Tensor | None:
-        """``exp(log_softmax(x))`` is a softmax written out."""
+        """``exp(log_softmax(x))`` is a softmax written out; the exp of anything else is kept as ``exp`` (or
+        ``exp_neg`` for ``exp(-x)``) for a softmax or a sigmoid written out by hand (see ``hand_activation``)."""
         if isinstance(value, Tensor) and value.act in ("log_softmax", "logsigmoid"):
             return Tensor("softmax" if value.act == "log_softmax" else "sigmoid", value.units, node, node.lineno,
                           self.path)
+        arg = node.args[0] if node.args else node.func.value if isinstance(node.func, ast.Attribute) else None
+        negated = isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub)
+        return Tensor("exp_neg" if negated else "exp", value.units if isinstance(value, Tensor) else None, node,
+                      node.lineno, self.path, sized_by=value.sized_by if isinstance(value, Tensor) else None)
+
+    def sum_of(self, node: ast.Call, value: Any) -> Tensor | None:
+        """``exp(x).sum(1)``: the denominator of a softmax written out, keyed by its ``exp`` call."""
+        if isinstance(value, Tensor) and value.act == "exp":
+            return Tensor("exp_sum", None, value.node, value.line, value.path)
+        return None
+
+    def hand_activation(self, node: ast.BinOp, left: Any, right: Any) -> Tensor | None:
+        """A softmax or a sigmoid written out: ``e / e.sum(1, keepdim=True)`` with ``e = exp(x)``,
+        ``1 / (1 + exp(-x))``; ``1 + exp(-x)`` is kept for the division."""
+        one = isinstance(left, Const) and left.value == 1 and type(left.value) in (int, float)
+        if isinstance(node.op, ast.Add):
+            if isinstance(right, Const) and isinstance(left, Tensor):
+                left, right, one = right, left, right.value == 1 and type(right.value) in (int, float)
+            if one and isinstance(right, Tensor) and right.act == "exp_neg":
+                return Tensor("one_plus_exp_neg", right.units, right.node, right.line, right.path,
+                              sized_by=right.sized_by)
+            return None
+        if not isinstance(node.op, ast.Div) or not isinstance(right, Tensor):
+            return None
+        if one and right.act == "one_plus_exp_neg":
+            return Tensor("sigmoid", right.units, node, node.lineno, self.path, sized_by=right.sized_by)
+        if isinstance(left, Tensor) and left.act == "exp" and right.act == "exp_sum":
+            # exp(target_score) / exp(all_scores).sum(1) too: the softmax's value at the target
+            return Tensor("softmax", left.units, node, node.lineno, self.path, sized_by=left.sized_by)
         return None
 
     # ------------------------------------------------------------------------------------ loss sites

@@ -501,7 +501,7 @@ class Interpreter(Functions, Calls, Frameworks):
                 return Tensor("one_minus_sigmoid", right.units, node, node.lineno, self.path)
             if isinstance(node.op, ast.MatMult):
                 return self.mixture(node, left, right)
-            return None
+            return self.hand_activation(node, left, right) if isinstance(node.op, (ast.Add, ast.Div)) else None
         if kind is ast.IfExp:
             self.expr(node.test, scope)
             body, orelse = self.expr(node.body, scope), self.expr(node.orelse, scope)

@@ -259,6 +259,9 @@ LOG_FUNCTIONS = frozenset({"torch.log", "tensorflow.log", "tensorflow.math.log",
                            "keras.ops.log", "math.log"})
 # Calls that compute exp of their first argument: exp(log_softmax(x)) is softmax(x).
 EXP_FUNCTIONS = frozenset({"torch.exp", "tensorflow.exp", "tensorflow.math.exp", "keras.ops.exp", "keras.backend.exp"})
+# Calls that sum their first argument: exp(x) / sum(exp(x)) is a softmax written out.
+SUM_FUNCTIONS = frozenset({"torch.sum", "tensorflow.reduce_sum", "tensorflow.math.reduce_sum", "keras.ops.sum",
+                           "keras.backend.sum"})
 # torch.nn activation modules.
 ACTIVATION_MODULES = {
     "torch.nn.Softmax": "softmax", "torch.nn.LogSoftmax": "log_softmax", "torch.nn.Sigmoid": "sigmoid",
@@ -433,7 +436,7 @@ FORMAT_WORDS = {"index": "integer", "one_hot": "one-hot", "multi_hot": "multi-ho
 @functools.lru_cache(maxsize=8192)
 def classify(name: str) -> tuple[str, Any]:
     """What a call of the canonical dotted ``name`` is, once per name: ``(kind, detail)``. Kinds: loss, layer,
-    functional_layer, layer_wrapper, sequential, functional_model, activation, log, exp, criterion_wrapper,
+    functional_layer, layer_wrapper, sequential, functional_model, activation, log, exp, sum, criterion_wrapper,
     ordered_dict, model_wrapper, getattr, len, encoder, transformer, split, directory, dataset, and other
     (detail: whether the name is capitalised, like a class)."""
     loss = loss_for_call(name)
@@ -452,7 +455,7 @@ def classify(name: str) -> tuple[str, Any]:
         if name in table:
             return kind, table[name]
     for kind, names in (("layer_wrapper", LAYER_WRAPPERS), ("functional_model", FUNCTIONAL_MODEL),
-                        ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS),
+                        ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("sum", SUM_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS),
                         ("reshape", RESHAPE_FUNCTIONS), ("eye", EYE_FUNCTIONS), ("matmul", MATMUL_FUNCTIONS)):
         if name in names:
             return kind, None
