@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
@@ -301,6 +302,12 @@ class Calls:
                 evidence = f"{self.describe(node)} (one label per row)"
                 self.facts.single_label.append(evidence)
                 return Encoder("one_hot", evidence) if name == "fit" else Labels("one_hot", None, evidence)
+            if receiver.features:  # OneHotEncoder().fit_transform(df[["colour"]]): features, unless labels
+                if not node.args or not _label_like(node.args[0], args[0]):
+                    return None
+                self.facts.single_label.append(receiver.evidence)
+                self.facts.single_classes.append(None)
+                receiver = Encoder(receiver.fmt, receiver.evidence)
             if name == "fit":
                 return receiver
             return Labels(receiver.fmt, None, f"{self.describe(node)} ({receiver.evidence})")
@@ -430,6 +437,8 @@ class Calls:
             return self.encode_labels(node, name, info, args, kwargs)
         if kind == "transformer":
             evidence = f"{self.describe(node)}"
+            if name in cat.FEATURE_ENCODERS:  # evidence once applied to labels
+                return Encoder(info, evidence, features=True)
             (self.facts.multi_label if info == "multi_hot" else self.facts.single_label).append(evidence)
             return Encoder(info, evidence)
         if kind == "split":
@@ -464,4 +473,20 @@ def _singleton_rows(node: ast.expr) -> bool:
         return isinstance(node.elt, (ast.List, ast.Tuple, ast.Set)) and len(node.elt.elts) == 1
     if isinstance(node, (ast.List, ast.Tuple)) and node.elts:
         return all(isinstance(e, (ast.List, ast.Tuple, ast.Set)) and len(e.elts) == 1 for e in node.elts)
+    return False
+
+
+_LABEL_WORD = re.compile(r"(?:^|_)(?:y|labels?|one_?hot|targets?|class(?:es)?|species)(?:$|_|\d)", re.IGNORECASE)
+
+
+def _label_like(node: ast.expr, value: Any) -> bool:
+    """What an encoder is applied to looks like labels: labels the audit follows, or a name, attribute or column
+    of a label's name (``y.reshape(-1, 1)``, ``df[["label"]]``), not features (``df[["colour", "size"]]``)."""
+    if isinstance(value, Labels):
+        return True
+    for sub in ast.walk(node):
+        word = sub.id if isinstance(sub, ast.Name) else sub.attr if isinstance(sub, ast.Attribute) else \
+            sub.value if isinstance(sub, ast.Constant) and isinstance(sub.value, str) else None
+        if word and word not in ("reshape", "values", "to_numpy") and _LABEL_WORD.search(word):
+            return True
     return False

@@ -181,10 +181,12 @@ class Dataset:
 
 @dataclass(frozen=True)
 class Encoder:
-    """A scikit-learn label transformer (``MultiLabelBinarizer()``): ``fit_transform`` gives ``fmt`` labels."""
+    """A scikit-learn label transformer (``MultiLabelBinarizer()``): ``fit_transform`` gives ``fmt`` labels.
+    ``features``: also made for input features (``OneHotEncoder``), so labels only where applied to labels."""
 
     fmt: str
     evidence: str
+    features: bool = False
 
 
 @dataclass(frozen=True)

@@ -412,6 +412,8 @@ LABEL_TRANSFORMERS = {
     "sklearn.preprocessing.OneHotEncoder": "one_hot",
     "sklearn.preprocessing.LabelBinarizer": "one_hot",
 }
+# Of those, the ones made for input features too: labels only where applied to labels.
+FEATURE_ENCODERS = frozenset({"sklearn.preprocessing.OneHotEncoder"})
 
 # Well-known single-label datasets: loader name tail -> number of classes.
 DATASETS = {
