@@ -420,3 +420,31 @@ def test_a_notebook_cell_that_does_not_parse_is_named_as_the_one_skipped(tmp_pat
     assert [(f.rule, f.cell) for f in findings] == [("LM090", 1), ("LM001", 2)]
     assert findings[0].message.startswith("cell could not be parsed; that cell was skipped, the others were audited")
     assert audit_paths(path).unparsed == 0  # the notebook was audited, one cell short: not a file skipped
+
+
+def test_evidence_is_the_activation_on_every_path_not_the_one_a_branch_adds():
+    # The head's softmax runs in training too; the inference branch only adds one more on top of it.
+    source = textwrap.dedent('''\
+        import tensorflow as tf
+        from tensorflow.keras import Model, layers
+
+        class Net(Model):
+            def __init__(self):
+                super().__init__()
+                self.hidden = layers.Dense(64, activation="relu")
+                self.head = layers.Dense(10, activation=tf.nn.softmax)
+
+            def call(self, x, training=False):
+                x = self.head(self.hidden(x))
+                if not training:
+                    x = tf.nn.softmax(x)
+                return x
+
+        net = Net()
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=net(x, training=True)))
+        ''')
+    (finding,) = [f for f in audit_source(source, "net.py") if f.rule == "LM001"]
+    assert finding.line == 18
+    output = next(item for item in finding.evidence if item.startswith("output:"))
+    assert "8:" in output and "layers.Dense(10" in output, output

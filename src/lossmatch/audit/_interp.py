@@ -395,8 +395,13 @@ class Interpreter(Functions, Calls, Frameworks):
                 # Bound in one branch only: code after the `if` that reads it runs after that branch.
                 merged[name] = after_body[name] if name in after_body else after_else[name]
             else:
-                a, b = after_body.get(name, before.get(name)), after_else.get(name, before.get(name))
-                merged[name] = join(a, b)
+                prior = before.get(name)
+                a, b = after_body.get(name, prior), after_else.get(name, prior)
+                # `x = self.out(x)` (softmax), then `if not training: x = tf.nn.softmax(x)`: the evidence is the
+                # activation on both paths, not the one the branch adds on top
+                other = b if a is prior else a if b is prior else None
+                both = isinstance(prior, Tensor) and isinstance(other, Tensor)
+                merged[name] = join(prior, other) if both else join(a, b)
                 if merged[name] is None and test is not None:
                     merged[name] = _one_branch_activation(a, b, test)
         scope.vars = merged
