@@ -42,7 +42,7 @@ from lossmatch.audit._values import (
 
 _SHAPE_KEEPING = frozenset({"float", "double", "half", "cpu", "cuda", "to", "detach", "clone", "contiguous", "type"})
 _SHAPE_CHANGING = frozenset({"squeeze", "view", "reshape", "flatten", "unsqueeze", "view_as", "reshape_as", "permute",
-                             "transpose", "gather", "index_select"})  # the values stay what the activation gave
+                             "transpose", "gather", "index_select", "resize", "expand", "expand_as"})  # the values stay what the activation gave
 _LABEL_KEEPING = frozenset({"astype", "reshape", "float", "long", "int", "to", "numpy", "copy", "squeeze", "flatten",
                             "ravel", "cuda", "cpu", "values", "to_numpy", "type"})
 _BATCHES_KEEPING = frozenset({"prefetch", "cache", "shuffle", "repeat", "batch", "take", "skip"})

@@ -144,6 +144,8 @@ class Frameworks:
         units = layer.units if kind.units_arg is not None else (value.units if isinstance(value, Tensor) else None)
         units_from = layer.units_from if kind.units_arg is not None else (
             value.units_from if isinstance(value, Tensor) else None)
+        if kind.units_arg is None and _implicit_dim(layer.node) and _three_d(value):
+            units = None  # nn.Softmax() on a Conv1d's (N, C, L) output: torch's implicit dim is 0
         if layer.act == "softmax" and units == 1 and kind.units_arg is None and _not_first_axis(layer.node):
             self.report_sized(units_from, "LM014", layer.node, "it is applied to a 1-unit output",
                               [self.describe(layer.node)] + ([self.describe(value)] if isinstance(value, Tensor) else []))
@@ -174,6 +176,8 @@ class Frameworks:
 
     def activation(self, node: ast.Call, act: str, value: Any, dim: Any) -> Tensor:
         units = value.units if isinstance(value, Tensor) else None
+        if dim is None and _three_d(value):  # torch's implicit dim on (N, C, L) is 0: not the class axis
+            units = None
         # dim=1 is the 1-unit axis only on a 2-D tensor; over (batch, time, 1) attention scores it is the time
         # axis. Such a softmax is judged where it reaches a loss.
         if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value == -1)):
@@ -371,6 +375,20 @@ def _not_first_axis(node: Any) -> bool:
         return True
     axis = next((k.value for k in node.keywords if k.arg in ("dim", "axis")), node.args[0] if node.args else None)
     return not (isinstance(axis, ast.Constant) and axis.value == 0)
+
+
+def _three_d(value: Any) -> bool:
+    """Whether a tensor is the (N, C, L) output of a torch Conv1d, over which torch's softmax without ``dim``
+    runs along dim 0 (it picks dim 1 only for 2-D and 4-D inputs)."""
+    if not isinstance(value, Tensor) or not isinstance(value.node, ast.Call):
+        return False
+    func = value.node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in ("Conv1d", "ConvTranspose1d", "LazyConv1d")
+
+
+def _implicit_dim(node: Any) -> bool:
+    return isinstance(node, ast.Call) and not node.args and not any(k.arg in ("dim", "axis") for k in node.keywords)
 
 
 def _arg(args: list[Any], kwargs: dict[str, Any], position: int, keyword: str) -> Any:

@@ -122,6 +122,9 @@ def judge(interp: Reporter, site: Site) -> None:
     if site.metrics and _ACCURACY & set(site.metrics) and entry.family == "binary":
         # one sigmoid unit on binary labels (IMDB): binary accuracy is the accuracy; the unit count, when known, decides
         multi_unit = units > 1 if units is not None else labels is not None and (labels.classes or 0) > 2
+        # Dense(n_classes, "softmax"): a size the code computes is a class count (with 2 it would be harmless)
+        sized = units is None and not multi_unit and act == "softmax" and bool(pred.sized_by)
+        multi_unit = multi_unit or sized
         # Two softmax units threshold to complementary outputs, so binary accuracy equals categorical there.
         two_softmax = act == "softmax" and (units == 2 or units is None and labels is not None and labels.classes == 2)
         # Keras 3 and tf.keras from TF 2.2 pick categorical_accuracy by shape: only standalone Keras, and tf.keras in
@@ -129,7 +132,8 @@ def judge(interp: Reporter, site: Site) -> None:
         by_loss = _picks_metric_by_loss(facts)
         if by_loss and multi_unit and not two_softmax and (act == "softmax" or single):
             report("LM020", node, "binary_accuracy counts the correct zeros, so it reads high",
-                   pred_ev + [loss_ev, "metrics: 'accuracy'", by_loss] + context_ev)
+                   pred_ev + [loss_ev, "metrics: 'accuracy'", by_loss] + context_ev + (
+                       [f"units: `{pred.sized_by}` (not a constant; with 2 units this would be harmless)"] if sized else []))
         elif multi_unit and multi and act != "softmax":
             report("LM021", node, "it scores only the arg-max label of each row",
                    pred_ev + [loss_ev, "metrics: 'accuracy'"] + context_ev)
