@@ -311,6 +311,18 @@ FIRES = [
             outputs = net(inputs)
             loss = criterion(outputs, labels)  # <-
     """, id="LM004-torch-softmax-NLLLoss"),
+    # ------------------------------------------------------------------ LM005 activation applied twice
+    pytest.param("LM005", """
+        from tensorflow import keras
+
+        model = keras.Sequential([
+            keras.layers.Dense(32, activation="relu", input_shape=(12,)),
+            keras.layers.Dense(1, activation="sigmoid"),
+            keras.layers.Activation("sigmoid"),
+        ])
+        model.compile(optimizer="adam", loss="binary_crossentropy")  # <-
+        model.fit(x_train, y_train, epochs=5)
+    """, id="LM005-keras-sigmoid-Dense-then-Activation-sigmoid"),
     # ------------------------------------------------------------------ LM010 softmax + binary CE over > 2 units
     pytest.param("LM010", """
         from tensorflow.keras.datasets import reuters
@@ -891,6 +903,17 @@ QUIET = [
         for images, labels in trainloader:
             loss = criterion(net(images.view(images.shape[0], -1)), labels)
     """, (), id="LM004-quiet-torch-LogSoftmax-NLLLoss"),
+    pytest.param("LM005", """
+        from tensorflow import keras
+
+        model = keras.Sequential([
+            keras.layers.Dense(32, activation="sigmoid", input_shape=(12,)),
+            keras.layers.Dense(1),
+            keras.layers.Activation("sigmoid"),
+        ])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(x_train, y_train, epochs=5)
+    """, (), id="LM005-quiet-keras-sigmoid-hidden-layer-then-linear-then-sigmoid"),
     pytest.param("LM010", """
         import keras
         from keras.datasets import mnist

@@ -144,6 +144,8 @@ class Frameworks:
         units = layer.units if kind.units_arg is not None else (value.units if isinstance(value, Tensor) else None)
         units_from = layer.units_from if kind.units_arg is not None else (
             value.units_from if isinstance(value, Tensor) else None)
+        if kind.units_arg is None:  # an activation layer: nn.Sigmoid()(torch.sigmoid(x))
+            self.note_doubled(layer.node, layer.act, value)
         if kind.units_arg is None and _implicit_dim(layer.node) and _three_d(value):
             units = None  # nn.Softmax() on a Conv1d's (N, C, L) output: torch's implicit dim is 0
         if layer.act == "softmax" and units == 1 and kind.units_arg is None and _not_first_axis(layer.node):
@@ -178,6 +180,7 @@ class Frameworks:
         units = value.units if isinstance(value, Tensor) else None
         if dim is None and _three_d(value):  # torch's implicit dim on (N, C, L) is 0: not the class axis
             units = None
+        self.note_doubled(node, act, value)
         # dim=1 is the 1-unit axis only on a 2-D tensor; over (batch, time, 1) attention scores it is the time
         # axis. Such a softmax is judged where it reaches a loss.
         if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value == -1)):
@@ -185,6 +188,12 @@ class Frameworks:
                               [self.describe(node), self.describe(value)])
         return Tensor(act, units, node, node.lineno, self.path, units_from=value.units_from if isinstance(
             value, Tensor) else None, sized_by=value.sized_by if isinstance(value, Tensor) else None)
+
+    def note_doubled(self, node: ast.AST, act: str | None, value: Any) -> None:
+        """``torch.sigmoid(p)`` where ``p`` already holds a sigmoid (a model ending in ``nn.Sigmoid``): the
+        second is judged where it reaches a loss that takes probabilities (LM005)."""
+        if act in ("sigmoid", "softmax") and isinstance(value, Tensor) and value.act == act and value.when is None:
+            self.facts.doubled[id(node)] = (node, f"{act} already applied by {self.describe(value)}")
 
     def mixture(self, node: ast.AST, weights: Any, rows: Any) -> Tensor | None:
         """``softmax(scores) @ labels``: each row a convex mixture of one-hot label rows, so class

@@ -62,6 +62,8 @@ class FileFacts:
     single_classes: list[int | None] = field(default_factory=list)  # the class count of each, when known
     multi_label: list[str] = field(default_factory=list)
     argmaxed: list[tuple[Any, str]] = field(default_factory=list)  # (output tensor, evidence): its arg-max is the class
+    # activations applied to a tensor that already holds the same one: id of the outer node -> (it, the inner's evidence)
+    doubled: dict[int, tuple[Any, str]] = field(default_factory=dict)
     standalone_keras: bool = False
     keras3: str | None = None  # the import that shows Keras 3 (which picks 'accuracy' by output shape)
     tf_keras: str | None = None  # the import or name that shows tf.keras

@@ -82,6 +82,11 @@ def judge(interp: Reporter, site: Site) -> None:
         elif entry.expects == "log_probs" and (act in PROBABILITIES or act in RAW_ACTIVATIONS):
             report("LM004", node, f"the output is {_what(act)}", pred_ev + [loss_ev])
 
+    doubled = getattr(facts, "doubled", {}).get(id(pred.node)) if pred is not None else None
+    if doubled and doubled[0] is pred.node and entry.expects == "probs":  # into NLLLoss: LM004 says it
+        report("LM005", node, f"the {act} it feeds to {entry.name} is the {act} of a {act}",
+               pred_ev + [f"inner: {doubled[1]}", loss_ev])
+
     if act == "softmax" and units == 1:
         report("LM014", pred.node, "the output it feeds to the loss has 1 unit", pred_ev + [loss_ev])
 
@@ -146,7 +151,7 @@ def judge(interp: Reporter, site: Site) -> None:
             report("LM031", node, f"{entry.name} takes one-hot rows", [loss_ev] + label_ev)
 
 
-_ACTIVATION_RULES = frozenset({"LM001", "LM002", "LM003", "LM004", "LM050"})
+_ACTIVATION_RULES = frozenset({"LM001", "LM002", "LM003", "LM004", "LM005", "LM050"})
 
 
 def chosen(site: Site, rule: str, severity: str, evidence: list[str]) -> tuple[str | None, list[str]] | None:

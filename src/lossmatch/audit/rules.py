@@ -43,6 +43,10 @@ _RULES = (
          "the activation to the output layer."),
     Rule("LM004", "error", "nn.NLLLoss / F.nll_loss fed something other than log-probabilities",
          "End the model with log_softmax, or use nn.CrossEntropyLoss on the raw logits."),
+    Rule("LM005", "error", "activation applied twice before a loss that takes probabilities (a sigmoid of a "
+         "sigmoid, a softmax of a softmax)",
+         "Apply it once: drop the activation at the end of the model or the one before the loss (or drop both and "
+         "use the loss's logits form: nn.BCEWithLogitsLoss, nn.CrossEntropyLoss)."),
     Rule("LM010", "error", "softmax output trained with binary cross-entropy on more than two units",
          "Single-label data: use categorical cross-entropy (Keras 'categorical_crossentropy' or "
          "'sparse_categorical_crossentropy'; torch nn.CrossEntropyLoss on logits)."),
