@@ -254,6 +254,10 @@ class Calls:
                 self.bind_call(signature, args, kwargs, node)
             return None
         if isinstance(receiver, Opaque):
+            if receiver.hole is not None:  # pl_module.probe(x) after `pl_module.probe = Probe()` (a hook's)
+                found, value = scope.lookup(_key(func) or "")
+                if found and isinstance(value, (Model, LossValue, Layer, Function)):
+                    return self.call_value(value, node, args, kwargs)
             if name in cat.SELF_RETURNING or name == "module":
                 return receiver
             if name in cat.ACTIVATION_METHODS and receiver.hole is not None:  # logits.softmax(dim=1), a parameter

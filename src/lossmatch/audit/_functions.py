@@ -99,7 +99,8 @@ class Functions:
         # a base class's methods run on this class's self (a forward that loops over what __init__ stored)
         instance.methods = {name: Function(f.node, f.env, None if f.bound_self is None else instance, f.defaults_env)
                             for name, f in inherited.items()}
-        instance.methods.update({name: Function(method, scope, None if _is_static(method) else instance, body)
+        hooks = Scope(scope, shared=True)
+        instance.methods.update({name: Function(method, hooks, None if _is_static(method) else instance, body)
                                  for name, method in methods.items()})
         self._class_stack.append((node.name, is_model))
         self._super_methods.append(inherited)

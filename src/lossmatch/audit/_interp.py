@@ -423,6 +423,9 @@ class Interpreter(Functions, Calls, Frameworks):
                 key = _key(target)
                 if key:
                     scope.vars[key] = value
+                    if scope.parent is not None and scope.parent.shared and isinstance(owner, Opaque) and \
+                            owner.hole is not None and key.count(".") == 1:  # a hook's parameter: see Scope
+                        scope.parent.vars[key] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = self.unpack(value, len(target.elts))
             for element, item in zip(target.elts, items):

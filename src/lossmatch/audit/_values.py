@@ -267,9 +267,12 @@ class Instance:
 
 
 class Scope:
-    def __init__(self, parent: Scope | None = None) -> None:
+    def __init__(self, parent: Scope | None = None, *, shared: bool = False) -> None:
         self.vars: dict[str, Any] = {}
         self.parent = parent
+        # a class's methods' common scope: what one hook sets on a parameter (`pl_module.probe = Probe()`)
+        # another hook reads through its parameter of the same name
+        self.shared = shared
 
     def lookup(self, name: str) -> tuple[bool, Any]:
         scope: Scope | None = self
