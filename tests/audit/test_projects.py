@@ -111,3 +111,13 @@ def test_every_pattern_has_buggy_projects_and_twins():
         mine = [name for name in names if name.startswith(f"p{pattern}_")]
         assert sum(not n.endswith("_ok") for n in mine) >= 3, pattern
         assert sum(n.endswith("_ok") for n in mine) >= 3, pattern
+
+
+def test_loss_chosen_by_branches_names_the_option_the_activation_meets():
+    """A sigmoid model among candidates, the loss picked by the class count: LM002's evidence is
+    BCEWithLogitsLoss (the option that applies sigmoid), not the CrossEntropyLoss branch listed first."""
+    folder = PROJECTS / "p3_loss_choice_candidates"
+    (finding,) = [f for f in audit_paths([str(folder)]).findings if f.rule == "LM002"]
+    loss = next(item for item in finding.evidence if item.startswith("loss:"))
+    assert "nn.BCEWithLogitsLoss" in loss and "line 12" in loss, loss
+    assert "BCEWithLogitsLoss applies sigmoid itself" in finding.message

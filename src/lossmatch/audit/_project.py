@@ -233,24 +233,35 @@ class _Project:
         return [m for m in models if m[2] in constructed] or [m for m in models if m[2] not in inside]
 
     # ------------------------------------------------------------------------------------ closing sites
-    def close(self, summary: Summary, site: Site) -> list[Finding]:
+    def close(self, summary: Summary, site: Site) -> list[tuple[int, Finding]]:
+        """The findings of an open site, each ranked: 0 where the loss is the option of a choice made for the
+        output's activation (``BCEWithLogitsLoss`` of ``if n > 1: CrossEntropyLoss() else: ...`` for a sigmoid
+        saying LM002), which the evidence should name over the other options; else 1."""
         findings: dict[str, Finding] = {}
+        ranks: dict[str, int] = {}
         for entry, loss_desc, pred, labels, call in self._losses(site):
-            if isinstance(pred, Tensor):
-                self._judge_exact(summary, site, entry, loss_desc, pred, labels, [], findings)
-                continue
-            if not isinstance(pred, OpaqueOut):
-                continue
-            exact = self.bound_models(pred.source, call)
-            if exact:
-                for model, where in exact:
-                    tensor = self.replay(model.out, pred.steps)
-                    if tensor is not None:
-                        self._judge_exact(summary, site, entry, loss_desc, tensor, labels, [f"model: {where}"],
-                                          findings)
-            else:
-                self._judge_candidates(summary, site, entry, loss_desc, pred, labels, call, findings)
-        return list(findings.values())
+            before = set(findings)
+            self._close_one(summary, site, entry, loss_desc, pred, labels, call, findings)
+            for rule in findings.keys() - before:
+                ranks[rule] = 0 if site.choice and _OWN_ACTIVATION.get(rule) == entry.activation else 1
+        return [(ranks[rule], finding) for rule, finding in findings.items()]
+
+    def _close_one(self, summary: Summary, site: Site, entry: cat.LossEntry, loss_desc: str, pred: Any,
+                   labels: Labels | None, call: Any, findings: dict[str, Finding]) -> None:
+        if isinstance(pred, Tensor):
+            self._judge_exact(summary, site, entry, loss_desc, pred, labels, [], findings)
+            return
+        if not isinstance(pred, OpaqueOut):
+            return
+        exact = self.bound_models(pred.source, call)
+        if exact:
+            for model, where in exact:
+                tensor = self.replay(model.out, pred.steps)
+                if tensor is not None:
+                    self._judge_exact(summary, site, entry, loss_desc, tensor, labels, [f"model: {where}"],
+                                      findings)
+        else:
+            self._judge_candidates(summary, site, entry, loss_desc, pred, labels, call, findings)
 
     def _losses(self, site: Site) -> list[tuple[cat.LossEntry, str, Any, Labels | None, Any]]:
         """(loss, its description, prediction, labels, the call that passed the loss) for each loss the site
@@ -374,6 +385,9 @@ class _Project:
                 findings.setdefault(rule, _finding(summary, rule, node, detail, evidence, "warning"))
 
 
+_OWN_ACTIVATION = {"LM001": "softmax", "LM002": "sigmoid"}  # the activation a loss applies that each rule names
+
+
 def _named(source: Opaque, candidates: list[tuple[Model, str]]) -> list[tuple[Model, str]]:
     """Of the candidates for an unbound parameter, the one class its name names (``discriminator`` is a
     ``Discriminator``, ``text_encoder`` a ``TextEncoder``), when exactly one does; else all of them."""
@@ -420,12 +434,12 @@ def resolve(analyses: Mapping[str, Any], imports: Mapping[str, Iterable[str]] | 
         if not summary.open_sites:
             continue
         have = {(f.rule, f.cell, f.line, f.col) for f in analyses[path].findings}
-        new: dict[tuple[Any, ...], Finding] = {}
+        new: dict[tuple[Any, ...], tuple[int, Finding]] = {}
         for site in summary.open_sites:
-            for finding in project.close(summary, site):
+            for rank, finding in project.close(summary, site):
                 key = (finding.rule, finding.cell, finding.line, finding.col)
-                if key not in have:
-                    new.setdefault(key, finding)
+                if key not in have and (key not in new or rank < new[key][0]):
+                    new[key] = (rank, finding)
         if new:
-            out[path] = list(new.values())
+            out[path] = [finding for _, finding in new.values()]
     return out
