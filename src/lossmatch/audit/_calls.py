@@ -267,7 +267,7 @@ class Calls:
             return None
         if isinstance(receiver, OpaqueOut):
             if name in cat.ACTIVATION_METHODS:
-                return self.activation(node, cat.ACTIVATION_METHODS[name], None, _arg(args, kwargs, 0, "dim"))
+                return self.activation(node, cat.ACTIVATION_METHODS[name], receiver, _arg(args, kwargs, 0, "dim"))
             if name in _SHAPE_KEEPING:
                 return receiver
             if name in _SHAPE_CHANGING:

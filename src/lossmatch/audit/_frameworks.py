@@ -187,7 +187,8 @@ class Frameworks:
             self.report_sized(value.units_from, "LM014", node, "it is applied to a 1-unit output",
                               [self.describe(node), self.describe(value)])
         return Tensor(act, units, node, node.lineno, self.path, units_from=value.units_from if isinstance(
-            value, Tensor) else None, sized_by=value.sized_by if isinstance(value, Tensor) else None)
+            value, Tensor) else None, sized_by=value.sized_by if isinstance(value, Tensor) else None,
+            over=value if isinstance(value, OpaqueOut) and act in ("sigmoid", "softmax") else None)
 
     def note_doubled(self, node: ast.AST, act: str | None, value: Any) -> None:
         """``torch.sigmoid(p)`` where ``p`` already holds a sigmoid (a model ending in ``nn.Sigmoid``): the
@@ -360,6 +361,11 @@ class Frameworks:
         self.sites.append(Site(entry, pred if isinstance(pred, Tensor) else None,
                                labels if isinstance(labels, Labels) else None, None, node, loss_node,
                                open_pred=pred if isinstance(pred, OpaqueOut) else None))
+        if isinstance(pred, Tensor) and pred.over is not None and entry.expects == "probs":
+            # torch.sigmoid(net(x)) into nn.BCELoss with net's class in another file: the project pass replays
+            # the activation on each model the call may run (LM005 where the model applies it already)
+            self.sites.append(Site(entry, None, labels if isinstance(labels, Labels) else None, None, node, loss_node,
+                                   open_pred=pred.over.then("act", pred.act, pred.node, self.path)))
 
     def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
         """A hook: the interpreter notes losses applied to a function's own parameters."""

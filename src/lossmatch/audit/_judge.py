@@ -83,9 +83,11 @@ def judge(interp: Reporter, site: Site) -> None:
             report("LM004", node, f"the output is {_what(act)}", pred_ev + [loss_ev])
 
     doubled = getattr(facts, "doubled", {}).get(id(pred.node)) if pred is not None else None
-    if doubled and doubled[0] is pred.node and entry.expects == "probs":  # into NLLLoss: LM004 says it
+    inner = pred.doubled if pred is not None and pred.doubled else doubled[1] if doubled and doubled[0] is pred.node \
+        else None
+    if inner and entry.expects == "probs":  # into NLLLoss: LM004 says it
         report("LM005", node, f"the {act} it feeds to {entry.name} is the {act} of a {act}",
-               pred_ev + [f"inner: {doubled[1]}", loss_ev])
+               pred_ev + [f"inner: {inner}", loss_ev])
 
     if act == "softmax" and units == 1:
         report("LM014", pred.node, "the output it feeds to the loss has 1 unit", pred_ev + [loss_ev])

@@ -303,6 +303,11 @@ class _Project:
                 out = out.get(step[1]) if isinstance(out, dict) else None
             elif step[0] == "shape" and isinstance(out, Tensor):
                 out = Tensor(out.act, None, out.node, out.line, out.path, out.name, when=out.when)
+            elif step[0] == "act":  # torch.sigmoid(net(x)) in the calling file: judged only when net applies it too
+                _, act, node, path = step
+                doubled = f"{act} already applied by {out.path}:{out.line}" if isinstance(out, Tensor) and \
+                    out.act == act and out.when is None else None
+                out = Tensor(act, out.units, node, node.lineno, path, doubled=doubled) if doubled else None
         return out if isinstance(out, Tensor) else None
 
     def sized(self, tensor: Tensor) -> Tensor:

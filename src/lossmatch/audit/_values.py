@@ -46,6 +46,10 @@ class Tensor:
     # the activation is applied on one branch only (``if self.reward_token_ids is not None: x = x.softmax(-1)``):
     # the condition, as the evidence says it; a loss on it is judged as a warning naming it
     when: str | None = field(default=None, compare=False)
+    # the activation is applied to a model output this file cannot see (``torch.sigmoid(net(x))``, ``net`` from
+    # another file): that output, for the project pass to find the same activation twice (LM005)
+    over: Any = field(default=None, compare=False, repr=False)
+    doubled: str | None = field(default=None, compare=False)  # the inner activation of two, found so
 
 
 @dataclass(frozen=True)
