@@ -41,8 +41,9 @@ from lossmatch.audit._values import (
 )
 
 _SHAPE_KEEPING = frozenset({"float", "double", "half", "cpu", "cuda", "to", "detach", "clone", "contiguous", "type"})
+# the values stay what the activation gave
 _SHAPE_CHANGING = frozenset({"squeeze", "view", "reshape", "flatten", "unsqueeze", "view_as", "reshape_as", "permute",
-                             "transpose", "gather", "index_select", "resize", "expand", "expand_as"})  # the values stay what the activation gave
+                             "transpose", "gather", "index_select", "resize", "expand", "expand_as"})
 _LABEL_KEEPING = frozenset({"astype", "reshape", "float", "long", "int", "to", "numpy", "copy", "squeeze", "flatten",
                             "ravel", "cuda", "cpu", "values", "to_numpy", "type"})
 _BATCHES_KEEPING = frozenset({"prefetch", "cache", "shuffle", "repeat", "batch", "take", "skip"})
@@ -491,6 +492,6 @@ def _label_like(node: ast.expr, value: Any) -> bool:
     for sub in ast.walk(node):
         word = sub.id if isinstance(sub, ast.Name) else sub.attr if isinstance(sub, ast.Attribute) else \
             sub.value if isinstance(sub, ast.Constant) and isinstance(sub.value, str) else None
-        if word and word not in ("reshape", "values", "to_numpy") and _LABEL_WORD.search(word):
+        if word and _LABEL_WORD.search(word):
             return True
     return False
