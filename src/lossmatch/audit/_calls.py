@@ -13,7 +13,8 @@ import re
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
-from lossmatch.audit._frameworks import _activation, _arg, _int, _key, _source, unsized
+from lossmatch.audit._activations import unsized
+from lossmatch.audit._frameworks import _activation, _arg, _int, _key, _source
 from lossmatch.audit._values import (
     Batches,
     Const,

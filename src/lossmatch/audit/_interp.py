@@ -7,7 +7,8 @@ model classes are read through ``__init__`` and ``forward``/``call``. Loss sites
 criterion call) are collected and judged by :mod:`lossmatch.audit._judge` at the end, when ``fit`` has
 attached the labels; open sites (a loss applied to what a parameter gives) go to the project pass. Functions
 and classes live in :mod:`lossmatch.audit._functions`, calls in :mod:`lossmatch.audit._calls`, framework
-semantics in :mod:`lossmatch.audit._frameworks`.
+semantics in :mod:`lossmatch.audit._frameworks`, activations (and those written by hand or applied twice) in
+:mod:`lossmatch.audit._activations`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
+from lossmatch.audit._activations import Activations
 from lossmatch.audit._calls import Calls
 from lossmatch.audit._frameworks import Frameworks, _key, _source
 from lossmatch.audit._functions import Functions, _wrapped
@@ -70,7 +72,7 @@ class FileFacts:
     tf1: str | None = None  # a TensorFlow 1 name (tf.Session, tf.placeholder): tf.keras there picks by the loss
 
 
-class Interpreter(Functions, Calls, Frameworks):
+class Interpreter(Functions, Calls, Frameworks, Activations):
     """Run once per file: :meth:`run` then read ``findings``, ``sites``, ``facts``, ``bindings`` and
     :meth:`exports`."""
 

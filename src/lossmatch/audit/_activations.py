@@ -1,0 +1,177 @@
+"""Activations and what keeps or makes them: an activation applied to a value (and applied twice), a mixture of
+one-hot rows, reshapes, log and exp of probabilities, and a softmax or a sigmoid written out by hand.
+
+A mixin of :class:`lossmatch.audit._interp.Interpreter` (beside :class:`lossmatch.audit._frameworks.Frameworks`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from lossmatch.audit._values import Const, Labels, Opaque, OpaqueOut, Tensor
+
+
+class Activations:
+    """Activations, and the values that keep them (mixed into the interpreter)."""
+
+    path: str
+    facts: Any
+    tree: ast.AST  # the module being read
+    sampling_logs: set[int] | None  # ids of log(...) calls that feed a sampler (see sampling_logs); None: not read yet
+
+    def activation(self, node: ast.Call, act: str, value: Any, dim: Any) -> Tensor:
+        units = value.units if isinstance(value, Tensor) else None
+        if dim is None and _three_d(value):  # torch's implicit dim on (N, C, L) is 0: not the class axis
+            units = None
+        self.note_doubled(node, act, value)
+        # dim=1 is the 1-unit axis only on a 2-D tensor; over (batch, time, 1) attention scores it is the time
+        # axis. Such a softmax is judged where it reaches a loss.
+        if act == "softmax" and units == 1 and (dim is None or (isinstance(dim, Const) and dim.value == -1)):
+            self.report_sized(value.units_from, "LM014", node, "it is applied to a 1-unit output",
+                              [self.describe(node), self.describe(value)])
+        return Tensor(act, units, node, node.lineno, self.path, units_from=value.units_from if isinstance(
+            value, Tensor) else None, sized_by=value.sized_by if isinstance(value, Tensor) else None,
+            over=value if isinstance(value, OpaqueOut) and act in ("sigmoid", "softmax") else None)
+
+    def note_doubled(self, node: ast.AST, act: str | None, value: Any) -> None:
+        """``torch.sigmoid(p)`` where ``p`` already holds a sigmoid (a model ending in ``nn.Sigmoid``): the
+        second is judged where it reaches a loss that takes probabilities (LM005)."""
+        if act in ("sigmoid", "softmax") and isinstance(value, Tensor) and value.act == act and value.when is None:
+            self.facts.doubled[id(node)] = (node, f"{act} already applied by {self.describe(value)}")
+
+    def mixture(self, node: ast.AST, weights: Any, rows: Any) -> Tensor | None:
+        """``softmax(scores) @ labels``: each row a convex mixture of one-hot label rows, so class
+        probabilities (a matching network's prediction). Anything else times a softmax is unknown."""
+        if not isinstance(weights, Tensor) or weights.act != "softmax":
+            return None
+        labels = isinstance(rows, Labels) and rows.fmt == "one_hot" or isinstance(rows, Opaque) and \
+            rows.hole is not None and _LABEL_NAME.search(rows.hole[2]) is not None
+        return Tensor("softmax", None, node, getattr(node, "lineno", 0), self.path) if labels else None
+
+    def reshaped(self, value: Any) -> Any:
+        """``torch.squeeze(x)``, ``tf.reshape(x, ...)``: the activation stays, the class axis is not known."""
+        if isinstance(value, Tensor):
+            return unsized(value)
+        if isinstance(value, Opaque) and value.hole is not None:
+            return value  # a parameter reshaped (`tf.reshape(predict, [-1, C])`): a loss on it is on the parameter
+        return value.then("shape") if isinstance(value, OpaqueOut) else None
+
+    def log_of(self, node: ast.Call, value: Any) -> Tensor | None:
+        if not isinstance(value, Tensor):
+            return None
+        if self.sampling_logs is None:  # read once per file, and only for a file that takes such a log
+            self.sampling_logs = sampling_logs(self.tree)
+        if id(node) in self.sampling_logs:  # log(probs) / temperature for a sampler: generation, not a loss
+            kind = {"softmax": "log_softmax", "sigmoid": "logsigmoid"}.get(value.act)
+            return Tensor(kind, value.units, node, node.lineno, self.path) if kind else None
+        if value.act == "softmax":
+            self.report("LM040", node, "use log_softmax", [self.describe(node), f"softmax from {self.describe(value)}"])
+            return Tensor("log_softmax", value.units, node, node.lineno, self.path)
+        if value.act in ("sigmoid", "one_minus_sigmoid"):
+            self.report("LM041", node, "use logsigmoid", [self.describe(node), f"sigmoid from {self.describe(value)}"])
+            return Tensor("logsigmoid", value.units, node, node.lineno, self.path)
+        return None
+
+    def exp_of(self, node: ast.Call, value: Any) -> Tensor | None:
+        """``exp(log_softmax(x))`` is a softmax written out; the exp of anything else is kept as ``exp`` (or
+        ``exp_neg`` for ``exp(-x)``) for a softmax or a sigmoid written out by hand (see ``hand_activation``)."""
+        if isinstance(value, Tensor) and value.act in ("log_softmax", "logsigmoid"):
+            return Tensor("softmax" if value.act == "log_softmax" else "sigmoid", value.units, node, node.lineno,
+                          self.path)
+        arg = node.args[0] if node.args else node.func.value if isinstance(node.func, ast.Attribute) else None
+        negated = isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub)
+        return Tensor("exp_neg" if negated else "exp", value.units if isinstance(value, Tensor) else None, node,
+                      node.lineno, self.path, sized_by=value.sized_by if isinstance(value, Tensor) else None)
+
+    def sum_of(self, node: ast.Call, value: Any) -> Tensor | None:
+        """``exp(x).sum(1)``: the denominator of a softmax written out, keyed by its ``exp`` call."""
+        if isinstance(value, Tensor) and value.act == "exp":
+            return Tensor("exp_sum", None, value.node, value.line, value.path)
+        return None
+
+    def hand_activation(self, node: ast.BinOp, left: Any, right: Any) -> Tensor | None:
+        """A softmax or a sigmoid written out: ``e / e.sum(1, keepdim=True)`` with ``e = exp(x)``,
+        ``1 / (1 + exp(-x))``; ``1 + exp(-x)`` is kept for the division."""
+        one = isinstance(left, Const) and left.value == 1 and type(left.value) in (int, float)
+        if isinstance(node.op, ast.Add):
+            if isinstance(right, Const) and isinstance(left, Tensor):
+                left, right, one = right, left, right.value == 1 and type(right.value) in (int, float)
+            if one and isinstance(right, Tensor) and right.act == "exp_neg":
+                return Tensor("one_plus_exp_neg", right.units, right.node, right.line, right.path,
+                              sized_by=right.sized_by)
+            return None
+        if not isinstance(node.op, ast.Div) or not isinstance(right, Tensor):
+            return None
+        if one and right.act == "one_plus_exp_neg":
+            return Tensor("sigmoid", right.units, node, node.lineno, self.path, sized_by=right.sized_by)
+        if isinstance(left, Tensor) and left.act == "exp" and right.act == "exp_sum":
+            # exp(target_score) / exp(all_scores).sum(1) too: the softmax's value at the target
+            return Tensor("softmax", left.units, node, node.lineno, self.path, sized_by=left.sized_by)
+        return None
+
+
+_LABEL_NAME = re.compile(r"(?:^|_)(?:y|labels?|one_?hot|targets?)(?:$|_)", re.IGNORECASE)
+
+
+def unsized(value: Any) -> Any:
+    """A tensor with its class axis unknown (after a reshape); anything else as it is."""
+    if isinstance(value, Tensor):
+        return Tensor(value.act, None, value.node, value.line, value.path, when=value.when)
+    return value
+
+
+def _three_d(value: Any) -> bool:
+    """Whether a tensor is the (N, C, L) output of a torch Conv1d, over which torch's softmax without ``dim``
+    runs along dim 0 (it picks dim 1 only for 2-D and 4-D inputs)."""
+    if not isinstance(value, Tensor) or not isinstance(value.node, ast.Call):
+        return False
+    func = value.node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in ("Conv1d", "ConvTranspose1d", "LazyConv1d")
+
+
+def _implicit_dim(node: Any) -> bool:
+    return isinstance(node, ast.Call) and not node.args and not any(k.arg in ("dim", "axis") for k in node.keywords)
+
+
+# Calls that draw a sample from scores or probabilities (text generation, RL policies): a log of probabilities
+# that reaches one is a temperature rescaling, not a loss (tf.random.categorical, torch.multinomial, np.random.choice).
+_SAMPLERS = frozenset({"categorical", "stateless_categorical", "multinomial", "choice", "Categorical",
+                       "OneHotCategorical", "RelaxedOneHotCategorical", "gumbel_softmax"})
+
+
+def sampling_logs(tree: ast.AST) -> set[int]:
+    """The ``log(...)`` calls whose value reaches a sampler: inside its arguments (``categorical(log(p) / t)``), or
+    through a name assigned from them that a sampler later in the same function (or module) reads
+    (``scaled = log(p) / t`` ... ``categorical(scaled)``; ``preds = log(preds) / t`` ... ``multinomial(1, preds)``)."""
+    found: set[int] = set()
+    nodes = list(ast.walk(tree))
+    if not any(isinstance(n, ast.Call) and _call_name(n) in _SAMPLERS for n in nodes):
+        return found
+    scopes = [n for n in nodes if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef))]
+    for scope in scopes:
+        by_name: dict[str, list[tuple[int, ast.Call]]] = {}
+        samplers: list[ast.Call] = []
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                for log in _logs_in(node.value):
+                    by_name.setdefault(node.targets[0].id, []).append((node.lineno, log))
+            elif isinstance(node, ast.Call) and _call_name(node) in _SAMPLERS:
+                samplers.append(node)
+        for call in samplers:
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                found.update(id(log) for log in _logs_in(arg))
+                for name in (n.id for n in ast.walk(arg) if isinstance(n, ast.Name)):
+                    found.update(id(log) for line, log in by_name.get(name, ()) if line <= call.lineno)
+    return found
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _logs_in(node: ast.AST) -> list[ast.Call]:
+    return [n for n in ast.walk(node) if isinstance(n, ast.Call) and _call_name(n) == "log"]
