@@ -94,17 +94,14 @@ class Activations:
     def hand_activation(self, node: ast.BinOp, left: Any, right: Any) -> Tensor | None:
         """A softmax or a sigmoid written out: ``e / e.sum(1, keepdim=True)`` with ``e = exp(x)``,
         ``1 / (1 + exp(-x))``; ``1 + exp(-x)`` is kept for the division."""
-        one = isinstance(left, Const) and left.value == 1 and type(left.value) in (int, float)
         if isinstance(node.op, ast.Add):
-            if isinstance(right, Const) and isinstance(left, Tensor):
-                left, right, one = right, left, right.value == 1 and type(right.value) in (int, float)
-            if one and isinstance(right, Tensor) and right.act == "exp_neg":
-                return Tensor("one_plus_exp_neg", right.units, right.node, right.line, right.path,
-                              sized_by=right.sized_by)
+            term = right if _one(left) else left if _one(right) else None  # 1 + exp(-x) or exp(-x) + 1
+            if isinstance(term, Tensor) and term.act == "exp_neg":
+                return Tensor("one_plus_exp_neg", term.units, term.node, term.line, term.path, sized_by=term.sized_by)
             return None
         if not isinstance(node.op, ast.Div) or not isinstance(right, Tensor):
             return None
-        if one and right.act == "one_plus_exp_neg":
+        if _one(left) and right.act == "one_plus_exp_neg":
             return Tensor("sigmoid", right.units, node, node.lineno, self.path, sized_by=right.sized_by)
         if isinstance(left, Tensor) and left.act == "exp" and right.act == "exp_sum":
             # exp(target_score) / exp(all_scores).sum(1) too: the softmax's value at the target
@@ -120,6 +117,11 @@ def unsized(value: Any) -> Any:
     if isinstance(value, Tensor):
         return Tensor(value.act, None, value.node, value.line, value.path, when=value.when)
     return value
+
+
+def _one(value: Any) -> bool:
+    """The number 1 (or 1.0) written out, not ``True``."""
+    return isinstance(value, Const) and type(value.value) in (int, float) and value.value == 1
 
 
 def _three_d(value: Any) -> bool:

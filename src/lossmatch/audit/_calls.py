@@ -313,7 +313,7 @@ class Calls:
                     return None
                 self.facts.single_label.append(receiver.evidence)
                 self.facts.single_classes.append(None)
-                receiver = Encoder(receiver.fmt, receiver.evidence)
+                receiver = dataclasses.replace(receiver, features=False)
             if name == "fit":
                 return receiver
             return Labels(receiver.fmt, None, f"{self.describe(node)} ({receiver.evidence})")

@@ -267,13 +267,13 @@ class Frameworks:
         if pred is None and labels is None:
             return
         self.note_loss_use(entry, pred, labels)
-        self.sites.append(Site(entry, pred if isinstance(pred, Tensor) else None,
-                               labels if isinstance(labels, Labels) else None, None, node, loss_node,
+        known = labels if isinstance(labels, Labels) else None
+        self.sites.append(Site(entry, pred if isinstance(pred, Tensor) else None, known, None, node, loss_node,
                                open_pred=pred if isinstance(pred, OpaqueOut) else None))
         if isinstance(pred, Tensor) and pred.over is not None and entry.expects == "probs":
             # torch.sigmoid(net(x)) into nn.BCELoss with net's class in another file: the project pass replays
             # the activation on each model the call may run (LM005 where the model applies it already)
-            self.sites.append(Site(entry, None, labels if isinstance(labels, Labels) else None, None, node, loss_node,
+            self.sites.append(Site(entry, None, known, None, node, loss_node,
                                    open_pred=pred.over.then("act", pred.act, pred.node, self.path)))
 
     def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
