@@ -115,7 +115,7 @@ _LABEL_NAME = re.compile(r"(?:^|_)(?:y|labels?|one_?hot|targets?)(?:$|_)", re.IG
 def unsized(value: Any) -> Any:
     """A tensor with its class axis unknown (after a reshape); anything else as it is."""
     if isinstance(value, Tensor):
-        return Tensor(value.act, None, value.node, value.line, value.path, when=value.when)
+        return value.reshaped()
     return value
 
 

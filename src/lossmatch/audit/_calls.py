@@ -292,7 +292,7 @@ class Calls:
             if name in _SHAPE_KEEPING:
                 return receiver
             if name in _SHAPE_CHANGING:
-                return Tensor(receiver.act, None, receiver.node, receiver.line, receiver.path, when=receiver.when)
+                return receiver.reshaped()
             return None
         if isinstance(receiver, Labels):
             return receiver if name in _LABEL_KEEPING else None

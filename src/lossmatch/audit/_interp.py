@@ -557,7 +557,7 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
         if isinstance(owner, Pack) and isinstance(index, int) and -len(owner.items) <= index < len(owner.items):
             return owner.items[index]
         if isinstance(owner, Tensor):  # probs[mask], probs[:, 0, :]: the same activation, the class axis unknown
-            return Tensor(owner.act, None, owner.node, owner.line, owner.path, when=owner.when)
+            return owner.reshaped()
         if isinstance(owner, OpaqueOut) and isinstance(index, (int, str)):
             return owner.then("item" if isinstance(index, int) else "key", index)
         if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and isinstance(index, str):

@@ -250,7 +250,10 @@ class _Project:
                    labels: Labels | None, call: Any, findings: dict[str, Finding]) -> None:
         if isinstance(pred, Tensor):
             self._judge_exact(summary, site, entry, loss_desc, pred, labels, [], findings)
-            return
+            if pred.over is None or entry.expects != "probs":
+                return
+            # criterion(torch.sigmoid(net(x)), y) with both holes: the activation replayed on each model (LM005)
+            pred = pred.over.then("act", pred.act, pred.node, summary.path)
         if not isinstance(pred, OpaqueOut):
             return
         exact = self.bound_models(pred.source, call)
@@ -302,7 +305,7 @@ class _Project:
             elif step[0] == "key":
                 out = out.get(step[1]) if isinstance(out, dict) else None
             elif step[0] == "shape" and isinstance(out, Tensor):
-                out = Tensor(out.act, None, out.node, out.line, out.path, out.name, when=out.when)
+                out = dataclasses.replace(out.reshaped(), name=out.name)
             elif step[0] == "act":  # torch.sigmoid(net(x)) in the calling file: judged only when net applies it too
                 _, act, node, path = step
                 doubled = f"{act} already applied by {out.path}:{out.line}" if isinstance(out, Tensor) and \

@@ -7,7 +7,7 @@ produces no findings.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lossmatch.audit.catalogue import LayerKind, LossEntry
@@ -50,6 +50,11 @@ class Tensor:
     # another file): that output, for the project pass to find the same activation twice (LM005)
     over: Any = field(default=None, compare=False, repr=False)
     doubled: str | None = field(default=None, compare=False)  # the inner activation of two, found so
+
+    def reshaped(self) -> Tensor:
+        """The same activation after a reshape, an index or a slice: the class axis and the layer's name are lost;
+        the condition, the model output it was applied to and the activation under it stay."""
+        return replace(self, units=None, name=None, units_from=None, sized_by=None)
 
 
 @dataclass(frozen=True)
@@ -302,8 +307,10 @@ def join(a: Any, b: Any) -> Any:
     if a == b:
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.act == b.act:
-        return Tensor(a.act, a.units if a.units == b.units else None, a.node, a.line, a.path,
-                      when=a.when if a.when == b.when else a.when or b.when)
+        joined = a if a.units == b.units else a.reshaped()
+        return replace(joined, name=a.name if a.name == b.name else None, over=a.over if a.over == b.over else None,
+                       doubled=a.doubled if a.doubled == b.doubled else None,
+                       when=a.when if a.when == b.when else a.when or b.when)
     if isinstance(a, Tensor) and isinstance(b, Tensor) and {a.act, b.act} <= EITHER_PROBABILITIES:
         # `x = sigmoid(x) if n <= 2 else softmax(x)`: probabilities either way
         return Tensor(EITHER, None, a.node, a.line, a.path)
