@@ -1430,6 +1430,46 @@ def test_loss_picked_from_a_dict_by_a_setting_is_judged_per_option():
     assert all(any("one of 2 the code chooses between" in e for e in f.evidence) for f in loud)
 
 
+@pytest.mark.parametrize("choose", [
+    """
+    if args.loss == "mse":
+        criterion = nn.MSELoss()
+    elif args.loss == "l1":
+        criterion = nn.L1Loss()
+    else:
+        criterion = nn.BCEWithLogitsLoss()
+    """,
+    """
+    criterion = {"mse": nn.MSELoss(), "l1": nn.L1Loss(), "bce": nn.BCEWithLogitsLoss()}[args.loss]
+    """,
+], ids=["if-elif", "table"])
+def test_a_choice_between_a_cross_entropy_and_a_regression_loss_judges_the_cross_entropy(choose):
+    """``MSELoss`` or ``L1Loss`` on a sigmoid output is nothing to say, but the branch that picks
+    ``BCEWithLogitsLoss`` applies the sigmoid twice: a warning naming all three options. On logits, quiet."""
+    code = textwrap.dedent("""
+        import torch
+        import torch.nn as nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(10, 1)
+
+            def forward(self, x):
+                return torch.sigmoid(self.fc(x))
+
+        model = Net()
+    """) + textwrap.dedent(choose) + textwrap.dedent("""
+        for x, y in loader:
+            loss = criterion(model(x), y)  # <-
+    """)
+    loud = audit(code)
+    assert [(f.rule, f.severity, f.line) for f in loud] == [("LM002", "warning", marked_line(code))]
+    chosen = next(e for e in loud[0].evidence if "the code chooses between" in e)
+    assert "one of 3" in chosen and "nn.MSELoss" in chosen and "nn.L1Loss" in chosen
+    assert audit(code.replace("torch.sigmoid(self.fc(x))", "self.fc(x)")) == []
+
+
 def test_an_activation_applied_in_one_branch_is_a_warning_naming_the_condition():
     """A softmax under a configuration `if` (OpenRLHF's process reward loss) is reported, as a warning: the branch
     that runs is not known. One under a training/inference switch is the usual pattern (a QUIET case)."""

@@ -32,6 +32,7 @@ from lossmatch.audit._values import (
     Obj,
     Opaque,
     OpaqueOut,
+    OtherLoss,
     Pack,
     Ref,
     Returns,
@@ -157,7 +158,8 @@ class Calls:
 
     def loss_choice(self, losses: Losses, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> None:
         """A loss the code picks by branches: a site per option, each naming the others."""
-        names = tuple(f"{option.entry.name} ({self.describe(option)})" for option in losses.options)
+        names = tuple(f"{option.entry.name if isinstance(option, LossValue) else option.name} "
+                      f"({self.describe(option)})" for option in (*losses.options, *losses.others))
         pred = args[0] if args else None
         act = pred.act if isinstance(pred, Tensor) else None  # the option made for this activation speaks first
         for option in sorted(losses.options, key=lambda option: option.entry.activation != act):
@@ -358,8 +360,9 @@ class Calls:
         if isinstance(key, Const) and key.value in table:
             return table[key.value]
         losses = tuple(dict.fromkeys(v for v in table.values() if isinstance(v, LossValue)))
-        if len(losses) > 1 and len(losses) == len(table):  # LOSSES[args.loss]: one of them
-            return Losses(losses)
+        others = tuple(dict.fromkeys(v for v in table.values() if isinstance(v, OtherLoss)))
+        if losses and len(losses) + len(others) > 1 and len(losses) + len(others) == len(table):
+            return Losses(losses, others)  # LOSSES[args.loss]: one of them
         classes = any(isinstance(value, Klass) for value in table.values())
         models = tuple(m for value in table.values() for m in models_in(value.model if isinstance(value, Klass)
                                                                          else value))
@@ -368,6 +371,9 @@ class Calls:
     def call_ref(self, node: ast.Call, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         kind, info = cat.classify(name)
         if kind == "other":
+            if name in cat.OTHER_LOSSES:
+                return OtherLoss(f"nn.{name[9:]}" if name.startswith("torch.") else name.rsplit(".", 1)[-1], node,
+                                 self.path)
             if info:  # a capitalised name: a class, maybe a model the project defines
                 self._note_construction(name.rsplit(".", 1)[-1])
             if name in cat.TF1_NAMES:

@@ -156,11 +156,22 @@ class LossValue:
 
 
 @dataclass(frozen=True)
+class OtherLoss:
+    """A loss object that is not a cross-entropy (``nn.MSELoss()``): nothing to judge, an option of a choice."""
+
+    name: str
+    node: ast.AST = field(compare=False, repr=False)
+    path: str = field(default="", compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Losses:
     """One of several loss objects, chosen by branches (``if n_classes > 1: CE() else: BCEWithLogits()``):
-    calling it is a loss site for each, judged as a warning that names the choice."""
+    calling it is a loss site for each, judged as a warning that names the choice. ``others``: the options
+    that are not cross-entropies (``nn.MSELoss()``), named in the choice, not judged."""
 
     options: tuple[LossValue, ...]
+    others: tuple[OtherLoss, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -318,10 +329,12 @@ def join(a: Any, b: Any) -> Any:
         items = tuple(step for step in a.steps if step[0] == "item")
         if items == tuple(step for step in b.steps if step[0] == "item"):  # `if ...: out = out.unsqueeze(0)`
             return OpaqueOut(a.source, (*items, ("shape",)), a.node)
-    if isinstance(a, (LossValue, Losses)) and isinstance(b, (LossValue, Losses)):
-        options = (a.options if isinstance(a, Losses) else (a,))
-        options = options + tuple(o for o in (b.options if isinstance(b, Losses) else (b,)) if o not in options)
-        return Losses(options) if len(options) > 1 else options[0]
+    if isinstance(a, (LossValue, Losses, OtherLoss)) and isinstance(b, (LossValue, Losses, OtherLoss)):
+        options = tuple(dict.fromkeys(o for v in (a, b) for o in (v.options if isinstance(v, Losses) else (v,))
+                                      if isinstance(o, LossValue)))
+        others = tuple(dict.fromkeys(o for v in (a, b) for o in (v.others if isinstance(v, Losses) else (v,))
+                                     if isinstance(o, OtherLoss)))
+        return Losses(options, others) if len(options) + len(others) > 1 else (options or others)[0]
     left, right = models_in(a), models_in(b)
     if left and right:
         merged = left + tuple(m for m in right if m not in left)

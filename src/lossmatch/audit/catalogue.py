@@ -168,6 +168,16 @@ _KERAS_CLASSES = {
     "CategoricalFocalCrossentropy": "categorical_focal_crossentropy",
 }
 _KERAS_STRING_ALIASES = {"bce": "binary_crossentropy", "BCE": "binary_crossentropy"}
+# Loss classes that are not cross-entropy (regression, margin, ranking, divergence losses): nothing to judge, but a
+# branch choosing one over a cross-entropy (``if args.loss == "mse": MSELoss() else: BCEWithLogitsLoss()``) still
+# leaves the cross-entropy to judge in the branch that picks it.
+OTHER_LOSSES = frozenset(
+    [f"torch.nn.{name}Loss" for name in ("MSE", "L1", "SmoothL1", "Huber", "KLDiv", "PoissonNLL", "GaussianNLL",
+                                         "HingeEmbedding", "MarginRanking", "CosineEmbedding", "TripletMargin",
+                                         "MultiMargin", "MultiLabelMargin", "SoftMargin", "CTC")]
+    + [f"{module}.{name}" for module in ("keras.losses", "tensorflow.keras.losses")
+       for name in ("MeanSquaredError", "MeanAbsoluteError", "Huber", "KLDivergence", "Hinge", "SquaredHinge",
+                    "CategoricalHinge", "LogCosh", "Poisson", "CosineSimilarity")])
 
 # TensorFlow 1 / tf.nn: keyword arguments are the norm, positional order as in the signatures.
 _TF_LOSSES = {
