@@ -1491,3 +1491,19 @@ def test_an_activation_applied_in_one_branch_is_a_warning_naming_the_condition()
     hits = [f for f in audit(code) if f.rule == "LM001"]
     assert [(f.line, f.severity) for f in hits] == [(14, "warning")]
     assert "only when `self.reward_token_ids is not None`" in hits[0].evidence[-1]
+
+
+def test_log_of_one_minus_a_sigmoid_names_the_sigmoid_and_the_identity():
+    """``log(1 - p)`` with ``p = sigmoid(z)``: the evidence points at the sigmoid, not at ``1 - p``, and the hint
+    gives the identity to use, ``logsigmoid(-z)``."""
+    code = textwrap.dedent("""
+        import torch
+
+        def bce(z, t):
+            p = torch.sigmoid(z)
+            return -(t * torch.nn.functional.logsigmoid(z) + (1 - t) * torch.log(1 - p)).mean()  # <-
+    """)
+    found = audit(code)
+    assert [(f.rule, f.line) for f in found] == [("LM041", marked_line(code))]
+    assert "logsigmoid(-x)" in found[0].message
+    assert any("the sigmoid from line 5: torch.sigmoid(z)" in e for e in found[0].evidence)

@@ -69,8 +69,12 @@ class Activations:
         if value.act == "softmax":
             self.report("LM040", node, "use log_softmax", [self.describe(node), f"softmax from {self.describe(value)}"])
             return Tensor("log_softmax", value.units, node, node.lineno, self.path)
-        if value.act in ("sigmoid", "one_minus_sigmoid"):
+        if value.act == "sigmoid":
             self.report("LM041", node, "use logsigmoid", [self.describe(node), f"sigmoid from {self.describe(value)}"])
+            return Tensor("logsigmoid", value.units, node, node.lineno, self.path)
+        if value.act == "one_minus_sigmoid":  # log(1 - sigmoid(x)) is logsigmoid(-x)
+            self.report("LM041", node, "use logsigmoid(-x) for log(1 - sigmoid(x))",
+                        [self.describe(node), f"1 - the sigmoid from {self.describe(value)}"])
             return Tensor("logsigmoid", value.units, node, node.lineno, self.path)
         return None
 

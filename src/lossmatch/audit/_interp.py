@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
@@ -510,7 +510,7 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
         if kind is ast.BinOp:
             left, right = self.expr(node.left, scope), self.expr(node.right, scope)
             if isinstance(node.op, ast.Sub) and left == Const(1) and isinstance(right, Tensor) and right.act == "sigmoid":
-                return Tensor("one_minus_sigmoid", right.units, node, node.lineno, self.path)
+                return replace(right, act="one_minus_sigmoid")  # evidence names the sigmoid
             if isinstance(node.op, ast.MatMult):
                 return self.mixture(node, left, right)
             return self.hand_activation(node, left, right) if isinstance(node.op, (ast.Add, ast.Div)) else None

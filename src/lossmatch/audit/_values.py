@@ -338,12 +338,12 @@ def join(a: Any, b: Any) -> Any:
     left, right = models_in(a), models_in(b)
     if left and right:
         merged = left + tuple(m for m in right if m not in left)
-        return Opaque("one of several models", None, merged)
+        return Opaque("the model the branches choose", None, merged)
     if left and b is None or right and a is None:
         # `if name == "att": net = AttNet() elif name == "dmrn": net = DMRNet()` with DMRNet from a module not
         # audited: one of the models the code lists, the other one unknown (a mismatch of the first is a warning)
         known = left or right
-        return Opaque("one of several models", None, known + (UNKNOWN_MODEL,) if UNKNOWN_MODEL not in known else known)
+        return Opaque("the model the branches choose", None, known + (UNKNOWN_MODEL,) if UNKNOWN_MODEL not in known else known)
     return None
 
 
