@@ -383,6 +383,37 @@ FIRES = [
                       loss=tf.keras.losses.CategoricalCrossentropy,  # <-
                       metrics=["accuracy"])
     """, id="LM011-keras-loss-class-not-instance-activation-ref"),
+    pytest.param("LM011", """
+        import tensorflow as tf
+
+        n_labels = 23
+        model = tf.keras.Sequential([
+            tf.keras.layers.Dense(64, activation="relu"),
+            tf.keras.layers.Dense(n_labels, activation="sigmoid"),
+        ])
+        model.compile(optimizer="adam",
+                      loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),  # <-
+                      metrics=["accuracy"])
+    """, id="LM011-keras-sigmoid-into-sparse-cce-from-logits"),
+    pytest.param("LM011", """
+        import torch
+        from torch import nn
+
+        class IntentNet(nn.Module):
+            def __init__(self, vocab, n_intents):
+                super().__init__()
+                self.embed = nn.EmbeddingBag(vocab, 64)
+                self.out = nn.Linear(64, n_intents)
+
+            def forward(self, tokens, offsets):
+                return torch.sigmoid(self.out(self.embed(tokens, offsets)))
+
+        net = IntentNet(20000, 7)
+        criterion = nn.CrossEntropyLoss()
+        for tokens, offsets, intent in loader:
+            loss = criterion(net(tokens, offsets), intent)  # <-
+            loss.backward()
+    """, id="LM011-torch-sigmoid-into-cross-entropy-loss"),
     # ------------------------------------------------------------------ LM012 multi-unit sigmoid BCE, single-label data
     pytest.param("LM012", """
         import tensorflow as tf
@@ -1507,3 +1538,35 @@ def test_log_of_one_minus_a_sigmoid_names_the_sigmoid_and_the_identity():
     assert [(f.rule, f.line) for f in found] == [("LM041", marked_line(code))]
     assert "logsigmoid(-x)" in found[0].message
     assert any("the sigmoid from line 5: torch.sigmoid(z)" in e for e in found[0].evidence)
+
+
+def test_a_sigmoid_into_a_softmax_loss_is_the_wrong_pairing_not_a_sigmoid_applied_twice():
+    """``nn.CrossEntropyLoss`` on sigmoid outputs applies a softmax over them: LM011 (sigmoid output trained with
+    categorical cross-entropy), not LM002, whose title says the sigmoid is applied twice. Under a configuration
+    ``if`` it is a warning naming the condition; the same output into ``BCEWithLogitsLoss`` stays LM002."""
+    code = textwrap.dedent("""
+        import torch
+        from torch import nn
+
+        class Tagger(nn.Module):
+            def __init__(self, squash=False):
+                super().__init__()
+                self.fc = nn.Linear(32, 6)
+                self.squash = squash
+
+            def forward(self, x):
+                x = self.fc(x)
+                if self.squash:
+                    x = torch.sigmoid(x)
+                return x
+
+        loss = nn.CrossEntropyLoss()(Tagger()(x), y)  # <-
+    """)
+    found = audit(code)
+    assert [(f.rule, f.severity, f.line) for f in found] == [("LM011", "warning", marked_line(code))]
+    assert "applies softmax on top of the sigmoid outputs" in found[0].message
+    assert any("only when `self.squash`" in e for e in found[0].evidence)
+    always = code.replace("        if self.squash:\n            x = torch.sigmoid(x)\n", "        x = torch.sigmoid(x)\n")
+    assert [(f.rule, f.severity) for f in audit(always)] == [("LM011", "error")]
+    bce = always.replace("nn.CrossEntropyLoss()", "nn.BCEWithLogitsLoss()")
+    assert [(f.rule, f.severity) for f in audit(bce)] == [("LM002", "error")]

@@ -69,6 +69,9 @@ def judge(interp: Reporter, site: Site) -> None:
     if act is not None:
         if entry.expects == "logits" and act == "softmax":
             report("LM001", node, f"{entry.name} applies {entry.activation} itself", pred_ev + [loss_ev])
+        elif entry.expects == "logits" and act == "sigmoid" and entry.activation == "softmax":
+            # not a sigmoid applied twice: a softmax over sigmoid outputs (whatever the labels, the wrong pairing)
+            report("LM011", node, f"{entry.name} applies softmax on top of the sigmoid outputs", pred_ev + [loss_ev])
         elif entry.expects == "logits" and act == "sigmoid":
             report("LM002", node, f"{entry.name} applies {entry.activation} itself", pred_ev + [loss_ev])
         elif entry.expects == "logits" and act == EITHER:  # branches pick one; the loss's own one is the named rule
@@ -165,7 +168,9 @@ def chosen(site: Site, rule: str, severity: str, evidence: list[str]) -> tuple[s
     when = site.pred.when if site.pred is not None else None
     if not site.choice and not when:
         return None, evidence
-    if rule not in _ACTIVATION_RULES:
+    # a sigmoid output into a softmax loss on logits is an activation rule too, unless the code chooses the loss
+    # (`CrossEntropyLoss() if n > 1 else BCEWithLogitsLoss()`: the option made for the sigmoid says LM002)
+    if rule not in _ACTIVATION_RULES and (site.choice or rule != "LM011" or site.loss.expects != "logits"):
         return None
     if severity == "info":
         return None, evidence
