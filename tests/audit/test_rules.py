@@ -1570,3 +1570,67 @@ def test_a_sigmoid_into_a_softmax_loss_is_the_wrong_pairing_not_a_sigmoid_applie
     assert [(f.rule, f.severity) for f in audit(always)] == [("LM011", "error")]
     bce = always.replace("nn.CrossEntropyLoss()", "nn.BCEWithLogitsLoss()")
     assert [(f.rule, f.severity) for f in audit(bce)] == [("LM002", "error")]
+
+
+HEAD_BY_NAME = """
+    import copy
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    def head(x, activation):
+        match activation:
+            case "softmax":
+                return F.softmax(x, dim=1)
+            case "sigmoid" | "logistic":
+                return torch.sigmoid(x)
+            case _:
+                return x
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(10, 4)
+
+        def forward(self, x):
+            return head(self.fc(x), "softmax")
+
+    class Classifier:
+        def __init__(self):
+            self._model = Net()
+
+        def fit(self, loader):
+            trained = copy.deepcopy(self)
+            loss_fn = nn.CrossEntropyLoss()
+            for x, y in loader:
+                loss = loss_fn(trained._model(x), y)  # <-
+                loss.backward()
+            return trained
+"""
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ('"softmax"', ["LM001"]), ('"logistic"', ["LM011"]), ('"linear"', []),
+])
+def test_an_activation_chosen_by_a_string_runs_the_case_the_call_picks(given, expected):
+    """``match activation: case "softmax": ...`` (and ``if activation == "softmax":``) in a helper: the call's
+    string picks the one case that runs; the model reached through ``copy.deepcopy(self)`` is the model."""
+    code = textwrap.dedent(HEAD_BY_NAME).replace('"softmax")', f"{given})")
+    assert [(f.rule, f.line) for f in audit(code)] == [(rule, marked_line(code)) for rule in expected]
+    match = code[code.index("    match activation:"):code.index("class Net")].rstrip() + "\n"
+    chain = code.replace(match, "\n".join([
+        '    if activation == "softmax":',
+        "        return F.softmax(x, dim=1)",
+        '    elif activation != "sigmoid" and activation != "logistic":',
+        "        return x",
+        "    return torch.sigmoid(x)", ""]))
+    assert chain != code
+    assert [f.rule for f in audit(chain)] == expected
+
+
+def test_an_activation_chosen_by_a_string_default_is_not_decided_without_a_call():
+    """A default read with no call (``forward(self, x, mode="softmax")`` run as ``model(x)`` is read on its own)
+    decides no case: another caller may pass another string. The cases are branches, as an ``if`` is."""
+    code = textwrap.dedent(HEAD_BY_NAME).replace("def forward(self, x):", 'def forward(self, x, mode="softmax"):') \
+        .replace('head(self.fc(x), "softmax")', "head(self.fc(x), mode)")
+    assert audit(code) == []

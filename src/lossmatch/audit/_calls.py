@@ -434,6 +434,8 @@ class Calls:
                 return Pack(tuple(item.items[1] if isinstance(item, Pack) and len(item.items) == 2 else None
                                   for item in args[0].items))
             return None
+        if kind == "copy":  # copy.deepcopy(model): the same model, layers and labels
+            return args[0] if len(args) == 1 and not kwargs else None
         if kind == "model_wrapper":
             inner = _arg(args, kwargs, 0, "module")
             return inner if isinstance(inner, (Model, Opaque)) else None

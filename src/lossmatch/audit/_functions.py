@@ -222,8 +222,9 @@ class Functions:
                 value.value, str) and cat.loss_for_keras_name(value.value) is not None):
             return Opaque(f"parameter `{name}` of {function}()", (self.path, node.lineno, name), default=value)
         if where is None and isinstance(value, Const) and (type(value.value) is int and value.value > 0 or
-                                                            type(value.value) is bool):
-            # a size (the units calls give are checked) or a flag (it decides no `if`: a call may give the other)
+                                                            type(value.value) in (bool, str)):
+            # a size (the units calls give are checked), a flag or a mode string (it decides no `if`: a call may
+            # give another)
             return Const(value.value, (self.path, node.lineno, name))
         return value
 

@@ -317,9 +317,7 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
                 full = f"{module}.{alias.name}" if module else alias.name
                 scope.vars[alias.asname or alias.name] = self.ref(full)
         elif kind is ast.Match:
-            self.expr(node.subject, scope)
-            for case in node.cases:
-                self.block(case.body, scope)
+            self.match(node, scope)
         elif kind in (ast.Delete, ast.Global, ast.Nonlocal, ast.Pass, ast.Break, ast.Continue):
             return
         else:
@@ -337,6 +335,29 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
         if module.startswith(("tensorflow.compat.v1", "tensorflow.contrib")):
             self.facts.tf1 = self.facts.tf1 or module
 
+    def match(self, node: ast.Match, scope: Scope) -> None:
+        """``match activation_function: case "softmax": ...``: on a string or number a call gives (or a
+        constant's), the case that runs; else the cases as branches (the first against the rest)."""
+        subject = self.expr(node.subject, scope)
+        if not node.cases:
+            return
+        if isinstance(subject, Const) and subject.default_of is None:
+            for case in node.cases:
+                runs = _case_runs(case, subject.value)
+                if runs is None:
+                    break
+                if runs:
+                    self.block(case.body, scope)
+                    return
+            else:
+                return  # no case runs
+        first, rest = node.cases[0], node.cases[1:]
+        if first.guard is None and _case_runs(first, object()) and not rest:  # a last `case _:`
+            self.block(first.body, scope)
+            return
+        others = [ast.copy_location(ast.Match(subject=node.subject, cases=rest), node)] if rest else []
+        self.branches(first.body, others, scope)
+
     def decided(self, test: ast.expr, scope: Scope) -> bool | None:
         """The value of an ``if`` test on a name surely given a function, layer, model or loss here (``activation is
         None``, ``activation is not None``, ``if activation:``, ``if not activation:``) or a True/False flag that is
@@ -345,6 +366,10 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self.decided(test.operand, scope)
             return None if inner is None else not inner
+        if isinstance(test, ast.BoolOp):  # `a and b`: decided by one part that decides it, or by all of them
+            parts = [self.decided(value, scope) for value in test.values]
+            stop = isinstance(test.op, ast.Or)  # the value that ends the test early
+            return stop if stop in parts else (not stop if None not in parts else None)
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)) \
                 and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None \
                 and isinstance(test.left, ast.Name):
@@ -361,6 +386,14 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
             left, right = self.expr(test.left, scope), self.expr(test.comparators[0], scope)
             if isinstance(left, Ref) and isinstance(right, Ref) and cat.loss_for_call(left.name) is not None:
                 return (left.name == right.name) == isinstance(test.ops[0], (ast.Eq, ast.Is))
+            return None
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)) \
+                and isinstance(test.left, (ast.Name, ast.Attribute)) and isinstance(test.comparators[0], ast.Constant) \
+                and isinstance(test.comparators[0].value, str):
+            # `if activation_function == "softmax":` on a string a call gives (or a constant's): one branch runs
+            value = self.expr(test.left, scope)
+            if isinstance(value, Const) and isinstance(value.value, str) and value.default_of is None:
+                return (value.value == test.comparators[0].value) == isinstance(test.ops[0], ast.Eq)
             return None
         if isinstance(test, ast.Name):
             value = scope.lookup(test.id)[1]
@@ -635,6 +668,27 @@ def _one_branch_activation(a: Any, b: Any, test: ast.expr) -> Tensor | None:
 
 
 _CONDITIONAL_ACTS = frozenset({"softmax", "sigmoid", "log_softmax", "logsigmoid"})
+
+
+def _case_runs(case: ast.match_case, value: Any) -> bool | None:
+    """Whether a ``case`` runs on ``value``: literal patterns (and ``|`` of them) and ``_`` are decided; a guard, a
+    class or a sequence pattern is not (None)."""
+    if case.guard is not None:
+        return None
+    pattern = case.pattern
+    options = pattern.patterns if isinstance(pattern, ast.MatchOr) else [pattern]
+    for option in options:
+        if isinstance(option, ast.MatchAs) and option.pattern is None:
+            return True  # `case _:` / `case name:`
+        if isinstance(option, ast.MatchValue) and isinstance(option.value, ast.Constant):
+            if type(option.value.value) is type(value) and option.value.value == value:
+                return True
+        elif isinstance(option, ast.MatchSingleton):
+            if option.value is value:
+                return True
+        else:
+            return None
+    return False
 
 
 def _is_main_guard(test: ast.expr) -> bool:

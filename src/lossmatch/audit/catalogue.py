@@ -371,6 +371,8 @@ LOSS_BASES = frozenset({"keras.losses.Loss", "torch.nn.modules.loss._Loss", "tor
 MODEL_WRAPPERS = frozenset({"torch.nn.DataParallel", "torch.nn.parallel.DataParallel",
                             "torch.nn.parallel.DistributedDataParallel", "torch.compile",
                             "torch.jit.script", "torch.nn.SyncBatchNorm.convert_sync_batchnorm"})
+# Calls that give back what they are given, for what the audit follows (a copy of a model is that model).
+COPIES = frozenset({"copy.deepcopy", "copy.copy"})
 # Containers that hold a list of layers as given: iterating them applies those layers in a forward loop.
 LAYER_LISTS = frozenset({"torch.nn.ModuleList", "torch.nn.modules.container.ModuleList"})
 # Pretrained classifiers (raw logits) whose head a script replaces: model.fc = nn.Sequential(..., nn.Softmax(1)).
@@ -448,7 +450,7 @@ FORMAT_WORDS = {"index": "integer", "one_hot": "one-hot", "multi_hot": "multi-ho
 @functools.lru_cache(maxsize=8192)
 def classify(name: str) -> tuple[str, Any]:
     """What a call of the canonical dotted ``name`` is, once per name: ``(kind, detail)``. Kinds: loss, layer,
-    functional_layer, layer_wrapper, sequential, functional_model, activation, log, exp, sum, criterion_wrapper,
+    functional_layer, layer_wrapper, sequential, functional_model, activation, log, exp, sum, criterion_wrapper, copy,
     ordered_dict, model_wrapper, getattr, len, encoder, transformer, split, directory, dataset, and other
     (detail: whether the name is capitalised, like a class)."""
     loss = loss_for_call(name)
@@ -468,7 +470,8 @@ def classify(name: str) -> tuple[str, Any]:
             return kind, table[name]
     for kind, names in (("layer_wrapper", LAYER_WRAPPERS), ("functional_model", FUNCTIONAL_MODEL),
                         ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("sum", SUM_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS),
-                        ("reshape", RESHAPE_FUNCTIONS), ("eye", EYE_FUNCTIONS), ("matmul", MATMUL_FUNCTIONS)):
+                        ("reshape", RESHAPE_FUNCTIONS), ("eye", EYE_FUNCTIONS), ("matmul", MATMUL_FUNCTIONS),
+                        ("copy", COPIES)):
         if name in names:
             return kind, None
     if name in SEQUENTIAL or name.endswith(".Sequential"):
