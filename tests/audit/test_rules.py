@@ -1010,6 +1010,19 @@ QUIET = [
         model.add(Dense(1, activation="sigmoid"))
         model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
     """, (), id="LM014-quiet-keras-dense-1-sigmoid"),
+    pytest.param("LM014", """
+        from keras.models import Sequential
+        from keras.layers import Conv2D, Flatten
+
+        model = Sequential()
+        model.add(Conv2D(48, 3, padding="same", data_format="channels_first", activation="relu",
+                         input_shape=(11, 19, 19)))
+        # one filter on axis 1: Keras' softmax runs over the last axis, the board's 19 columns
+        model.add(Conv2D(filters=1, kernel_size=1, padding="same", data_format="channels_first",
+                         activation="softmax"))
+        model.add(Flatten())
+        model.compile("sgd", "categorical_crossentropy", metrics=["accuracy"])
+    """, (), id="LM014-quiet-keras-channels-first-conv-one-filter"),
     pytest.param("LM015", """
         from sklearn.preprocessing import MultiLabelBinarizer
         from tensorflow import keras

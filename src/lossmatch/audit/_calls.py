@@ -130,7 +130,7 @@ class Calls:
                 sized = [unsized(a) for a in args], {k: unsized(v) for k, v in kwargs.items()}
                 for entry in callee.loss.entries:
                     self.loss_call(node, entry, callee.loss, *sized)
-            return callee.loss or callee.value
+            return callee.loss or callee.called(args, kwargs)
         if isinstance(callee, LossValue):
             for entry in callee.entries:
                 self.loss_call(node, entry, callee, args, kwargs)

@@ -110,8 +110,13 @@ class Frameworks:
     def make_layer(self, node: ast.Call, kind: cat.LayerKind, args: list[Any], kwargs: dict[str, Any],
                    keras: bool, shift: int = 0) -> Layer:
         given = _arg(args, kwargs, *kind.units_arg) if kind.units_arg else None
+        fmt = kwargs.get("data_format")
+        channels_first = keras and isinstance(fmt, Const) and fmt.value == "channels_first"
+        if channels_first:
+            given = None  # the filters are axis 1; the activation runs over the last axis (a spatial one)
         units = _int(given)
-        sized_by = _units_source(node, kind.units_arg, shift) if units is None and kind.units_arg else None
+        sized_by = _units_source(node, kind.units_arg, shift) if units is None and kind.units_arg and \
+            not channels_first else None
         act = kind.activation
         if kind.activation_arg:
             position = 0 if kind.units_arg is None else 1

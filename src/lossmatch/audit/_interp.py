@@ -14,9 +14,10 @@ semantics in :mod:`lossmatch.audit._frameworks`, activations (and those written 
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
@@ -53,6 +54,7 @@ from lossmatch.audit.rules import RULES, Finding, make_finding
 # Unimported names the audit reads: builtins and a common star-imported encoder.
 _KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len"})
 # Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
+_MAX_SWITCHES = 3  # True/False parameters of a model builder read both ways (each reads the body twice more)
 _KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
 
 
@@ -146,7 +148,8 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
                         or opens:
                     params = tuple(a.arg for a in value.node.args.posonlyargs + value.node.args.args)
                     out[name] = Returns(result if not isinstance(result, (Opaque, OpaqueOut)) or models_in(result)
-                                        else None, params, (self.path, value.node.lineno), loss)
+                                        else None, params, (self.path, value.node.lineno), loss,
+                                        self.switches(value, params) if len(models_in(result)) > 1 else ())
             elif isinstance(value, Returns) or isinstance(value, Klass) and value.hole and value.hole[0] != self.path:
                 out[name] = value  # re-exported from another audited module (a package's __init__)
             elif isinstance(value, Klass):
@@ -334,6 +337,35 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
             self.facts.tf_keras = self.facts.tf_keras or module
         if module.startswith(("tensorflow.compat.v1", "tensorflow.contrib")):
             self.facts.tf1 = self.facts.tf1 or module
+
+    def switches(self, function: Function, params: tuple[str, ...]) -> tuple[tuple[str, int, Any], ...]:
+        """For a function returning one of several models by branches: what it returns with each value of each
+        True/False parameter (``is_policy_net=False``), read without leaving findings, sites or facts behind
+        (another file's call passing the flag picks one)."""
+        node = function.node
+        flags = [(param.arg, params.index(param.arg)) for param, default in
+                 zip(node.args.args[len(node.args.args) - len(node.args.defaults):], node.args.defaults)
+                 if isinstance(default, ast.Constant) and type(default.value) is bool]
+        out = []
+        for name, position in flags[:_MAX_SWITCHES]:
+            saved = self._state()
+            try:
+                table = {flag: self.inline(function, [], {name: Const(flag)}) for flag in (True, False)}
+            finally:
+                self._restore(saved)
+            if table[True] != table[False]:
+                out.append((name, position, table))
+        return tuple(out)
+
+    def _state(self) -> tuple[Any, ...]:
+        facts = FileFacts(**{f.name: copy.copy(getattr(self.facts, f.name)) for f in fields(FileFacts)})
+        return (dict(self.findings), list(self.sites), {k: list(v) for k, v in self.compile_sites.items()},
+                list(self.bindings), list(self._sized_reports), set(self._uncertain_losses), set(self.constructed),
+                set(self.submodules), facts)
+
+    def _restore(self, saved: tuple[Any, ...]) -> None:
+        (self.findings, self.sites, self.compile_sites, self.bindings, self._sized_reports, self._uncertain_losses,
+         self.constructed, self.submodules, self.facts) = saved
 
     def match(self, node: ast.Match, scope: Scope) -> None:
         """``match activation_function: case "softmax": ...``: on a string or number a call gives (or a

@@ -230,6 +230,17 @@ class Returns:
     params: tuple[str, ...] = ()
     hole: tuple[str, int] | None = None
     loss: Any = None
+    # a True/False parameter that picks the model it returns (``build(shape, is_policy_net=True)``):
+    # (its name, its position, {True: result, False: result}), for a call that passes the flag
+    switches: tuple[tuple[str, int, Any], ...] = field(default=(), compare=False, repr=False)
+
+    def called(self, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """The result of a call: the one a True/False argument picks, else the result read on its own."""
+        for name, position, table in self.switches:
+            given = kwargs.get(name, args[position] if position < len(args) else None)
+            if isinstance(given, Const) and type(given.value) is bool and given.default_of is None:
+                return table[given.value]
+        return self.value
 
 
 @dataclass(frozen=True)
