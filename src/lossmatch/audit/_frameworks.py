@@ -143,6 +143,9 @@ class Frameworks:
         kind = layer.kind
         if kind.passthrough:
             return value if isinstance(value, Tensor) else None
+        if not kind.keeps_units and kind.units_arg is None and isinstance(value, Tensor) and value.when is None \
+                and value.act in _ELEMENTWISE:
+            return value.reshaped()  # Flatten / Reshape of a tanh or sigmoid: the same values, rearranged
         if not kind.keeps_units or layer.act in (None, "unknown"):
             return None
         units = layer.units if kind.units_arg is not None else (value.units if isinstance(value, Tensor) else None)
@@ -326,6 +329,11 @@ def _units_source(node: ast.Call, units_arg: tuple[int, str], shift: int) -> str
     if found is None and position + shift < len(node.args):
         found = node.args[position + shift]
     return _source(found, 40) if found is not None and not isinstance(found, ast.Constant) else None
+
+
+# Activations applied to each value on its own, which a Flatten or Reshape keeps (unlike a softmax over an axis,
+# whose axis a reshape moves)
+_ELEMENTWISE = cat.RAW_ACTIVATIONS | {"sigmoid"}
 
 
 def _key(node: ast.expr) -> str | None:

@@ -8,13 +8,15 @@ name or ``self.name``:
 - is never trained or evaluated in the file (no ``fit``, ``fit_generator``, ``train_on_batch``,
   ``test_on_batch`` or ``evaluate`` on it), and
 - never leaves the file's hands (never returned, passed to a call, put in a container or bound to another
-  name: it is only called, and its own methods are), and
+  name: it is only called, and its own methods are), unless it is passed to build a model the file trains
+  (``d_on_g = generator_containing_discriminator(g, d)``, ``gan = Sequential([g, d])``), and
 - either the file trains another model, or it loads this one's weights.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 _TRAINING = frozenset({"fit", "fit_generator", "train_on_batch", "test_on_batch", "evaluate", "evaluate_generator"})
 
@@ -38,7 +40,7 @@ def untrained_compiles(tree: ast.AST) -> set[int]:
     candidates = {key for key in compiles if key not in trained and (trained or key in loaded)}
     if not candidates:
         return set()
-    escaping = _escaping(tree, candidates)
+    escaping = _escaping(tree, candidates, trained)
     return {id(call) for key in candidates - escaping for call in compiles[key]}
 
 
@@ -51,18 +53,37 @@ def _key(node: ast.expr) -> str | None:
     return None
 
 
-def _escaping(tree: ast.AST, keys: set[str]) -> set[str]:
-    """The keys read anywhere other than as the receiver of an attribute (``model.predict``) or as the function
-    of a call (``model(x)``): returned, passed, stored or aliased, so another file may train them."""
+def _escaping(tree: ast.AST, keys: set[str], trained: set[str]) -> set[str]:
+    """The keys read anywhere other than as the receiver of an attribute (``model.predict``), as the function
+    of a call (``model(x)``) or as a part of a model the file trains (an argument of the call that builds it):
+    returned, passed, stored or aliased, so another file may train them."""
     allowed: set[int] = set()  # the ids of the key nodes read in an allowed place
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
             allowed.add(id(node.value))
         elif isinstance(node, ast.Call):
             allowed.add(id(node.func))
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
+                any(_key(target) in trained for target in node.targets):
+            for arg in [*node.value.args, *(k.value for k in node.value.keywords)]:
+                parts = arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg]
+                allowed.update(id(part) for part in parts)
     out = set()
-    for node in ast.walk(tree):
+    for node, shadowed in _walk(tree, frozenset()):
         key = _key(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
-        if key in keys and isinstance(node.ctx, ast.Load) and id(node) not in allowed:
+        if key in keys and key not in shadowed and isinstance(node.ctx, ast.Load) and id(node) not in allowed:
             out.add(key)
     return out
+
+
+def _walk(node: ast.AST, shadowed: frozenset[str]) -> Iterator[tuple[ast.AST, frozenset[str]]]:
+    """Every node under ``node``, with the names a function's parameters shadow there: ``g`` inside
+    ``def stack(g, d): model.add(g)`` is that function's own ``g``, not the model the file compiles."""
+    todo = [(node, shadowed)]
+    while todo:  # iterative: a deeply nested expression must not exhaust the stack
+        node, shadowed = todo.pop()
+        yield node, shadowed
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            arguments = node.args
+            shadowed = shadowed | {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
+        todo.extend((child, shadowed) for child in ast.iter_child_nodes(node))
