@@ -16,6 +16,7 @@ from lossmatch.audit import catalogue as cat
 from lossmatch.audit._activations import unsized
 from lossmatch.audit._frameworks import _activation, _arg, _int, _key, _source
 from lossmatch.audit._values import (
+    SPECIAL_METHODS,
     Batches,
     Const,
     Dataset,
@@ -236,6 +237,10 @@ class Calls:
                 return self.model_call(receiver, node, args, kwargs)
             if name in ("predict", "predict_on_batch"):
                 return receiver.out
+            instance = receiver.instance
+            if instance is not None and receiver.path == self.path and name in instance.methods and \
+                    name not in SPECIAL_METHODS:  # model.pi(s): a method of a model class of this file, run on it
+                return self.inline(instance.methods[name], args, kwargs, node)
             if receiver.methods and name in receiver.methods:  # model.set_loss(nn.NLLLoss())
                 self.bind_call(receiver.methods[name], args, kwargs, node)
             return None

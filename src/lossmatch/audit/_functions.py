@@ -16,6 +16,7 @@ from typing import Any
 from lossmatch.audit import catalogue as cat
 from lossmatch.audit._values import (
     SELF,
+    SPECIAL_METHODS,
     Const,
     Function,
     Hole,
@@ -36,7 +37,6 @@ from lossmatch.audit._values import (
 )
 
 MAX_DEPTH = 6
-SPECIAL_METHODS = ("__init__", "build", "forward", "call", "__call__")
 
 
 class _Frame:
@@ -125,7 +125,7 @@ class Functions:
             loss = self._class_loss(node, instance, is_loss_base or is_model)
             signatures = _signatures(self.path, methods)
             kept = {k: v for k, v in instance.attrs.items() if isinstance(v, (LossValue, Losses))}
-            model = Model(out, node.name, node, self.path, signatures, losses=kept or None) \
+            model = Model(out, node.name, node, self.path, signatures, losses=kept or None, instance=instance) \
                 if is_model and loss is None else None
             instance.model = model
             others = [name for name in methods if name not in SPECIAL_METHODS]

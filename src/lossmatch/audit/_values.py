@@ -14,6 +14,7 @@ from lossmatch.audit.catalogue import LayerKind, LossEntry
 
 EITHER = "sigmoid or softmax"  # the activation of an output that branches give one or the other
 EITHER_PROBABILITIES = frozenset({"sigmoid", "softmax", EITHER})
+SPECIAL_METHODS = ("__init__", "build", "forward", "call", "__call__")  # what builds a model and what runs it
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ class Model:
     compiled: tuple[Site, ...] = field(default=(), compare=False, repr=False)  # Keras compile()s it has had
     # the losses its class keeps as attributes (`self.loss = nn.BCEWithLogitsLoss()`), for `head.loss(head(x), y)`
     losses: Any = field(default=None, compare=False, repr=False)
+    # the instance its class was read with: its own methods (`model.pi(s)`, an actor-critic's policy head) run on it
+    instance: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
