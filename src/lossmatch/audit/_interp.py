@@ -260,8 +260,17 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
                     self.assign(node.target, item, scope)
                     self.block(node.body, scope)
             else:
-                # The rows of a softmax/sigmoid output are outputs of that activation still.
-                self.assign(node.target, iterated if isinstance(iterated, Tensor) else None, scope)
+                # The rows of a softmax/sigmoid output are outputs of that activation still; the items of a list
+                # (`for r, prob in self.data:` after `self.data.append((r, prob))`), what they have in common.
+                item = iterated if isinstance(iterated, Tensor) else None
+                # a parameter's placeholder, appended when a method was read with no call, is no item of the list
+                items = [i for i in iterated.items if not (isinstance(i, Opaque) and i.hole and not i.candidates)] \
+                    if isinstance(iterated, Pack) else []
+                if 0 < len(items) <= _MAX_UNROLLED:
+                    item = items[0]
+                    for other in items[1:]:
+                        item = join(item, other)
+                self.assign(node.target, item, scope)
                 self.block(node.body, scope)
             self.block(node.orelse, scope)
         elif kind is ast.While:
@@ -566,10 +575,20 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
             return scope.lookup(key)[1] if key else None
         if kind is ast.Constant:
             return Const(node.value)
+        if kind is ast.UnaryOp and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) and \
+                type(node.operand.value) in (int, float):
+            return Const(-node.operand.value)  # -1
         if kind in (ast.List, ast.Tuple):
             return Pack(tuple(self.expr(e, scope) for e in node.elts))
         if kind is ast.Subscript:
             owner = self.expr(node.value, scope)
+            if isinstance(node.slice, ast.Slice):  # self.data[::-1], layers[:-1]: the items a constant slice keeps
+                bounds = [self.expr(part, scope) if part is not None else Const(None)
+                          for part in (node.slice.lower, node.slice.upper, node.slice.step)]
+                if isinstance(owner, Pack) and all(isinstance(b, Const) and (b.value is None or type(b.value) is int)
+                                                   for b in bounds) and bounds[2].value != 0:
+                    return Pack(owner.items[slice(*(b.value for b in bounds))])
+                return self.subscript(owner, None)
             key = self.expr(node.slice, scope)
             return self.subscript(owner, key)
         if kind is ast.BinOp:
