@@ -427,6 +427,8 @@ class Calls:
             units = size.value if isinstance(size, Const) and type(size.value) is int else None
             return Model(Tensor("linear", units, node, node.lineno, self.path), f"{name}()", node, self.path,
                          {"__pretrained__": True})
+        if kind == "segmentation_model":
+            return self.segmentation_model(node, name, info, kwargs)
         if kind == "matmul":
             return self.mixture(node, _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "mat2"))
         if kind == "eye":
@@ -448,6 +450,8 @@ class Calls:
             if len(args) >= 2 and not isinstance(args[1], Const):
                 return Opaque(f"getattr(..., {_source(node.args[1])})", classes=True)
             return None
+        if kind == "dict":  # dict(classes=5, activation="sigmoid"): as the literal {"classes": 5, ...}
+            return dict(kwargs) if not args else None
         if kind == "len":
             if len(args) == 1 and isinstance(args[0], (Pack, dict)):
                 return Const(len(args[0].items if isinstance(args[0], Pack) else args[0]))
@@ -465,6 +469,30 @@ class Calls:
         if kind == "directory":
             return self.directory_batches(node, info, kwargs)
         return self.dataset(node, name, info)  # kind == "dataset"
+
+    def segmentation_model(self, node: ast.Call, name: str, info: tuple[str | None, dict[str | None, str]],
+                           kwargs: dict[str, Any]) -> Model | None:
+        """``smp.Unet("resnet34", classes=1, activation="sigmoid")``: a model whose output holds what
+        ``activation=`` names (the library's default when not given) over ``classes=`` channels (default 1).
+        With smp's ``aux_params`` it returns (mask, label) and the label head's activation is ``aux_params``'."""
+        default, acts = info
+        given = kwargs.get("activation", Const(default))
+        act = acts.get(given.value) if isinstance(given, Const) and (given.value is None or
+                                                                      isinstance(given.value, str)) else None
+        classes = kwargs.get("classes", Const(1))
+        units = classes.value if isinstance(classes, Const) and type(classes.value) is int else None
+        if act is None:
+            return Model(None, f"{name}()", node, self.path)
+        out: Any = Tensor(act, units, node, node.lineno, self.path)
+        if "aux_params" in kwargs:
+            aux = kwargs["aux_params"]
+            aux_act = aux.get("activation", Const(None)) if isinstance(aux, dict) else None
+            label = acts.get(aux_act.value) if isinstance(aux_act, Const) and (aux_act.value is None or isinstance(
+                aux_act.value, str)) else None
+            aux_classes = aux.get("classes") if isinstance(aux, dict) else None
+            out = Pack((out, Tensor(label, aux_classes.value if isinstance(aux_classes, Const) and type(
+                aux_classes.value) is int else None, node, node.lineno, self.path) if label else None))
+        return Model(out, f"{name}()", node, self.path)
 
     def _note_construction(self, name: str) -> None:
         inside_model = any(is_model for _, is_model in self._class_stack)

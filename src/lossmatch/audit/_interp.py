@@ -52,9 +52,9 @@ from lossmatch.audit._values import (
 from lossmatch.audit.rules import RULES, Finding, make_finding
 
 # Unimported names the audit reads: builtins and a common star-imported encoder.
-_KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len"})
-# Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
+_KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len", "dict"})
 _MAX_SWITCHES = 3  # True/False parameters of a model builder read both ways (each reads the body twice more)
+# Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
 _KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
 
 

@@ -151,6 +151,26 @@ _TORCH_FUNCTIONAL = {
     "torchvision.ops.sigmoid_focal_loss": _torch("torchvision.ops.sigmoid_focal_loss", "sigmoid_focal_loss"),
 }
 
+# Segmentation libraries' cross-entropies: smp's on logits (classes, torch argument order); the Keras
+# segmentation_models' on probabilities (the composite bce_dice_loss too: its cross-entropy term clips them),
+# as classes and as the ready-made instances its losses module holds (used like functions).
+_SM = "segmentation_models.losses."
+_LIBRARY_CLASSES = {
+    "segmentation_models_pytorch.losses.SoftBCEWithLogitsLoss": _torch("smp.losses.SoftBCEWithLogitsLoss", _BCE + _L),
+    "segmentation_models_pytorch.losses.SoftCrossEntropyLoss": _torch("smp.losses.SoftCrossEntropyLoss", _SCCE + _L),
+    _SM + "BinaryCELoss": LossEntry("sm.losses.BinaryCELoss", _BCE, *_KERAS),
+    _SM + "CategoricalCELoss": LossEntry("sm.losses.CategoricalCELoss", _CCE, *_KERAS),
+    _SM + "BinaryFocalLoss": LossEntry("sm.losses.BinaryFocalLoss", _BCE, *_KERAS),
+    _SM + "CategoricalFocalLoss": LossEntry("sm.losses.CategoricalFocalLoss", _CCE, *_KERAS),
+}
+_LIBRARY_FUNCTIONS = {
+    _SM + name: LossEntry(f"sm.losses.{name}", _BCE if name.startswith("b") else _CCE, *_KERAS)
+    for name in ("binary_crossentropy", "bce_dice_loss", "bce_jaccard_loss", "binary_focal_loss",
+                 "binary_focal_dice_loss", "binary_focal_jaccard_loss", "categorical_crossentropy", "cce_dice_loss",
+                 "cce_jaccard_loss", "categorical_focal_loss", "categorical_focal_dice_loss",
+                 "categorical_focal_jaccard_loss")
+}
+
 # Keras: the string, the function and the class all name one loss; from_logits picks the form.
 _KERAS_LOSSES = {
     "binary_crossentropy": _keras("binary_crossentropy", _BCE, _BCE + _L),
@@ -223,6 +243,10 @@ def loss_for_call(name: str) -> tuple[LossEntry, bool] | None:
         return _TORCH_FUNCTIONAL[name], False
     if name in _TF_LOSSES:
         return _TF_LOSSES[name], False
+    if name in _LIBRARY_CLASSES:
+        return _LIBRARY_CLASSES[name], True
+    if name in _LIBRARY_FUNCTIONS:
+        return _LIBRARY_FUNCTIONS[name], False
     tail = name.rsplit(".", 1)[-1]
     if not _is_keras_path(name) or ("." in name and ".losses" not in name and not name.startswith("keras.")):
         return None
@@ -377,6 +401,18 @@ COPIES = frozenset({"copy.deepcopy", "copy.copy"})
 LAYER_LISTS = frozenset({"torch.nn.ModuleList", "torch.nn.modules.container.ModuleList"})
 # Pretrained classifiers (raw logits) whose head a script replaces: model.fc = nn.Sequential(..., nn.Softmax(1)).
 PRETRAINED_ROOTS = ("torchvision.models.", "timm.create_model", "timm.models.")
+# Segmentation model libraries whose architectures end in the activation their `activation=` names, over
+# `classes=` channels: segmentation_models_pytorch (default None: logits) and the Keras segmentation_models
+# (default 'sigmoid'). Per library: (its default activation, the names it takes -> what the output holds).
+SEGMENTATION_LIBRARIES = {
+    "segmentation_models_pytorch": (None, {None: "linear", "identity": "linear", "sigmoid": "sigmoid",
+                                           "softmax": "softmax", "softmax2d": "softmax", "logsoftmax": "log_softmax",
+                                           "tanh": "tanh"}),
+    "segmentation_models": ("sigmoid", {None: "linear", "linear": "linear", "sigmoid": "sigmoid",
+                                        "softmax": "softmax", "tanh": "tanh", "relu": "relu"}),
+}
+SEGMENTATION_ARCHITECTURES = frozenset({"Unet", "UnetPlusPlus", "MAnet", "Linknet", "FPN", "PSPNet", "PAN",
+                                        "DeepLabV3", "DeepLabV3Plus", "UPerNet", "Segformer", "DPT", "create_model"})
 HEAD_ATTRIBUTES = frozenset({"fc", "classifier", "head", "heads", "last_linear", "_fc"})
 # Keras layers that wrap another layer and keep its activation: TimeDistributed(Dense(10, activation="softmax")).
 LAYER_WRAPPERS = frozenset({"keras.layers.TimeDistributed", "TimeDistributed", "keras.layers.Bidirectional"})
@@ -451,7 +487,8 @@ FORMAT_WORDS = {"index": "integer", "one_hot": "one-hot", "multi_hot": "multi-ho
 def classify(name: str) -> tuple[str, Any]:
     """What a call of the canonical dotted ``name`` is, once per name: ``(kind, detail)``. Kinds: loss, layer,
     functional_layer, layer_wrapper, sequential, functional_model, activation, log, exp, sum, criterion_wrapper, copy,
-    ordered_dict, model_wrapper, getattr, len, encoder, transformer, split, directory, dataset, and other
+    ordered_dict, dict, model_wrapper, getattr, len, encoder, transformer, split, directory, dataset,
+    segmentation_model, and other
     (detail: whether the name is capitalised, like a class)."""
     loss = loss_for_call(name)
     if loss is not None:
@@ -460,7 +497,7 @@ def classify(name: str) -> tuple[str, Any]:
     if layer is not None:
         return "layer", layer[1]
     tail = name.rsplit(".", 1)[-1]
-    simple = {"collections.OrderedDict": "ordered_dict", "getattr": "getattr", "len": "len",
+    simple = {"collections.OrderedDict": "ordered_dict", "getattr": "getattr", "len": "len", "dict": "dict",
               "sklearn.model_selection.train_test_split": "split"}
     if name in simple:
         return simple[name], None
@@ -484,6 +521,9 @@ def classify(name: str) -> tuple[str, Any]:
         return "directory", tail
     if name in LAYER_LISTS:
         return "layer_list", None
+    root = name.split(".", 1)[0]
+    if root in SEGMENTATION_LIBRARIES and tail in SEGMENTATION_ARCHITECTURES:
+        return "segmentation_model", SEGMENTATION_LIBRARIES[root]
     if name.startswith(PRETRAINED_ROOTS) and (tail[:1].islower() or name == "timm.create_model") and \
             ".segmentation." not in name and ".detection." not in name:
         return "pretrained", tail
