@@ -1647,3 +1647,42 @@ def test_an_activation_chosen_by_a_string_default_is_not_decided_without_a_call(
     code = textwrap.dedent(HEAD_BY_NAME).replace("def forward(self, x):", 'def forward(self, x, mode="softmax"):') \
         .replace('head(self.fc(x), "softmax")', "head(self.fc(x), mode)")
     assert audit(code) == []
+
+
+def test_a_number_a_call_gives_decides_the_branch_and_the_conditional_expression():
+    """``CrossEntropyLoss() if n_classes > 2 else BCEWithLogitsLoss()`` in a helper called with 10: the one loss
+    that runs, judged as such (an error, not a choice's warning). Read with no call (its default), the choice
+    stays a choice. The same for a Keras head's ``activation="softmax" if n > 1 else "sigmoid"``."""
+    code = textwrap.dedent("""
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(16, 10)
+
+            def forward(self, x):
+                return F.softmax(self.fc(x), dim=1)
+
+        def make_criterion(n_classes=2):
+            return nn.CrossEntropyLoss() if n_classes > 2 else nn.BCEWithLogitsLoss()
+
+        criterion = make_criterion(10)
+        loss = criterion(Net()(x), y)  # <-
+    """)
+    assert [(f.rule, f.severity, f.line) for f in audit(code)] == [("LM001", "error", marked_line(code))]
+    unknown = code.replace("make_criterion(10)", "make_criterion(args.classes)")
+    assert {(f.rule, f.severity) for f in audit(unknown)} == {("LM001", "warning")}
+    keras = textwrap.dedent("""
+        from tensorflow import keras
+
+        N_CLASSES = 1
+        model = keras.Sequential([
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(N_CLASSES, activation="softmax" if N_CLASSES > 1 else "sigmoid"),
+        ])
+        model.compile(optimizer="adam", loss="categorical_crossentropy")  # <-
+    """)
+    assert {f.rule for f in audit(keras)} == {"LM013"}
+    assert audit(keras.replace('loss="categorical_crossentropy"', 'loss="binary_crossentropy"')) == []

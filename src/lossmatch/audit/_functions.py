@@ -221,8 +221,7 @@ class Functions:
         if where is None and (isinstance(value, LossValue) or isinstance(value, Const) and isinstance(
                 value.value, str) and cat.loss_for_keras_name(value.value) is not None):
             return Opaque(f"parameter `{name}` of {function}()", (self.path, node.lineno, name), default=value)
-        if where is None and isinstance(value, Const) and (type(value.value) is int and value.value > 0 or
-                                                            type(value.value) in (bool, str)):
+        if where is None and isinstance(value, Const) and type(value.value) in (int, bool, str):
             # a size (the units calls give are checked), a flag or a mode string (it decides no `if`: a call may
             # give another)
             return Const(value.value, (self.path, node.lineno, name))

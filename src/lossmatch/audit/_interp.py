@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -53,6 +54,8 @@ from lossmatch.audit.rules import RULES, Finding, make_finding
 
 # Unimported names the audit reads: builtins and a common star-imported encoder.
 _KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len", "dict"})
+_COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+                ast.Gt: operator.gt, ast.GtE: operator.ge}
 _MAX_SWITCHES = 3  # True/False parameters of a model builder read both ways (each reads the body twice more)
 # Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
 _KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
@@ -428,13 +431,15 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
             if isinstance(left, Ref) and isinstance(right, Ref) and cat.loss_for_call(left.name) is not None:
                 return (left.name == right.name) == isinstance(test.ops[0], (ast.Eq, ast.Is))
             return None
-        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)) \
-                and isinstance(test.left, (ast.Name, ast.Attribute)) and isinstance(test.comparators[0], ast.Constant) \
-                and isinstance(test.comparators[0].value, str):
-            # `if activation_function == "softmax":` on a string a call gives (or a constant's): one branch runs
-            value = self.expr(test.left, scope)
-            if isinstance(value, Const) and isinstance(value.value, str) and value.default_of is None:
-                return (value.value == test.comparators[0].value) == isinstance(test.ops[0], ast.Eq)
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _COMPARISONS \
+                and isinstance(test.left, (ast.Name, ast.Attribute)) and isinstance(test.comparators[0], ast.Constant):
+            # `if activation_function == "softmax":`, `if n_classes > 2:` on a value a call gives (or a constant's):
+            # one branch runs
+            value, other = self.expr(test.left, scope), test.comparators[0].value
+            if isinstance(value, Const) and value.default_of is None and (
+                    isinstance(value.value, str) and isinstance(other, str) and type(test.ops[0]) in (ast.Eq, ast.NotEq)
+                    or type(value.value) is int and type(other) is int):
+                return _COMPARISONS[type(test.ops[0])](value.value, other)
             return None
         if isinstance(test, ast.Name):
             value = scope.lookup(test.id)[1]
@@ -600,6 +605,9 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
             return self.hand_activation(node, left, right) if isinstance(node.op, (ast.Add, ast.Div)) else None
         if kind is ast.IfExp:
             self.expr(node.test, scope)
+            decided = self.decided(node.test, scope)
+            if decided is not None:  # `"softmax" if n_classes > 2 else "sigmoid"` with n_classes a call gives
+                return self.expr(node.body if decided else node.orelse, scope)
             body, orelse = self.expr(node.body, scope), self.expr(node.orelse, scope)
             if isinstance(body, Ref) and isinstance(orelse, Ref):  # F.binary_cross_entropy if n == 2 else F.cross_entropy
                 body, orelse = self.loss_function(body, node.body), self.loss_function(orelse, node.orelse)
