@@ -1686,3 +1686,78 @@ def test_a_number_a_call_gives_decides_the_branch_and_the_conditional_expression
     """)
     assert {f.rule for f in audit(keras)} == {"LM013"}
     assert audit(keras.replace('loss="categorical_crossentropy"', 'loss="binary_crossentropy"')) == []
+
+
+LAYER_BY_NAME = """
+    import torch
+    from torch import nn
+
+    class Block(nn.Module):
+        def __init__(self, n_in, n_out, activation_function):
+            super().__init__()
+            self._layer = nn.Linear(n_in, n_out)
+            match activation_function:
+                case "sigmoid":
+                    self._fn = nn.Sigmoid()
+                case "relu":
+                    self._fn = nn.ReLU()
+                case "softmax":
+                    self._fn = nn.Softmax(dim=1)
+                case _:
+                    raise ValueError(activation_function)
+
+        def forward(self, x):
+            return self._fn(self._layer(x))
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden = Block(20, 16, "relu")
+            self.out = Block(16, 4, "softmax")
+
+        def forward(self, x):
+            return self.out(self.hidden(x))
+
+    loss = nn.CrossEntropyLoss()(Net()(x), y)  # <-
+"""
+
+
+def test_a_layer_class_is_read_with_the_constants_each_call_gives():
+    """``Block(16, 4, "softmax")`` and ``Block(20, 16, "relu")`` are two different layers: the class is read
+    again with each call's constants, its ``match`` (or ``if``) decided; which block ends the model decides."""
+    code = textwrap.dedent(LAYER_BY_NAME)
+    assert [(f.rule, f.line) for f in audit(code)] == [("LM001", marked_line(code))]
+    swapped = code.replace("return self.out(self.hidden(x))", "return self.hidden(self.out(x))")
+    assert audit(swapped) == []
+
+
+def test_an_attribute_set_in_one_branch_is_the_activation_under_that_condition():
+    """``if not self.wass: self.model = nn.Sequential(self.model, nn.Sigmoid())`` (ClusterGAN's discriminator):
+    the attribute after the ``if`` is the sigmoid model under that condition, not the last branch read nor one
+    of two candidates. With nn.BCELoss, right; with BCEWithLogitsLoss, a warning naming the condition."""
+    code = textwrap.dedent("""
+        import torch
+        from torch import nn
+
+        class Discriminator(nn.Module):
+            def __init__(self, wass_metric=False):
+                super().__init__()
+                self.wass = wass_metric
+                self.model = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+                if not self.wass:
+                    self.model = nn.Sequential(self.model, nn.Sigmoid())
+
+            def forward(self, img):
+                return self.model(img)
+
+        netD = Discriminator(wass_metric=args.wass)
+        criterion = nn.BCELoss()
+        if args.wass:
+            d_loss = -netD(real).mean() + netD(fake).mean()
+        else:
+            d_loss = criterion(netD(real), ones)  # <-
+    """)
+    assert audit(code) == []
+    loud = audit(code.replace("nn.BCELoss()", "nn.BCEWithLogitsLoss()"))
+    assert [(f.rule, f.severity, f.line) for f in loud] == [("LM002", "warning", marked_line(code))]
+    assert any("only when `not self.wass`" in e for e in loud[0].evidence)

@@ -119,7 +119,7 @@ class Calls:
             self.bind_call((callee.params, callee.hole), args, kwargs, node)
             layer = self.user_layer(callee, node, args, kwargs) if callee.model is None or callee.model.out is None \
                 else None  # a layer class (its own output unknown) made with activation="softmax"
-            return _switched(callee, args, kwargs) or layer or callee.model or Obj(callee)
+            return _switched(callee, args, kwargs) or layer or self.instantiate(callee, args, kwargs) or Obj(callee)
         if isinstance(callee, Function):
             return self.inline(callee, args, kwargs, node)
         if isinstance(callee, Returns):

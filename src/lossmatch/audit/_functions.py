@@ -80,7 +80,10 @@ class Functions:
     path: str
 
     # ------------------------------------------------------------------------------------ classes
-    def class_def(self, node: ast.ClassDef, scope: Scope) -> Klass:
+    def class_def(self, node: ast.ClassDef, scope: Scope, init: tuple[list[Any], dict[str, Any]] = ([], {})
+                  ) -> Klass:
+        """A class as read: its ``__init__`` run with ``init`` (no arguments where the statement defines it; a
+        call's, when :meth:`instantiate` reads it again)."""
         bases = [self.expr(base, scope) for base in node.bases]
         parent = next((b for b in bases if isinstance(b, Klass)), None)
         is_model = parent is not None and parent.model is not None or any(
@@ -107,7 +110,7 @@ class Functions:
         try:
             for name in ("__init__", "build"):
                 if name in methods:
-                    self.inline(instance.methods[name], [], {})
+                    self.inline(instance.methods[name], *(init if name == "__init__" else ([], {})))
             out = None
             for name in ("forward", "call", "__call__"):
                 if name in methods or name in inherited:
@@ -143,7 +146,23 @@ class Functions:
         names = tuple(b.name if isinstance(b, Klass) else b.name.rsplit(".", 1)[-1] for b in bases
                       if isinstance(b, (Klass, Ref)))
         return Klass(node.name, model, instance.attrs, params, (self.path, init.lineno) if init else None, loss,
-                     signatures, names, instance.methods)
+                     signatures, names, instance.methods, (node, scope))
+
+    def instantiate(self, klass: Klass, args: list[Any], kwargs: dict[str, Any]) -> Model | None:
+        """The model a call of a model class of this file builds, when its output read on its own is unknown and
+        the call gives constants (``Head(64, 3, activation="softmax")``, ``Internal(8, 4, "softmax")``): the class
+        read again with them, its ``if``/``match`` on them decided. Else the model as read on its own."""
+        model = klass.model
+        if model is None or model.out is not None or klass.source is None or len(self._class_stack) >= 3:
+            return model
+        given = [*args, *kwargs.values()]
+        if not any(isinstance(v, Const) and type(v.value) in (str, bool, int) and v.default_of is None for v in given):
+            return model
+        key = (id(klass.source[0]), tuple(repr(v) for v in args), tuple((k, repr(v)) for k, v in kwargs.items()))
+        if key not in self._instances:
+            self._instances[key] = None  # a class building itself again is not followed
+            self._instances[key] = self.class_def(*klass.source, init=(list(args), dict(kwargs))).model
+        return self._instances[key] or model
 
     def _class_loss(self, node: ast.ClassDef, instance: Instance, may_be_loss: bool) -> LossValue | None:
         """A loss class: its ``forward``/``call`` applies one library loss to its own parameters."""

@@ -113,6 +113,7 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
         # function -> [(loss, pred param, target param)]: the library losses it applies to its own parameters
         self._loss_uses: dict[int, list[tuple[cat.LossEntry, int, int]]] = {}
         self._no_arg_results: dict[int, Any] = {}  # what functions called with no arguments returned
+        self._instances: dict[Any, Any] = {}  # (class, a call's constants) -> the model read with them
         self._arms: list[tuple[int, int]] = []  # the arms of undecided ifs being read: (id of the test, 0 or 1)
         self._uncertain_losses: set[int] = set()  # functions whose loss depends on an if the audit cannot decide
         self._flag_tests: set[int] = set()  # tests of a from_logits flag (see _calls._switched)
@@ -152,7 +153,8 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
                     params = tuple(a.arg for a in value.node.args.posonlyargs + value.node.args.args)
                     out[name] = Returns(result if not isinstance(result, (Opaque, OpaqueOut)) or models_in(result)
                                         else None, params, (self.path, value.node.lineno), loss,
-                                        self.switches(value, params) if len(models_in(result)) > 1 else ())
+                                        self.switches(value, params) if len(models_in(result)) > 1 or
+                                        isinstance(result, Model) and getattr(result.out, "when", None) else ())
             elif isinstance(value, Returns) or isinstance(value, Klass) and value.hole and value.hole[0] != self.path:
                 out[name] = value  # re-exported from another audited module (a package's __init__)
             elif isinstance(value, Klass):
@@ -450,13 +452,20 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
 
     def branches(self, body: list[ast.stmt], orelse: list[ast.stmt], scope: Scope, test: ast.expr | None = None
                  ) -> None:
-        before = dict(scope.vars)
+        """Both arms of an undecided ``if``, each from the state before it; what the code after it sees is the
+        merge (see :func:`_merged`) of the names and of the attributes of ``self`` each arm set."""
+        instance = self._frames[-1].function.bound_self if self._frames else None
+        attrs = instance.attrs if isinstance(instance, Instance) else None
+        before, before_attrs = dict(scope.vars), dict(attrs) if attrs is not None else None
         arm_test = test if test is not None else (body or orelse or [None])[0]
         self.enter_arm(arm_test, 0)
         self.block(body, scope)
         self.leave_arm()
-        after_body = scope.vars
+        after_body, body_attrs = scope.vars, dict(attrs) if attrs is not None else None
         scope.vars = dict(before)
+        if attrs is not None:
+            attrs.clear()
+            attrs.update(before_attrs)
         self.enter_arm(arm_test, 1)
         self.block(orelse, scope)
         self.leave_arm()
@@ -464,30 +473,11 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
         if not _ends(body) and not _ends(orelse):
             self.arms_both_used(arm_test)
         self._ended_arms.update((id(arm_test), arm) for arm, block in enumerate((body, orelse)) if _ends(block))
-        # a branch that returns (or raises, breaks, continues) is not what the code after the `if` sees:
-        # `if not self.from_logits: y_pred = clip(y_pred); return manual(y_pred)` leaves y_pred as given below it
-        if _ends(body) and not _ends(orelse):
-            scope.vars = after_else
-            return
-        if _ends(orelse) and not _ends(body):
-            scope.vars = after_body
-            return
-        merged = {}
-        for name in after_body.keys() | after_else.keys():
-            if name not in before and (name not in after_body or name not in after_else):
-                # Bound in one branch only: code after the `if` that reads it runs after that branch.
-                merged[name] = after_body[name] if name in after_body else after_else[name]
-            else:
-                prior = before.get(name)
-                a, b = after_body.get(name, prior), after_else.get(name, prior)
-                # `x = self.out(x)` (softmax), then `if not training: x = tf.nn.softmax(x)`: the evidence is the
-                # activation on both paths, not the one the branch adds on top
-                other = b if a is prior else a if b is prior else None
-                both = isinstance(prior, Tensor) and isinstance(other, Tensor)
-                merged[name] = join(prior, other) if both else join(a, b)
-                if merged[name] is None and test is not None:
-                    merged[name] = _one_branch_activation(a, b, test)
-        scope.vars = merged
+        scope.vars = _merged(before, after_body, after_else, _ends(body), _ends(orelse), test)
+        if attrs is not None:  # `if act == "softmax": self.fn = nn.Softmax() else: self.fn = nn.ReLU()`
+            merged = _merged(before_attrs, body_attrs, dict(attrs), _ends(body), _ends(orelse), test)
+            attrs.clear()
+            attrs.update(merged)
 
     def assign(self, target: ast.expr, value: Any, scope: Scope, *, rebinds: bool = True) -> None:
         if isinstance(target, ast.Name):
@@ -727,6 +717,39 @@ def _one_branch_activation(a: Any, b: Any, test: ast.expr) -> Tensor | None:
 
 
 _CONDITIONAL_ACTS = frozenset({"softmax", "sigmoid", "log_softmax", "logsigmoid"})
+
+
+def _merged(before: dict[str, Any], after_body: dict[str, Any], after_else: dict[str, Any], body_ends: bool,
+            else_ends: bool, test: ast.expr | None) -> dict[str, Any]:
+    """The names (or attributes) after an ``if`` whose arms left ``after_body`` and ``after_else``. An arm that
+    returns (or raises, breaks, continues) is not what the code after the ``if`` sees: ``if not
+    self.from_logits: y_pred = clip(y_pred); return manual(y_pred)`` leaves y_pred as given below it."""
+    if body_ends and not else_ends:
+        return after_else
+    if else_ends and not body_ends:
+        return after_body
+    merged = {}
+    for name in after_body.keys() | after_else.keys():
+        if name not in before and (name not in after_body or name not in after_else):
+            # Bound in one branch only: code after the `if` that reads it runs after that branch.
+            merged[name] = after_body[name] if name in after_body else after_else[name]
+        else:
+            prior = before.get(name)
+            a, b = after_body.get(name, prior), after_else.get(name, prior)
+            # `x = self.out(x)` (softmax), then `if not training: x = tf.nn.softmax(x)`: the evidence is the
+            # activation on both paths, not the one the branch adds on top
+            other = b if a is prior else a if b is prior else None
+            both = isinstance(prior, Tensor) and isinstance(other, Tensor)
+            merged[name] = join(prior, other) if both else join(a, b)
+            if merged[name] is None and test is not None:
+                merged[name] = _one_branch_activation(a, b, test)
+            elif isinstance(merged[name], Opaque) and isinstance(a, Model) and isinstance(b, Model) and test:
+                # `if not self.wass: self.model = nn.Sequential(self.model, nn.Sigmoid())`: the model with the
+                # activation, under the condition (as for a tensor), not one of two candidates
+                out = _one_branch_activation(a.out, b.out, test)
+                if out is not None:
+                    merged[name] = replace(a if getattr(a.out, "node", None) is out.node else b, out=out)
+    return merged
 
 
 def _case_runs(case: ast.match_case, value: Any) -> bool | None:

@@ -261,6 +261,8 @@ class Klass:
     bases: tuple[str, ...] = field(default=(), compare=False)  # the names of its base classes, as written
     # its methods, own and inherited from a base class of the same file, for a subclass to run on its own self
     functions: Any = field(default=None, compare=False, repr=False)
+    # the ``class`` statement and the scope it was read in, to read it again with a call's arguments
+    source: Any = field(default=None, compare=False, repr=False)
 
 
 SELF = "self"  # the name in the hole of a model class that has no forward: its subclasses give its output
