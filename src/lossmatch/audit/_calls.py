@@ -409,8 +409,9 @@ class Calls:
                 outputs = outputs.items[0]
             return Model(outputs, "Model", node, self.path) if isinstance(outputs, (Tensor, Pack)) else None
         if kind == "activation":
-            return self.activation(node, info, _arg(args, kwargs, 0, "input"),
-                                   kwargs.get("dim", kwargs.get("axis", args[1] if len(args) > 1 else None)))
+            positional_dim = len(args) > 1 and not name.endswith("gumbel_softmax")
+            return self.activation(node, info, _arg(args, kwargs, 0, "logits" if "gumbel" in name else "input"),
+                                   kwargs.get("dim", kwargs.get("axis", args[1] if positional_dim else None)))
         if kind == "log":
             return self.log_of(node, _arg(args, kwargs, 0, "x"))
         if kind == "exp":

@@ -37,6 +37,7 @@ from lossmatch.audit._values import (
     Klass,
     Labels,
     Layer,
+    Losses,
     LossValue,
     Model,
     Opaque,
@@ -148,8 +149,8 @@ class Interpreter(Functions, Calls, Frameworks, Activations):
                 loss = _wrapped(uses, value.node, self.path, 0) if uses else None
                 opens = (self.path, value.node.lineno) in open_holes
                 tensors = isinstance(result, Pack) and any(isinstance(item, Tensor) for item in result.items)
-                if isinstance(result, (Model, Tensor, LossValue, Labels)) or models_in(result) or tensors or loss \
-                        or opens:
+                if isinstance(result, (Model, Tensor, LossValue, Losses, Labels)) or models_in(result) or tensors \
+                        or loss or opens:
                     params = tuple(a.arg for a in value.node.args.posonlyargs + value.node.args.args)
                     out[name] = Returns(result if not isinstance(result, (Opaque, OpaqueOut)) or models_in(result)
                                         else None, params, (self.path, value.node.lineno), loss,

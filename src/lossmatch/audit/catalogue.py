@@ -272,6 +272,8 @@ PROBABILITIES = frozenset({"softmax", "sigmoid"})
 # Calls that apply an activation to their first argument (canonical names).
 ACTIVATION_FUNCTIONS = {
     "torch.softmax": "softmax", "torch.nn.functional.softmax": "softmax", "torch.special.softmax": "softmax",
+    # Gumbel-softmax samples sum to 1 over the classes like a softmax (its second argument is tau, not dim)
+    "torch.nn.functional.gumbel_softmax": "softmax",
     "torch.log_softmax": "log_softmax", "torch.nn.functional.log_softmax": "log_softmax",
     "torch.special.log_softmax": "log_softmax",
     "torch.sigmoid": "sigmoid", "torch.nn.functional.sigmoid": "sigmoid", "torch.special.expit": "sigmoid",
