@@ -1761,3 +1761,27 @@ def test_an_attribute_set_in_one_branch_is_the_activation_under_that_condition()
     loud = audit(code.replace("nn.BCELoss()", "nn.BCEWithLogitsLoss()"))
     assert [(f.rule, f.severity, f.line) for f in loud] == [("LM002", "warning", marked_line(code))]
     assert any("only when `not self.wass`" in e for e in loud[0].evidence)
+
+
+def test_keras0_dense_takes_its_size_second():
+    """Keras 0.x's ``Dense(input_dim, output_dim)``: the second argument is the layer's size. ``Dense(800, 10,
+    activation='softmax')`` is a 10-way softmax (LM010 with binary_crossentropy on one-hot labels), and
+    ``Dense(800, yt.shape[1], activation='sigmoid')`` has a size the file does not give, not 800 units."""
+    code = textwrap.dedent("""
+        from keras.models import Sequential
+        from keras.layers.core import Dense
+        from keras.utils import np_utils
+
+        y_train = np_utils.to_categorical(labels, 10)
+        model = Sequential()
+        model.add(Dense(784, 800, activation="relu"))
+        model.add(Dense(800, 10, activation="softmax"))
+        model.compile(loss="binary_crossentropy", optimizer="adam")  # <-
+        model.fit(x_train, y_train, nb_epoch=10)
+    """)
+    found = audit(code)
+    assert ("LM010", marked_line(code)) in {(f.rule, f.line) for f in found}
+    assert any("10-way softmax" in f.message for f in found)
+    multi = code.replace('Dense(800, 10, activation="softmax")', 'Dense(800, yt.shape[1], activation="sigmoid")') \
+        .replace("y_train = np_utils.to_categorical(labels, 10)", "y_classes = LabelEncoder().fit_transform(tags)")
+    assert multi != code and [f.rule for f in audit(multi)] == []

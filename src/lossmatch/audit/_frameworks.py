@@ -109,6 +109,9 @@ class Frameworks:
     # ------------------------------------------------------------------------------------ models and layers
     def make_layer(self, node: ast.Call, kind: cat.LayerKind, args: list[Any], kwargs: dict[str, Any],
                    keras: bool, shift: int = 0) -> Layer:
+        if keras and shift == 0 and _keras0_dense(node, args):
+            # Keras 0.x: Dense(input_dim, output_dim, ...): the second argument is the size, not the activation
+            args = [args[1]]
         given = _arg(args, kwargs, *kind.units_arg) if kind.units_arg else None
         fmt = kwargs.get("data_format")
         channels_first = keras and isinstance(fmt, Const) and fmt.value == "channels_first"
@@ -320,6 +323,18 @@ def _activation(value: Any) -> str:
     if isinstance(value, Ref):
         return cat.ACTIVATION_FUNCTIONS.get(value.name, "unknown")
     return "unknown"
+
+
+def _keras0_dense(node: ast.Call, args: list[Any]) -> bool:
+    """``Dense(800, yt.shape[1], activation='sigmoid')``: Keras 0.x's ``Dense(input_dim, output_dim)``, its second
+    argument a number or a shape (Keras 2 and later take the activation there)."""
+    func = node.func
+    if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) != "Dense" or len(node.args) < 2 \
+            or len(args) < 2:
+        return False
+    second = node.args[1]
+    return isinstance(args[1], Const) and type(args[1].value) is int or isinstance(second, ast.Subscript) and \
+        isinstance(second.value, ast.Attribute) and second.value.attr == "shape"
 
 
 def _units_source(node: ast.Call, units_arg: tuple[int, str], shift: int) -> str | None:
