@@ -6,7 +6,8 @@ arguments bound (and once more on their own if never called, their parameters th
 model classes are read through ``__init__`` and ``forward``/``call``. Loss sites (a Keras ``compile``, a
 criterion call) are collected and judged by :mod:`lossmatch.audit._judge` at the end, when ``fit`` has
 attached the labels; open sites (a loss applied to what a parameter gives) go to the project pass. Functions
-and classes live in :mod:`lossmatch.audit._functions`, calls in :mod:`lossmatch.audit._calls`, framework
+and classes live in :mod:`lossmatch.audit._functions`, calls in :mod:`lossmatch.audit._calls` (methods in
+:mod:`lossmatch.audit._methods`), framework
 semantics in :mod:`lossmatch.audit._frameworks`, activations (and those written by hand or applied twice) in
 :mod:`lossmatch.audit._activations`, what tests decide and how undecided arms merge in
 :mod:`lossmatch.audit._branches`.
@@ -26,6 +27,7 @@ from lossmatch.audit._calls import Calls
 from lossmatch.audit._frameworks import Frameworks, _key, _source
 from lossmatch.audit._functions import Functions, _wrapped
 from lossmatch.audit._judge import chosen
+from lossmatch.audit._methods import Methods
 from lossmatch.audit._values import (
     Const,
     Dataset,
@@ -74,7 +76,7 @@ class FileFacts:
     tf1: str | None = None  # a TensorFlow 1 name (tf.Session, tf.placeholder): tf.keras there picks by the loss
 
 
-class Interpreter(Functions, Calls, Frameworks, Activations, Branches):
+class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
     """Run once per file: :meth:`run` then read ``findings``, ``sites``, ``facts``, ``bindings`` and
     :meth:`exports`."""
 
