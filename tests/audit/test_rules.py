@@ -1785,3 +1785,47 @@ def test_keras0_dense_takes_its_size_second():
     multi = code.replace('Dense(800, 10, activation="softmax")', 'Dense(800, yt.shape[1], activation="sigmoid")') \
         .replace("y_train = np_utils.to_categorical(labels, 10)", "y_classes = LabelEncoder().fit_transform(tags)")
     assert multi != code and [f.rule for f in audit(multi)] == []
+
+
+def test_nested_branches_keep_every_model_they_choose():
+    """``if family == "a": (A1 or A2) elif family == "b": (B1 or B2)``: the choice is all four models; two
+    choices of different models are not one (B1's softmax into nll_loss is said, naming 1 of 4)."""
+    code = textwrap.dedent("""
+        import torch.nn.functional as F
+        from torch import nn
+
+        class A1(nn.Module):
+            def forward(self, x):
+                return F.log_softmax(x, dim=1)
+
+        class A2(A1):
+            pass
+
+        class B1(nn.Module):
+            def forward(self, x):
+                return F.softmax(x, dim=1)
+
+        class B2(A1):
+            pass
+
+        def select_model(args):
+            if args.family == "a":
+                if args.depth == 1:
+                    model = A1()
+                else:
+                    model = A2()
+            elif args.family == "b":
+                if args.depth == 1:
+                    model = B1()
+                else:
+                    model = B2()
+            else:
+                raise ValueError(args.family)
+            return model
+
+        model = select_model(args)
+        loss = F.nll_loss(model(x), y)  # <-
+    """)
+    found = audit(code)
+    assert [(f.rule, f.severity, f.line) for f in found] == [("LM004", "warning", marked_line(code))]
+    assert "1 of 4 candidate models" in found[0].message

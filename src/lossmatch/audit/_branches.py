@@ -30,6 +30,7 @@ from lossmatch.audit._values import (
     Scope,
     Tensor,
     join,
+    models_in,
 )
 
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
@@ -239,6 +240,8 @@ def _merged(before: dict[str, Any], after_body: dict[str, Any], after_else: dict
             other = b if a is prior else a if b is prior else None
             both = isinstance(prior, Tensor) and isinstance(other, Tensor)
             merged[name] = join(prior, other) if both else join(a, b)
+            if isinstance(merged[name], Opaque) and merged[name].candidates and test is not None:
+                merged[name] = _with_arms(merged[name], a, b, test)
             if merged[name] is None and test is not None:
                 merged[name] = _one_branch_activation(a, b, test)
             elif isinstance(merged[name], Opaque) and isinstance(a, Model) and isinstance(b, Model) and test:
@@ -248,6 +251,17 @@ def _merged(before: dict[str, Any], after_body: dict[str, Any], after_else: dict
                 if out is not None:
                     merged[name] = replace(a if getattr(a.out, "node", None) is out.node else b, out=out)
     return merged
+
+
+def _with_arms(joined: Opaque, a: Any, b: Any, test: ast.expr) -> Opaque:
+    """A choice of models after an ``if``, each candidate with the arms that chose it (this test's first)."""
+    text = ast.unparse(test)
+    arms = []
+    for model in joined.candidates:
+        side, value = (0, a) if model in models_in(a) else (1, b)
+        inner = value.arms_of(model) if isinstance(value, Opaque) else ()
+        arms.append(((text, side), *inner))
+    return replace(joined, arms=tuple(arms))
 
 
 def _case_runs(case: ast.match_case, value: Any) -> bool | None:

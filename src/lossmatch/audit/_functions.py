@@ -11,6 +11,7 @@ another one.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
@@ -66,10 +67,14 @@ def _is_static(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _bindable(value: Any) -> bool:
-    """Values worth recording when passed to a parameter: models, losses and Keras loss names."""
+    """Values worth recording when passed to a parameter: models, losses and Keras loss names, and a parameter
+    handed on (``select_trainer(model)`` calling ``Trainer(model)``: what the first gets, the second gets)."""
     if isinstance(value, Const):  # a Keras loss name, or a size (the units of a layer built from the parameter)
         return isinstance(value.value, str) and cat.loss_for_keras_name(value.value) is not None or (
             type(value.value) is int and value.value > 0)
+    if isinstance(value, Opaque) and value.hole is not None and not value.candidates and not value.classes \
+            and value.default is None:
+        return True
     return isinstance(value, (Model, LossValue, Klass)) or bool(models_in(value))
 
 
@@ -252,7 +257,7 @@ class Functions:
         if value is None and name not in ("self", "cls"):
             return Opaque(f"parameter `{name}` of {function}()", hole)
         if where is not None and _bindable(value):
-            self.bind(hole, value, where)
+            self.bind(hole, self.handed_on(value), where)
         return value
 
     def bind(self, hole: Hole, value: Any, where: ast.AST) -> None:
@@ -270,10 +275,10 @@ class Functions:
             return
         for i, value in enumerate(args):
             if i < len(params) and _bindable(value):
-                self.bind((hole[0], hole[1], params[i]), value, node)
+                self.bind((hole[0], hole[1], params[i]), self.handed_on(value), node)
         for name, value in kwargs.items():
             if name in params and _bindable(value):
-                self.bind((hole[0], hole[1], name), value, node)
+                self.bind((hole[0], hole[1], name), self.handed_on(value), node)
 
     def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
         """Remember that the current function applies ``entry`` to its own parameters (a loss wrapper)."""
@@ -307,12 +312,24 @@ class Functions:
     def enter_arm(self, test: ast.AST, arm: int) -> None:
         """One arm of an ``if`` whose test the audit cannot decide is being read."""
         self._arms.append((id(test), arm))
+        self._arm_tests.append(test)
         if arm == 0 and any(isinstance(n, ast.Attribute) and n.attr == "from_logits" or isinstance(n, ast.Name)
                             and n.id == "from_logits" for n in ast.walk(test)):
             self._flag_tests.add(id(test))  # `if not self.from_logits:` (the instance's flag picks the loss)
 
     def leave_arm(self) -> None:
         self._arms.pop()
+        self._arm_tests.pop()
+
+    def handed_on(self, value: Any) -> Any:
+        """A parameter passed on to another function's, with the arms of this function's undecided ifs it is
+        passed under (see :meth:`Opaque.under_arms`)."""
+        if not (isinstance(value, Opaque) and value.hole is not None and not value.candidates) or not self._frames:
+            return value
+        base = self._frames[-1].arm_base
+        arms = tuple((ast.unparse(test), arm) for test, (_, arm) in zip(self._arm_tests[base:], self._arms[base:])
+                     if isinstance(test, ast.expr))
+        return dataclasses.replace(value, under=arms) if arms else value
 
     def arms_both_used(self, test: ast.AST) -> None:
         """After an undecided ``if`` both of whose arms applied a loss (``loss = ce(...)`` / ``else: loss = ce(...,

@@ -114,6 +114,7 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
         self._no_arg_results: dict[int, Any] = {}  # what functions called with no arguments returned
         self._instances: dict[Any, Any] = {}  # (class, a call's constants) -> the model read with them
         self._arms: list[tuple[int, int]] = []  # the arms of undecided ifs being read: (id of the test, 0 or 1)
+        self._arm_tests: list[ast.AST] = []  # their tests
         self._uncertain_losses: set[int] = set()  # functions whose loss depends on an if the audit cannot decide
         self._flag_tests: set[int] = set()  # tests of a from_logits flag (see _calls._switched)
         self._ended_arms: set[tuple[int, int]] = set()  # arms that end in return/raise: what follows is the other
@@ -138,6 +139,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
         open_holes = {site.open_pred.source.hole[:2] for site in self.sites if site.open_pred is not None
                       and site.open_pred.source.hole} | {
             site.open_loss.hole[:2] for site in self.sites if site.open_loss is not None and site.open_loss.hole}
+        # functions that hand a parameter on to another (`select_trainer(model)` calling `Trainer(model)`)
+        forwarded = {value.hole[:2] for _, value, _ in self.bindings if isinstance(value, Opaque) and value.hole}
         out: dict[str, Any] = {}
         for name, value in self.module.vars.items():
             if isinstance(value, Function):
@@ -145,7 +148,7 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
                 result = self._no_arg_results[key] if key in self._no_arg_results else self.inline(value, [], {})
                 uses = self.loss_uses(key)
                 loss = _wrapped(uses, value.node, self.path, 0) if uses else None
-                opens = (self.path, value.node.lineno) in open_holes
+                opens = (self.path, value.node.lineno) in open_holes or (self.path, value.node.lineno) in forwarded
                 tensors = isinstance(result, Pack) and any(isinstance(item, Tensor) for item in result.items)
                 if isinstance(result, (Model, Tensor, LossValue, Losses, Labels)) or models_in(result) or tensors \
                         or loss or opens:
@@ -514,6 +517,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             return owner.reshaped()
         if isinstance(owner, OpaqueOut) and isinstance(index, (int, str)):
             return owner.then("item" if isinstance(index, int) else "key", index)
+        if isinstance(owner, OpaqueOut):  # output[idx_train], output[mask], output[:, 0]: rows of the same output
+            return owner.then("shape")
         if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and isinstance(index, str):
             return OpaqueOut(owner, (("key", index),))  # def loss(self, output, batch): output["exist"], a head's
         if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and not isinstance(key, Const):

@@ -137,11 +137,18 @@ class _Project:
         self._derived: dict[str, list[ModelInfo]] | None = None
 
     # ------------------------------------------------------------------------------------ candidates
-    def bound(self, hole: Hole | None) -> list[tuple[Any, str, tuple[str, int, int]]]:
+    def bound(self, hole: Hole | None, seen: frozenset[Hole] = frozenset()
+              ) -> list[tuple[Any, str, tuple[str, int, int]]]:
         """What calls pass to a parameter: the value, where the call is (``path:line: source``) and the
-        call's identity (so a model and a loss passed by one call are judged together)."""
+        call's identity (so a model and a loss passed by one call are judged together). A parameter handed on
+        from another function's (``select_trainer(model)`` calling ``Trainer(model)``) gets what that one gets."""
         out = []
         for value, summary, node in self._bound.get(hole, []) if hole else []:
+            if isinstance(value, Opaque) and value.hole is not None:
+                if value.hole not in seen and len(seen) < _MAX_NESTING:
+                    out.extend((v.under_arms(value.under) if isinstance(v, Opaque) else v, where, call)
+                               for v, where, call in self.bound(value.hole, seen | {hole}))
+                continue
             call = (summary.path, getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
             out.append((value, _Collector(summary).describe(node, always_path=summary.path != hole[0]), call))
         return out

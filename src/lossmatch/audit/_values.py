@@ -86,6 +86,28 @@ class Opaque:
     candidates: tuple[Any, ...] = field(default=(), compare=False)
     classes: bool = False  # a class to instantiate (``getattr(models, name)``, ``MODELS[name]``), not a model
     default: Any = field(default=None, compare=False)  # a parameter's default loss, for calls that omit it
+    # per candidate, the arms of undecided ifs that chose it: ((test as written, 0 or 1), ...)
+    arms: tuple[tuple[tuple[str, int], ...], ...] = field(default=(), compare=False)
+    # a parameter handed on to another function's under these arms (`if args.model == "lsap": LSAPTrainer(model)`)
+    under: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def arms_of(self, model: Any) -> tuple[tuple[str, int], ...]:
+        """The arms that chose one of the candidates (none known: empty)."""
+        if len(self.arms) != len(self.candidates) or model not in self.candidates:
+            return ()
+        return self.arms[self.candidates.index(model)]
+
+    def under_arms(self, arms: tuple[tuple[str, int], ...]) -> Opaque:
+        """The candidates the same tests (as written) choose on these arms: a factory's branches on
+        ``args.model`` seen from a trainer picked by branches on ``args.model`` too."""
+        if not arms or len(self.arms) != len(self.candidates):
+            return self
+        kept = [(m, path) for m, path in zip(self.candidates, self.arms)
+                if not any(test == other and arm != side for test, arm in path for other, side in arms)]
+        if not kept or len(kept) == len(self.candidates):
+            return self
+        return Opaque(self.origin, self.hole, tuple(m for m, _ in kept), self.classes, self.default,
+                      tuple(path for _, path in kept))
 
     def instance(self) -> Opaque:
         return Opaque(self.origin, self.hole, self.candidates)
@@ -331,7 +353,7 @@ def models_in(value: Any) -> tuple[Any, ...]:
 def join(a: Any, b: Any) -> Any:
     """The value of a name after two branches: equal values stay, two tensors with one activation stay a
     tensor of it, models become an :class:`Opaque` listing both; anything else becomes unknown."""
-    if a == b:
+    if a == b and not (isinstance(a, Opaque) and a.candidates != b.candidates):  # two choices of other models
         return a
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.act == b.act:
         joined = a if a.units == b.units else a.reshaped()
