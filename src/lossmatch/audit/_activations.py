@@ -7,6 +7,7 @@ A mixin of :class:`lossmatch.audit._interp.Interpreter` (beside :class:`lossmatc
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from typing import Any
 
@@ -90,9 +91,21 @@ class Activations:
                       node.lineno, self.path, sized_by=value.sized_by if isinstance(value, Tensor) else None)
 
     def sum_of(self, node: ast.Call, value: Any) -> Tensor | None:
-        """``exp(x).sum(1)``: the denominator of a softmax written out, keyed by its ``exp`` call."""
+        """``exp(x).sum(1)``: the denominator of a softmax written out, keyed by its ``exp`` call;
+        ``(policy * actions_onehot).sum(1)``: the probability of the chosen action (a probability still)."""
         if isinstance(value, Tensor) and value.act == "exp":
             return Tensor("exp_sum", None, value.node, value.line, value.path)
+        if isinstance(value, Tensor) and value.act in ("softmax", "sigmoid") and value.masked:
+            return value.reshaped()
+        return None
+
+    def masked(self, left: Any, right: Any) -> Tensor | None:
+        """``policy * actions_onehot``, ``probs * mask``: probabilities times a value that is not a number (a
+        mask, one-hot rows), the same activation on the entries kept (a number rescales them: not followed)."""
+        for tensor, other in ((left, right), (right, left)):
+            if isinstance(tensor, Tensor) and tensor.act in ("softmax", "sigmoid") and tensor.when is None and \
+                    not isinstance(other, (Tensor, Const)):
+                return dataclasses.replace(tensor.reshaped(), masked=True)
         return None
 
     def hand_activation(self, node: ast.BinOp, left: Any, right: Any) -> Tensor | None:

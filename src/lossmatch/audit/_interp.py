@@ -467,6 +467,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
                 return replace(right, act="one_minus_sigmoid")  # evidence names the sigmoid
             if isinstance(node.op, ast.MatMult):
                 return self.mixture(node, left, right)
+            if isinstance(node.op, ast.Mult):
+                return self.masked(left, right)
             return self.hand_activation(node, left, right) if isinstance(node.op, (ast.Add, ast.Div)) else None
         if kind is ast.IfExp:
             self.expr(node.test, scope)

@@ -80,6 +80,9 @@ class Methods:
                 if not here and isinstance(receiver, Model) and name != "evaluate":
                     self.fit_compiled(node, receiver, labels)
             return None
+        if name == "exp" and not args and not kwargs and (receiver is None or isinstance(receiver, Opaque) and
+                                                          receiver.hole is not None and not receiver.candidates):
+            return self.exp_of(node, None)  # x.exp() on a value not followed, or a parameter's
         if isinstance(receiver, Model):
             if receiver.losses and name in receiver.losses:  # head.loss(head(x), y): a loss its class keeps
                 return self.call_value(receiver.losses[name], node, args, kwargs)

@@ -51,6 +51,7 @@ class Tensor:
     # another file): that output, for the project pass to find the same activation twice (LM005)
     over: Any = field(default=None, compare=False, repr=False)
     doubled: str | None = field(default=None, compare=False)  # the inner activation of two, found so
+    masked: bool = field(default=False, compare=False)  # times a mask or one-hot rows (see Activations.masked)
 
     def reshaped(self) -> Tensor:
         """The same activation after a reshape, an index or a slice: the class axis and the layer's name are lost;

@@ -380,6 +380,10 @@ RESHAPE_FUNCTIONS = frozenset({"torch.squeeze", "torch.unsqueeze", "torch.flatte
                                "tensorflow.squeeze", "tensorflow.reshape", "tensorflow.expand_dims",
                                "keras.ops.squeeze", "keras.ops.reshape", "keras.backend.squeeze",
                                "keras.backend.reshape",
+                               # picking entries keeps them what they were (a policy's chosen actions)
+                               "tensorflow.gather", "tensorflow.gather_nd", "tensorflow.slice", "tensorflow.boolean_mask",
+                               "tensorflow.transpose", "torch.gather", "torch.index_select", "torch.masked_select",
+                               "torch.transpose", "torch.permute", "keras.ops.take", "keras.ops.take_along_axis",
                                # a dtype cast keeps the values' activation (NVIDIA's UNet casts its softmax to fp32)
                                "tensorflow.cast", "keras.ops.cast", "keras.backend.cast"})
 # softmax weights times one-hot label rows (matching networks, label propagation): class probabilities.
