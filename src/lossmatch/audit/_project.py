@@ -134,6 +134,7 @@ class _Project:
             for hole, value, node in summary.bindings:
                 self._bound[hole].append((value, summary, node))
         self._fallback: dict[str, list[tuple[Model, str]]] = {}
+        self._bound_cache: dict[Hole | None, tuple[tuple[Any, str, tuple[str, int, int]], ...]] = {}
         self._derived: dict[str, list[ModelInfo]] | None = None
 
     # ------------------------------------------------------------------------------------ candidates
@@ -142,6 +143,8 @@ class _Project:
         """What calls pass to a parameter: the value, where the call is (``path:line: source``) and the
         call's identity (so a model and a loss passed by one call are judged together). A parameter handed on
         from another function's (``select_trainer(model)`` calling ``Trainer(model)``) gets what that one gets."""
+        if not seen and hole in self._bound_cache:
+            return list(self._bound_cache[hole])
         out = []
         for value, summary, node in self._bound.get(hole, []) if hole else []:
             if isinstance(value, Opaque) and value.hole is not None:
@@ -151,6 +154,8 @@ class _Project:
                 continue
             call = (summary.path, getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
             out.append((value, _Collector(summary).describe(node, always_path=summary.path != hole[0]), call))
+        if not seen:
+            self._bound_cache[hole] = tuple(out)
         return out
 
     def listed(self, source: Opaque) -> list[tuple[Model, str]]:
