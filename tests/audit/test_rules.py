@@ -1829,3 +1829,54 @@ def test_nested_branches_keep_every_model_they_choose():
     found = audit(code)
     assert [(f.rule, f.severity, f.line) for f in found] == [("LM004", "warning", marked_line(code))]
     assert "1 of 4 candidate models" in found[0].message
+
+
+def test_a_loss_built_by_name_with_a_none_branch_and_a_loss_class_of_the_users():
+    """DaisyRec's layout in one file: ``_build_criterion(loss_type)`` picks ``BCEWithLogitsLoss`` for ``"CL"``
+    (``loss_type.upper() == "CL"``, the subclass setting ``loss_type = "CL"``), a loss class of the user's for
+    ``"BPR"``; ``fit`` sets ``self.criterion = None`` when no loss type is given. The sigmoid model's loss is
+    BCEWithLogitsLoss: LM002 (an error, the string deciding the choice)."""
+    code = textwrap.dedent("""
+        import torch
+        import torch.nn as nn
+
+        class BPRLoss(nn.Module):
+            def forward(self, pos_score, neg_score):
+                return -torch.log(1e-10 + torch.sigmoid(pos_score - neg_score)).sum()
+
+        class Base(nn.Module):
+            def _build_criterion(self, loss_type):
+                if loss_type.upper() == "CL":
+                    criterion = nn.BCEWithLogitsLoss(reduction="sum")
+                elif loss_type.upper() == "BPR":
+                    criterion = BPRLoss()
+                else:
+                    raise NotImplementedError(loss_type)
+                return criterion
+
+            def fit(self, loader):
+                if self.loss_type is not None:
+                    self.criterion = self._build_criterion(self.loss_type)
+                else:
+                    self.criterion = None
+                for batch in loader:
+                    loss = self.calc_loss(batch)
+                    loss.backward()
+
+        class Item2Vec(Base):
+            def __init__(self, n_items, factors):
+                super().__init__()
+                self.embedding = nn.Embedding(n_items, factors)
+                self.out_act = nn.Sigmoid()
+                self.loss_type = "CL"
+
+            def forward(self, i, j):
+                return self.out_act(torch.sum(self.embedding(i) * self.embedding(j), dim=1)).view(-1)
+
+            def calc_loss(self, batch):
+                prediction = self.forward(batch[0], batch[1])
+                return self.criterion(prediction, batch[2].float())  # <-
+    """)
+    assert [(f.rule, f.severity, f.line) for f in audit(code)] == [("LM002", "error", marked_line(code))]
+    bpr = code.replace('self.loss_type = "CL"', 'self.loss_type = "BPR"')
+    assert audit(bpr) == []

@@ -35,6 +35,7 @@ from lossmatch.audit._values import (
 
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
                 ast.Gt: operator.gt, ast.GtE: operator.ge}
+_STR_CASES = frozenset({"upper", "lower", "strip", "casefold"})  # a string's methods a test may compare
 _MAX_SWITCHES = 3  # True/False parameters of a model builder read both ways (each reads the body twice more)
 
 
@@ -134,11 +135,19 @@ class Branches:
             if isinstance(left, Ref) and isinstance(right, Ref) and cat.loss_for_call(left.name) is not None:
                 return (left.name == right.name) == isinstance(test.ops[0], (ast.Eq, ast.Is))
             return None
+        left = test.left if isinstance(test, ast.Compare) else None
+        case = None
+        if isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute) and left.func.attr in _STR_CASES \
+                and not left.args and not left.keywords:  # `loss_type.upper() == "CL"`
+            case, left = left.func.attr, left.func.value
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _COMPARISONS \
-                and isinstance(test.left, (ast.Name, ast.Attribute)) and isinstance(test.comparators[0], ast.Constant):
+                and isinstance(left, (ast.Name, ast.Attribute)) and isinstance(test.comparators[0], ast.Constant):
             # `if activation_function == "softmax":`, `if n_classes > 2:` on a value a call gives (or a constant's):
             # one branch runs
-            value, other = self.expr(test.left, scope), test.comparators[0].value
+            value, other = self.expr(left, scope), test.comparators[0].value
+            if case is not None:
+                value = Const(getattr(value.value, case)()) if isinstance(value, Const) and isinstance(
+                    value.value, str) and value.default_of is None else None
             if isinstance(value, Const) and value.default_of is None and (
                     isinstance(value.value, str) and isinstance(other, str) and type(test.ops[0]) in (ast.Eq, ast.NotEq)
                     or type(value.value) is int and type(other) is int):

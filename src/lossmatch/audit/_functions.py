@@ -136,7 +136,10 @@ class Functions:
             model = Model(out, node.name, node, self.path, signatures, losses=kept or None, instance=instance) \
                 if is_model and loss is None else None
             instance.model = model
-            others = [name for name in methods if name not in SPECIAL_METHODS]
+            # its own methods, and those of a base class of this file it does not override (a base's fit() that
+            # builds self.criterion from the loss_type this class's __init__ sets), run on its own self
+            others = [name for name in inherited if name not in methods and name not in SPECIAL_METHODS] + \
+                [name for name in methods if name not in SPECIAL_METHODS]
             for name in others:
                 self.inline(instance.methods[name], [], {})
             if instance.missed & instance.attrs.keys():  # a later method set what an earlier one read

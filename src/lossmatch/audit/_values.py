@@ -368,6 +368,13 @@ def join(a: Any, b: Any) -> Any:
         items = tuple(step for step in a.steps if step[0] == "item")
         if items == tuple(step for step in b.steps if step[0] == "item"):  # `if ...: out = out.unsqueeze(0)`
             return OpaqueOut(a.source, (*items, ("shape",)), a.node)
+    for loss, other in ((a, b), (b, a)):
+        if isinstance(loss, (LossValue, Losses)) and other == Const(None):
+            return loss  # `self.criterion = build() if loss_type else None`: called, it is the loss
+        if isinstance(loss, (LossValue, Losses, OtherLoss)) and isinstance(other, Model) and other.node is not None:
+            # `criterion = nn.BCEWithLogitsLoss() if kind == "CL" else BPRLoss()`: a loss class of the user's,
+            # an option that is not judged
+            return join(loss, OtherLoss(f"{other.name}()", other.node, other.path))
     if isinstance(a, (LossValue, Losses, OtherLoss)) and isinstance(b, (LossValue, Losses, OtherLoss)):
         options = tuple(dict.fromkeys(o for v in (a, b) for o in (v.options if isinstance(v, Losses) else (v,))
                                       if isinstance(o, LossValue)))
