@@ -11,7 +11,7 @@ import dataclasses
 import re
 from typing import Any
 
-from lossmatch.audit._values import Const, Labels, Opaque, OpaqueOut, Tensor
+from lossmatch.audit._values import Const, Labels, Opaque, OpaqueOut, Tensor, Weight
 
 
 class Activations:
@@ -45,6 +45,8 @@ class Activations:
     def mixture(self, node: ast.AST, weights: Any, rows: Any) -> Tensor | None:
         """``softmax(scores) @ labels``: each row a convex mixture of one-hot label rows, so class
         probabilities (a matching network's prediction). Anything else times a softmax is unknown."""
+        if isinstance(rows, Weight):  # x @ W with W written out: raw scores over W's last dimension
+            return Tensor("linear", rows.size, node, getattr(node, "lineno", 0), self.path)
         if not isinstance(weights, Tensor) or weights.act != "softmax":
             return None
         labels = isinstance(rows, Labels) and rows.fmt == "one_hot" or isinstance(rows, Opaque) and \
@@ -110,7 +112,10 @@ class Activations:
 
     def hand_activation(self, node: ast.BinOp, left: Any, right: Any) -> Tensor | None:
         """A softmax or a sigmoid written out: ``e / e.sum(1, keepdim=True)`` with ``e = exp(x)``,
-        ``1 / (1 + exp(-x))``; ``1 + exp(-x)`` is kept for the division."""
+        ``1 / (1 + exp(-x))``; ``1 + exp(-x)`` is kept for the division. ``x @ W + b``: raw scores still."""
+        if isinstance(node.op, ast.Add) and isinstance(left, Tensor) and left.act == "linear" and \
+                not isinstance(right, Tensor):
+            return left
         if isinstance(node.op, ast.Add):
             term = right if _one(left) else left if _one(right) else None  # 1 + exp(-x) or exp(-x) + 1
             if isinstance(term, Tensor) and term.act == "exp_neg":

@@ -34,6 +34,7 @@ from lossmatch.audit._values import (
     Scope,
     Site,
     Tensor,
+    Weight,
 )
 
 _LIBRARY_ROOTS = frozenset({"torch", "tensorflow", "keras", "numpy", "sklearn", "jax", "flax", "optax",
@@ -241,6 +242,14 @@ class Calls:
             return self.segmentation_model(node, name, info, kwargs)
         if kind == "matmul":
             return self.mixture(node, _arg(args, kwargs, 0, "input"), _arg(args, kwargs, 1, "mat2"))
+        if kind in ("weight", "weight_getter"):  # tf.zeros([784, 10]), torch.randn(784, 10), get_variable("W", [..])
+            shape = kwargs.get("shape", args[1] if kind == "weight_getter" and len(args) > 1 else
+                               args[0] if kind == "weight" and len(args) == 1 else Pack(tuple(args)))
+            last = shape.items[-1] if isinstance(shape, Pack) and shape.items else None
+            return Weight(last.value if isinstance(last, Const) and type(last.value) is int else None)
+        if kind == "weight_wrapper":  # tf.Variable(tf.zeros([784, 10])), nn.Parameter(torch.randn(784, 10))
+            given = _arg(args, kwargs, 0, "initial_value" if name.startswith("tensorflow") else "data")
+            return given if isinstance(given, Weight) else None
         if kind == "eye":
             size = _arg(args, kwargs, 0, "N")
             return Eye(size.value if isinstance(size, Const) and type(size.value) is int else None, node)

@@ -488,8 +488,11 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             if isinstance(given, Const) and not given.value:  # None, 0, '' written out (or a default read so)
                 return fallback
             return given if _surely_given(given) else None
-        if kind is ast.Lambda:
-            return None
+        if kind is ast.Lambda:  # `model = lambda x: tf.nn.softmax(x @ W + b)`: a function returning its body
+            body = ast.copy_location(ast.Return(node.body), node.body)
+            function = ast.FunctionDef(name="<lambda>", args=node.args, body=[body], decorator_list=[], returns=None,
+                                       type_comment=None)
+            return Function(ast.copy_location(function, node), scope)
         if kind is ast.Dict:
             return self.dict_literal(node, scope)
         if kind is ast.NamedExpr:

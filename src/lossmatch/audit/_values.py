@@ -300,6 +300,14 @@ class Obj:
 
 
 @dataclass(frozen=True)
+class Weight:
+    """A weight matrix the code writes out (``tf.Variable(tf.zeros([784, 10]))``, ``torch.randn(784, 10)``):
+    ``size`` is its last dimension, the size of ``x @ W`` (None when not a constant)."""
+
+    size: int | None
+
+
+@dataclass(frozen=True)
 class Eye:
     """``np.eye(n)``: indexing it with class indices gives one-hot rows."""
 

@@ -248,6 +248,9 @@ def loss_for_call(name: str) -> tuple[LossEntry, bool] | None:
     if name in _LIBRARY_FUNCTIONS:
         return _LIBRARY_FUNCTIONS[name], False
     tail = name.rsplit(".", 1)[-1]
+    if name.startswith("tensorflow.losses.") and name.count(".") == 2 and (tail in _KERAS_CLASSES or
+                                                                           tail in _KERAS_LOSSES):
+        name = f"keras.losses.{tail}"  # TensorFlow 2's tf.losses is tf.keras.losses
     if not _is_keras_path(name) or ("." in name and ".losses" not in name and not name.startswith("keras.")):
         return None
     if tail in _KERAS_CLASSES:
@@ -389,6 +392,16 @@ RESHAPE_FUNCTIONS = frozenset({"torch.squeeze", "torch.unsqueeze", "torch.flatte
 # softmax weights times one-hot label rows (matching networks, label propagation): class probabilities.
 MATMUL_FUNCTIONS = frozenset({"torch.bmm", "torch.matmul", "torch.mm", "tensorflow.matmul", "keras.ops.matmul"})
 MATMUL_METHODS = frozenset({"bmm", "matmul", "mm"})
+# A weight matrix written out (from-scratch models): its shape, whose last size is the size of x @ W.
+WEIGHT_FUNCTIONS = frozenset({
+    "tensorflow.zeros", "tensorflow.ones", "tensorflow.random_normal", "tensorflow.random.normal",
+    "tensorflow.truncated_normal", "tensorflow.random.truncated_normal", "tensorflow.random_uniform",
+    "tensorflow.random.uniform", "tensorflow.compat.v1.random_normal", "tensorflow.compat.v1.truncated_normal",
+    "tensorflow.compat.v1.random_uniform", "tensorflow.compat.v1.zeros", "tensorflow.compat.v1.ones",
+    "torch.zeros", "torch.ones", "torch.randn", "torch.rand", "torch.empty", "torch.normal"})
+WEIGHT_WRAPPERS = frozenset({"tensorflow.Variable", "tensorflow.compat.v1.Variable", "torch.nn.Parameter",
+                             "torch.nn.parameter.Parameter"})
+WEIGHT_GETTERS = frozenset({"tensorflow.get_variable", "tensorflow.compat.v1.get_variable"})
 # np.eye(n)[labels]: one-hot rows.
 EYE_FUNCTIONS = frozenset({"numpy.eye", "numpy.identity", "torch.eye", "tensorflow.eye"})
 MODULE_BASES = frozenset({"torch.nn.Module", "keras.Model", "keras.models.Model", "keras.layers.Layer",
@@ -493,7 +506,7 @@ FORMAT_WORDS = {"index": "integer", "one_hot": "one-hot", "multi_hot": "multi-ho
 def classify(name: str) -> tuple[str, Any]:
     """What a call of the canonical dotted ``name`` is, once per name: ``(kind, detail)``. Kinds: loss, layer,
     functional_layer, layer_wrapper, sequential, functional_model, activation, log, exp, sum, criterion_wrapper, copy,
-    ordered_dict, dict, model_wrapper, getattr, len, encoder, transformer, split, directory, dataset,
+    ordered_dict, dict, model_wrapper, getattr, len, weight, weight_wrapper, weight_getter, encoder, transformer, split, directory, dataset,
     segmentation_model, and other
     (detail: whether the name is capitalised, like a class)."""
     loss = loss_for_call(name)
@@ -514,7 +527,8 @@ def classify(name: str) -> tuple[str, Any]:
     for kind, names in (("layer_wrapper", LAYER_WRAPPERS), ("functional_model", FUNCTIONAL_MODEL),
                         ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("sum", SUM_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS),
                         ("reshape", RESHAPE_FUNCTIONS), ("eye", EYE_FUNCTIONS), ("matmul", MATMUL_FUNCTIONS),
-                        ("copy", COPIES)):
+                        ("copy", COPIES), ("weight", WEIGHT_FUNCTIONS), ("weight_wrapper", WEIGHT_WRAPPERS),
+                        ("weight_getter", WEIGHT_GETTERS)):
         if name in names:
             return kind, None
     if name in SEQUENTIAL or name.endswith(".Sequential"):
