@@ -151,10 +151,15 @@ class Functions:
             self._super_methods.pop()
         init = methods.get("__init__")
         params = tuple(a.arg for a in (init.args.posonlyargs + init.args.args)[1:]) if init else ()
+        hole = (self.path, init.lineno) if init else None
+        hooked = methods.get("compute_loss")
+        if init is None and hooked is not None and any(isinstance(b, Ref) and b.name in cat.HF_TRAINERS for b in bases):
+            # a HuggingFace Trainer subclass: Trainer(model, ...) hands its model to compute_loss(self, model, ...)
+            params, hole = ("model",), (self.path, hooked.lineno)
         names = tuple(b.name if isinstance(b, Klass) else b.name.rsplit(".", 1)[-1] for b in bases
                       if isinstance(b, (Klass, Ref)))
-        return Klass(node.name, model, instance.attrs, params, (self.path, init.lineno) if init else None, loss,
-                     signatures, names, instance.methods, (node, scope))
+        return Klass(node.name, model, instance.attrs, params, hole, loss, signatures, names, instance.methods,
+                     (node, scope))
 
     def instantiate(self, klass: Klass, args: list[Any], kwargs: dict[str, Any]) -> Model | None:
         """The model a call of a model class of this file builds, when its output read on its own is unknown and

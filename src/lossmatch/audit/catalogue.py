@@ -414,6 +414,9 @@ LOSS_BASES = frozenset({"keras.losses.Loss", "torch.nn.modules.loss._Loss", "tor
 MODEL_WRAPPERS = frozenset({"torch.nn.DataParallel", "torch.nn.parallel.DataParallel",
                             "torch.nn.parallel.DistributedDataParallel", "torch.compile",
                             "torch.jit.script", "torch.nn.SyncBatchNorm.convert_sync_batchnorm"})
+# HuggingFace trainers: the model given to the constructor is the `model` their compute_loss() hook gets.
+HF_TRAINERS = frozenset({"transformers.Trainer", "transformers.trainer.Trainer", "transformers.Seq2SeqTrainer",
+                         "transformers.trainer_seq2seq.Seq2SeqTrainer"})
 # Calls that give back what they are given, for what the audit follows (a copy of a model is that model).
 COPIES = frozenset({"copy.deepcopy", "copy.copy"})
 # Containers that hold a list of layers as given: iterating them applies those layers in a forward loop.
