@@ -1880,3 +1880,6 @@ def test_a_loss_built_by_name_with_a_none_branch_and_a_loss_class_of_the_users()
     assert [(f.rule, f.severity, f.line) for f in audit(code)] == [("LM002", "error", marked_line(code))]
     bpr = code.replace('self.loss_type = "CL"', 'self.loss_type = "BPR"')
     assert audit(bpr) == []
+    unknown = audit(code.replace('self.loss_type = "CL"', "self.loss_type = args.loss"))
+    assert [(f.rule, f.severity) for f in unknown] == [("LM002", "warning")]
+    assert any("BPRLoss() (line 5: class BPRLoss)" in e for e in unknown[0].evidence)

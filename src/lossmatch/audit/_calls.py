@@ -143,8 +143,8 @@ class Calls:
 
     def loss_choice(self, losses: Losses, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> None:
         """A loss the code picks by branches: a site per option, each naming the others."""
-        names = tuple(f"{option.entry.name if isinstance(option, LossValue) else option.name} "
-                      f"({self.describe(option)})" for option in (*losses.options, *losses.others))
+        names = tuple(f"{option.entry.name if isinstance(option, LossValue) else option.name} ({_where(self, option)})"
+                      for option in (*losses.options, *losses.others))
         pred = args[0] if args else None
         act = pred.act if isinstance(pred, Tensor) else None  # the option made for this activation speaks first
         for option in sorted(losses.options, key=lambda option: option.entry.activation != act):
@@ -331,3 +331,12 @@ def _switched(klass: Klass, args: list[Any], kwargs: dict[str, Any]) -> LossValu
     if not kept:
         return None
     return LossValue(kept[0], loss.node, loss.path, kept[1:])
+
+
+def _where(interp: Any, option: Any) -> str:
+    """Where a loss of a choice is made; a loss class of the user's by its ``class`` line, not its body."""
+    if isinstance(option.node, ast.ClassDef):
+        where = f"{option.path}:{option.node.lineno}" if option.path and option.path != interp.path else \
+            interp.line_label(option.node.lineno)
+        return f"{where}: class {option.node.name}"
+    return interp.describe(option)
