@@ -56,6 +56,8 @@ from lossmatch.audit.rules import RULES, Finding, make_finding
 
 # Unimported names the audit reads: builtins and a common star-imported encoder.
 _KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len", "dict"})
+# fields of a transformers model's output, read as attributes or keys (outputs.logits, outputs["logits"])
+_OUTPUT_FIELDS = frozenset({"logits", "start_logits", "end_logits"})
 # Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
 _KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
 
@@ -441,6 +443,10 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
                 return owner
             if isinstance(owner, Model) and owner.losses and node.attr in owner.losses:  # head.loss
                 return owner.losses[node.attr]
+            if isinstance(owner, OpaqueOut) and node.attr in _OUTPUT_FIELDS:  # a transformers output's .logits
+                return owner.then("key", node.attr)
+            if isinstance(owner, dict) and node.attr in _OUTPUT_FIELDS and node.attr in owner:
+                return owner[node.attr]
             key = _key(node)
             return scope.lookup(key)[1] if key else None
         if kind is ast.Constant:

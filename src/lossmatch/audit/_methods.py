@@ -143,6 +143,8 @@ class Methods:
                 return receiver
             if name in _SHAPE_CHANGING:
                 return receiver.then("shape")
+            if name == "get" and args and isinstance(args[0], Const) and isinstance(args[0].value, str):
+                return receiver.then("key", args[0].value)  # outputs.get("logits")
             return None
         if isinstance(receiver, Tensor):
             if name in cat.MATMUL_METHODS and args:

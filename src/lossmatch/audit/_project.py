@@ -174,8 +174,10 @@ class _Project:
     def candidates(self, summary: Summary, source: Opaque, call: Any = None) -> list[tuple[Model, str]]:
         if source.hole is not None and source.hole[2] == SELF:
             return self.subclasses(source)
-        return self.listed(source) or self.bound_models(source, call, exact=False) or \
-            _named(source, self.fallback(summary.path))
+        found = self.listed(source) or self.bound_models(source, call, exact=False)
+        if not found and isinstance(source.default, Model):  # a HuggingFace Trainer's hook: a transformers model
+            return [(source.default, source.default.name)]
+        return found or _named(source, self.fallback(summary.path))
 
     def subclasses(self, source: Opaque) -> list[tuple[Model, str]]:
         """The project's model classes derived (at any depth) from the base class whose ``self`` this is."""
