@@ -246,7 +246,7 @@ class Calls:
             shape = kwargs.get("shape", args[1] if kind == "weight_getter" and len(args) > 1 else
                                args[0] if kind == "weight" and len(args) == 1 else Pack(tuple(args)))
             last = shape.items[-1] if isinstance(shape, Pack) and shape.items else None
-            return Weight(last.value if isinstance(last, Const) and type(last.value) is int else None)
+            return Weight(_int(last))
         if kind == "weight_wrapper":  # tf.Variable(tf.zeros([784, 10])), nn.Parameter(torch.randn(784, 10))
             given = _arg(args, kwargs, 0, "initial_value" if name.startswith("tensorflow") else "data")
             return given if isinstance(given, Weight) else None
@@ -295,22 +295,20 @@ class Calls:
         ``activation=`` names (the library's default when not given) over ``classes=`` channels (default 1).
         With smp's ``aux_params`` it returns (mask, label) and the label head's activation is ``aux_params``'."""
         default, acts = info
-        given = kwargs.get("activation", Const(default))
-        act = acts.get(given.value) if isinstance(given, Const) and (given.value is None or
-                                                                      isinstance(given.value, str)) else None
-        classes = kwargs.get("classes", Const(1))
-        units = classes.value if isinstance(classes, Const) and type(classes.value) is int else None
-        if act is None:
+
+        def head(given: dict[str, Any], default: str | None, classes: Any) -> Tensor | None:
+            """What a head built with these keywords holds: its activation= over its classes= channels."""
+            named = given.get("activation", Const(default))
+            act = acts.get(named.value) if isinstance(named, Const) and (named.value is None or
+                                                                          isinstance(named.value, str)) else None
+            return Tensor(act, _int(given.get("classes", classes)), node, node.lineno, self.path) if act else None
+
+        out: Any = head(kwargs, default, Const(1))
+        if out is None:
             return Model(None, f"{name}()", node, self.path)
-        out: Any = Tensor(act, units, node, node.lineno, self.path)
         if "aux_params" in kwargs:
             aux = kwargs["aux_params"]
-            aux_act = aux.get("activation", Const(None)) if isinstance(aux, dict) else None
-            label = acts.get(aux_act.value) if isinstance(aux_act, Const) and (aux_act.value is None or isinstance(
-                aux_act.value, str)) else None
-            aux_classes = aux.get("classes") if isinstance(aux, dict) else None
-            out = Pack((out, Tensor(label, aux_classes.value if isinstance(aux_classes, Const) and type(
-                aux_classes.value) is int else None, node, node.lineno, self.path) if label else None))
+            out = Pack((out, head(aux, None, None) if isinstance(aux, dict) else None))
         return Model(out, f"{name}()", node, self.path)
 
     def _note_construction(self, name: str) -> None:

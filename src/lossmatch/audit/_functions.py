@@ -96,6 +96,11 @@ class Functions:
             for b in bases)
         is_loss_base = any(isinstance(b, Ref) and b.name in cat.LOSS_BASES for b in bases)
         methods = {item.name: item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        # a HuggingFace Trainer subclass: Trainer(model, ...) hands its model to compute_loss(self, model, ...)
+        hooked = methods.get("compute_loss") if any(isinstance(b, Ref) and b.name in cat.HF_TRAINERS for b in bases) \
+            else None
+        if hooked is not None:
+            self._hf_hooks.add(id(hooked))
         body = Scope(scope)  # class attributes (`DEFAULT_LOSS_CLS = nn.BCEWithLogitsLoss`): what self.X reads first
         for item in node.body:
             if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -152,10 +157,7 @@ class Functions:
         init = methods.get("__init__")
         params = tuple(a.arg for a in (init.args.posonlyargs + init.args.args)[1:]) if init else ()
         hole = (self.path, init.lineno) if init else None
-        hooked = methods.get("compute_loss")
-        if hooked is not None and any(isinstance(b, Ref) and b.name in cat.HF_TRAINERS for b in bases) and \
-                (init is None or "model" not in params):
-            # a HuggingFace Trainer subclass: Trainer(model, ...) hands its model to compute_loss(self, model, ...)
+        if hooked is not None and (init is None or "model" not in params):
             params, hole = ("model",), (self.path, hooked.lineno)
         names = tuple(b.name if isinstance(b, Klass) else b.name.rsplit(".", 1)[-1] for b in bases
                       if isinstance(b, (Klass, Ref)))
@@ -263,7 +265,7 @@ class Functions:
     def _param(self, function: str, node: ast.AST, name: str, value: Any, where: ast.AST | None) -> Any:
         """A parameter's value: the argument, or an :class:`Opaque` named by the hole when none is known."""
         hole: Hole = (self.path, node.lineno, name)
-        if value is None and name == "model" and function == "compute_loss" and self._hf_hook(node):
+        if value is None and name == "model" and id(node) in self._hf_hooks:
             # a HuggingFace Trainer's hook: a transformers model when the project passes none of its own
             return Opaque(f"parameter `{name}` of {function}()", hole, default=_transformers_model(node, self.path))
         if value is None and name not in ("self", "cls"):
@@ -271,13 +273,6 @@ class Functions:
         if where is not None and _bindable(value):
             self.bind(hole, self.handed_on(value), where)
         return value
-
-    def _hf_hook(self, node: ast.AST) -> bool:
-        """Whether a ``compute_loss`` being read is a method of a HuggingFace Trainer subclass."""
-        return any(cls for cls, _ in self._class_stack) and any(
-            isinstance(base, (ast.Name, ast.Attribute)) and (base.attr if isinstance(base, ast.Attribute) else base.id)
-            in _HF_TRAINER_NAMES for klass in ast.walk(self.tree) if isinstance(klass, ast.ClassDef) and node in
-            klass.body for base in klass.bases)
 
     def bind(self, hole: Hole, value: Any, where: ast.AST) -> None:
         if isinstance(value, Klass):  # a class passed to be instantiated later: its instances
@@ -394,9 +389,6 @@ class Functions:
                 if exports is not None and len(parts) - cut == 1 and parts[-1] in exports:
                     return exports[parts[-1]]
         return Ref(cat.canonical(dotted))
-
-
-_HF_TRAINER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in cat.HF_TRAINERS)
 
 
 def _transformers_model(node: ast.AST, path: str) -> Model:

@@ -115,6 +115,7 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
         self._loss_uses: dict[int, list[tuple[cat.LossEntry, int, int]]] = {}
         self._no_arg_results: dict[int, Any] = {}  # what functions called with no arguments returned
         self._instances: dict[Any, Any] = {}  # (class, a call's constants) -> the model read with them
+        self._hf_hooks: set[int] = set()  # the compute_loss methods of HuggingFace Trainer subclasses
         self._arms: list[tuple[int, int]] = []  # the arms of undecided ifs being read: (id of the test, 0 or 1)
         self._arm_tests: list[ast.AST] = []  # their tests
         self._uncertain_losses: set[int] = set()  # functions whose loss depends on an if the audit cannot decide
