@@ -21,6 +21,7 @@ class Activations:
     facts: Any
     tree: ast.AST  # the module being read
     sampling_logs: set[int] | None  # ids of log(...) calls that feed a sampler (see sampling_logs); None: not read yet
+    entropy_logs: set[int] | None  # ids of log(...) calls times their own argument (see entropy_logs); None: not read
 
     def activation(self, node: ast.Call, act: str, value: Any, dim: Any) -> Tensor:
         units = value.units if isinstance(value, Tensor) else None
@@ -69,17 +70,40 @@ class Activations:
         if id(node) in self.sampling_logs:  # log(probs) / temperature for a sampler: generation, not a loss
             kind = {"softmax": "log_softmax", "sigmoid": "logsigmoid"}.get(value.act)
             return Tensor(kind, value.units, node, node.lineno, self.path) if kind else None
+        # a guard (`log(p + 1e-10)`, `log(clip(p, 1e-7, 1))`) keeps the log finite, not its gradient: below the
+        # guard a confident mistake gets none, where log_softmax/logsigmoid give the full one. Times the same
+        # probabilities (an entropy, `p * log(p + 1e-8)`) it is finite and right.
+        if value.guard and value.act in ("softmax", "sigmoid", "one_minus_sigmoid"):
+            if self.entropy_logs is None:
+                self.entropy_logs = entropy_logs(self.tree)
+            if id(node) in self.entropy_logs:
+                return Tensor("log_softmax" if value.act == "softmax" else "logsigmoid", value.units, node,
+                              node.lineno, self.path)  # a log of probabilities, judged as such where it goes
+        guard = [f"kept off 0 by {value.guard}: finite, but the gradient vanishes below the guard"] if value.guard else []
         if value.act == "softmax":
-            self.report("LM040", node, "use log_softmax", [self.describe(node), f"softmax from {self.describe(value)}"])
+            self.report("LM040", node, "use log_softmax",
+                        [self.describe(node), f"softmax from {self.describe(value)}", *guard])
             return Tensor("log_softmax", value.units, node, node.lineno, self.path)
         if value.act == "sigmoid":
-            self.report("LM041", node, "use logsigmoid", [self.describe(node), f"sigmoid from {self.describe(value)}"])
+            self.report("LM041", node, "use logsigmoid",
+                        [self.describe(node), f"sigmoid from {self.describe(value)}", *guard])
             return Tensor("logsigmoid", value.units, node, node.lineno, self.path)
         if value.act == "one_minus_sigmoid":  # log(1 - sigmoid(x)) is logsigmoid(-x)
             self.report("LM041", node, "use logsigmoid(-x) for log(1 - sigmoid(x))",
-                        [self.describe(node), f"1 - the sigmoid from {self.describe(value)}"])
+                        [self.describe(node), f"1 - the sigmoid from {self.describe(value)}", *guard])
             return Tensor("logsigmoid", value.units, node, node.lineno, self.path)
         return None
+
+    def guarded(self, node: ast.AST, value: Any, bound: Any = None) -> Any:
+        """``clip(p, 1e-7, 1)``, ``p.clamp(min=1e-8)``, ``p + 1e-10`` (``bound`` the number added): probabilities
+        kept off 0 are the same probabilities, the guard noted for a log of them; anything else clipped stays
+        what it was (logits clipped are logits)."""
+        if bound is not None and not (isinstance(bound, Const) and type(bound.value) is float and
+                                      0 < bound.value <= 1e-2):
+            return None  # p + 0.5 is not probabilities any more
+        if isinstance(value, Tensor) and value.act in ("softmax", "sigmoid", "one_minus_sigmoid"):
+            return dataclasses.replace(value, guard=self.describe(node))
+        return value if isinstance(value, (Tensor, OpaqueOut)) and bound is None else None
 
     def exp_of(self, node: ast.Call, value: Any) -> Tensor | None:
         """``exp(log_softmax(x))`` is a softmax written out; the exp of anything else is kept as ``exp`` (or
@@ -190,6 +214,44 @@ def sampling_logs(tree: ast.AST) -> set[int]:
                 for name in (n.id for n in ast.walk(arg) if isinstance(n, ast.Name)):
                     found.update(id(log) for line, log in by_name.get(name, ()) if line <= call.lineno)
     return found
+
+
+def entropy_logs(tree: ast.AST) -> set[int]:
+    """The ``log(...)`` calls that need the probabilities themselves, where a guarded log is meant: times that
+    probability (``p * log(p + 1e-8)``, ``p * (log(clip(p)) - log(clip(q)))``: an entropy, a divergence weighted by
+    ``p``, the probability matched by its source text), and in a function that raises something to a power not
+    written out (a focal or asymmetric loss, ``(1 - p) ** self.gamma * log(p.clamp(min=eps))``)."""
+    found: set[int] = set()
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) and not isinstance(n.right, ast.Constant) or
+                isinstance(n, ast.Call) and _call_name(n) == "pow" and len(n.args) == 2 and
+                not isinstance(n.args[1], ast.Constant) for n in ast.walk(function)):
+            found.update(id(log) for log in _logs_in(function))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Mult):
+            continue
+        for side, other in ((node.left, node.right), (node.right, node.left)):
+            weight = ast.unparse(other)
+            found.update(id(log) for log in _logs_in(side) if log.args and _unguarded(log.args[0]) == weight or
+                         not log.args and isinstance(log.func, ast.Attribute) and
+                         _unguarded(log.func.value) == weight)
+    return found
+
+
+def _unguarded(node: ast.expr) -> str | None:
+    """The source of what a guard keeps off 0: ``p`` of ``p + 1e-8``, ``clip(p, lo, hi)``, ``p.clamp_min(lo)``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return ast.unparse(node.left)
+    if isinstance(node, ast.Call) and _call_name(node) in ("clamp", "clip", "clamp_min", "clip_by_value"):
+        receiver = ast.unparse(node.func.value) if isinstance(node.func, ast.Attribute) else ""
+        if receiver in _MODULES or not receiver:  # torch.clamp(p, ...), np.clip(p, ...)
+            return ast.unparse(node.args[0]) if node.args else None
+        return receiver  # p.clamp_min(1e-12)
+    return None
+
+
+_MODULES = frozenset({"torch", "tf", "tensorflow", "tf.math", "np", "numpy", "K", "ops", "keras.ops", "keras.backend"})
 
 
 def _call_name(node: ast.Call) -> str:

@@ -224,6 +224,8 @@ class Calls:
                                    kwargs.get("dim", kwargs.get("axis", args[1] if positional_dim else None)))
         if kind == "log":
             return self.log_of(node, _arg(args, kwargs, 0, "x"))
+        if kind == "clip":
+            return self.guarded(node, _arg(args, kwargs, 0, "input"))
         if kind == "exp":
             return self.exp_of(node, _arg(args, kwargs, 0, "input"))
         if kind == "sum":

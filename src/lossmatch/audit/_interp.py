@@ -58,6 +58,7 @@ from lossmatch.audit.rules import RULES, Finding, make_finding
 _KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len", "dict"})
 # fields of a transformers model's output, read as attributes or keys (outputs.logits, outputs["logits"])
 _OUTPUT_FIELDS = frozenset({"logits", "start_logits", "end_logits"})
+_PROBABILITIES = frozenset({"softmax", "sigmoid", "one_minus_sigmoid"})  # what `p + 1e-10` keeps off 0
 # Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
 _KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
 
@@ -92,6 +93,7 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
         self.sites: list[Site] = []
         self.tree: ast.AST = ast.Module(body=[], type_ignores=[])
         self.sampling_logs: set[int] | None = None
+        self.entropy_logs: set[int] | None = None
         self.compile_sites: dict[str, list[Site]] = {}
         self._refitted: set[int] = set()  # compiles of other files judged at a fit here
         self.facts = FileFacts()
@@ -476,6 +478,9 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
                 return self.mixture(node, left, right)
             if isinstance(node.op, ast.Mult):
                 return self.masked(left, right)
+            if isinstance(node.op, ast.Add) and isinstance(left, Tensor) and isinstance(right, Const) and \
+                    left.act in _PROBABILITIES:  # p + 1e-10
+                return self.guarded(node, left, right)
             return self.hand_activation(node, left, right) if isinstance(node.op, (ast.Add, ast.Div)) else None
         if kind is ast.IfExp:
             self.expr(node.test, scope)

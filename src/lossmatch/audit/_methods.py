@@ -153,6 +153,8 @@ class Methods:
                 return self.activation(node, cat.ACTIVATION_METHODS[name], receiver, _arg(args, kwargs, 0, "dim"))
             if name == "log":
                 return self.log_of(node, receiver)
+            if name in cat.CLIP_METHODS:
+                return self.guarded(node, receiver)
             if name == "exp":
                 return self.exp_of(node, receiver)
             if name == "sum":

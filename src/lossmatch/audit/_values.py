@@ -52,6 +52,8 @@ class Tensor:
     over: Any = field(default=None, compare=False, repr=False)
     doubled: str | None = field(default=None, compare=False)  # the inner activation of two, found so
     masked: bool = field(default=False, compare=False)  # times a mask or one-hot rows (see Activations.masked)
+    # probabilities kept off 0 (``p + 1e-10``, ``clip(p, 1e-7, 1)``): the guard as written, for a log's evidence
+    guard: str | None = field(default=None, compare=False)
 
     def reshaped(self) -> Tensor:
         """The same activation after a reshape, an index or a slice: the class axis and the layer's name are lost;

@@ -296,6 +296,10 @@ ACTIVATION_METHODS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmo
 # Calls that compute a natural log of their first argument.
 LOG_FUNCTIONS = frozenset({"torch.log", "tensorflow.log", "tensorflow.math.log", "numpy.log", "keras.backend.log",
                            "keras.ops.log", "math.log"})
+# Calls that keep their first argument within bounds: probabilities clipped off 0 are probabilities still.
+CLIP_FUNCTIONS = frozenset({"torch.clamp", "torch.clip", "torch.clamp_min", "tensorflow.clip_by_value",
+                            "keras.ops.clip", "keras.backend.clip", "numpy.clip"})
+CLIP_METHODS = frozenset({"clamp", "clip", "clamp_min", "clamp_"})
 # Calls that compute exp of their first argument: exp(log_softmax(x)) is softmax(x).
 EXP_FUNCTIONS = frozenset({"torch.exp", "tensorflow.exp", "tensorflow.math.exp", "keras.ops.exp", "keras.backend.exp"})
 # Calls that sum their first argument: exp(x) / sum(exp(x)) is a softmax written out.
@@ -528,7 +532,8 @@ def classify(name: str) -> tuple[str, Any]:
         if name in table:
             return kind, table[name]
     for kind, names in (("layer_wrapper", LAYER_WRAPPERS), ("functional_model", FUNCTIONAL_MODEL),
-                        ("log", LOG_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("sum", SUM_FUNCTIONS), ("model_wrapper", MODEL_WRAPPERS),
+                        ("log", LOG_FUNCTIONS), ("clip", CLIP_FUNCTIONS), ("exp", EXP_FUNCTIONS), ("sum", SUM_FUNCTIONS),
+                        ("model_wrapper", MODEL_WRAPPERS),
                         ("reshape", RESHAPE_FUNCTIONS), ("eye", EYE_FUNCTIONS), ("matmul", MATMUL_FUNCTIONS),
                         ("copy", COPIES), ("weight", WEIGHT_FUNCTIONS), ("weight_wrapper", WEIGHT_WRAPPERS),
                         ("weight_getter", WEIGHT_GETTERS)):

@@ -14,5 +14,4 @@ def balanced_loss(labels, logits, samples_per_class, n_classes, beta=0.999):
     weights = torch.tensor(class_weights(samples_per_class, beta)).float()
     labels_one_hot = F.one_hot(labels, n_classes).float()
     weights = (weights.unsqueeze(0) * labels_one_hot).sum(1, keepdim=True).repeat(1, n_classes)
-    probs = logits.softmax(dim=1)
-    return -(weights * labels_one_hot * torch.log(probs.clamp_min(1e-12))).sum(1).mean()
+    return -(weights * labels_one_hot * F.log_softmax(logits, dim=1)).sum(1).mean()
