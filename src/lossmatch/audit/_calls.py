@@ -289,6 +289,8 @@ class Calls:
             return Pack(tuple(a for a in args for _ in range(2)))
         if kind == "directory":
             return self.directory_batches(node, info, kwargs)
+        if kind == "generated_dataset":
+            return self.generated_dataset(node, name, info, kwargs)
         return self.dataset(node, name, info)  # kind == "dataset"
 
     def segmentation_model(self, node: ast.Call, name: str, info: tuple[str | None, dict[str | None, str]],

@@ -49,6 +49,20 @@ class Frameworks:
         self.facts.single_classes.append(cat.DATASETS[key])
         return Dataset(name.rsplit(".", 1)[-1], cat.DATASETS[key], evidence)
 
+    def generated_dataset(self, node: ast.Call, name: str, info: tuple[str | None, int, str],
+                          kwargs: dict[str, Any]) -> Dataset | None:
+        """``make_classification(n_classes=7)``, ``make_blobs(centers=4)``: (X, y) with y integer classes;
+        ``make_multilabel_classification``: y multi-hot rows. The number of classes from its keyword or default."""
+        keyword, default, fmt = info
+        given = kwargs.get(keyword) if keyword else None
+        classes = default if given is None else len(given.items) if isinstance(given, Pack) else _int(given)
+        over = f" over {classes} classes" if classes is not None else ""  # n_classes=k, k not known: format only
+        evidence = f"{self.describe(node)} ({cat.FORMAT_WORDS[fmt]} labels{over})"
+        (self.facts.multi_label if fmt == "multi_hot" else self.facts.single_label).append(evidence)
+        if fmt == "index":
+            self.facts.single_classes.append(classes)
+        return Dataset(name.rsplit(".", 1)[-1], classes, evidence, fmt)
+
     def directory_batches(self, node: ast.Call, tail: str, kwargs: dict[str, Any]) -> Batches | None:
         """``flow_from_directory`` / ``image_dataset_from_directory``: labels as their mode says (by default
         one-hot and integer respectively)."""

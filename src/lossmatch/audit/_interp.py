@@ -409,7 +409,7 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
         if isinstance(value, OpaqueOut):
             return [value.then("item", i) for i in range(n)]
         if isinstance(value, Dataset):
-            labels = Labels("index", value.classes, value.evidence)
+            labels = Labels(value.fmt, value.classes, value.evidence)
             if n == 2:  # (x_train, y_train), (x_test, y_test) = mnist.load_data(); X, y = load_iris(...)
                 half = Pack((None, labels))
                 return [half, half] if value.name.endswith("load_data") else [None, labels]

@@ -220,11 +220,12 @@ class Batches:
 
 @dataclass(frozen=True)
 class Dataset:
-    """``mnist.load_data()`` and friends: unpacking gives index labels."""
+    """``mnist.load_data()`` and friends: unpacking gives index labels (``fmt`` labels for a generated one)."""
 
     name: str
     classes: int | None
     evidence: str
+    fmt: str = "index"
 
 
 @dataclass(frozen=True)

@@ -497,6 +497,13 @@ DATASETS = {
     "ImageFolder": None, "load_iris": 3, "load_digits": 10, "load_wine": 3, "load_breast_cancer": 2,
 }
 DATASET_ROOTS = ("keras.datasets.", "torchvision.datasets.", "sklearn.datasets.")
+# scikit-learn's generated datasets: name -> (keyword giving the number of classes, its default, label format).
+# ``X, y = make_classification(n_classes=7)`` gives integer labels; make_multilabel_classification multi-hot rows.
+DATASET_GENERATORS = {
+    "make_classification": ("n_classes", 2, "index"), "make_blobs": ("centers", 3, "index"),
+    "make_moons": (None, 2, "index"), "make_circles": (None, 2, "index"),
+    "make_gaussian_quantiles": ("n_classes", 3, "index"), "make_multilabel_classification": ("n_classes", 5, "multi_hot"),
+}
 # Loaders that read labels from folder names: (keyword of the label mode, its default, mode -> label format).
 DIRECTORY_LOADERS = {
     "flow_from_directory": ("class_mode", "categorical", {"categorical": "one_hot", "sparse": "index"}),
@@ -557,6 +564,8 @@ def classify(name: str) -> tuple[str, Any]:
         return "pretrained", tail
     if name.endswith(("input_data.read_data_sets", "datasets.mnist.read_data_sets")):  # the TF1 MNIST tutorials
         return "dataset", "mnist"
+    if name.startswith("sklearn.datasets.") and tail in DATASET_GENERATORS:
+        return "generated_dataset", DATASET_GENERATORS[tail]
     if name.startswith(DATASET_ROOTS):
         parts = name.split(".")
         key = parts[-2] if parts[-1] == "load_data" and len(parts) > 1 else parts[-1]
