@@ -35,6 +35,7 @@ from lossmatch.audit._values import (
     Site,
     Tensor,
     Weight,
+    item_hole,
 )
 
 _LIBRARY_ROOTS = frozenset({"torch", "tensorflow", "keras", "numpy", "sklearn", "jax", "flax", "optax",
@@ -181,6 +182,8 @@ class Calls:
         if callee.hole is not None and len(args) + len(kwargs) >= 2:  # may be a loss: open on the loss side
             self.sites.append(Site(None, None, None, None, node, node, open_loss=callee, args=tuple(args),
                                    kwargs=tuple(kwargs.items())))
+        if item_hole(callee.hole) is not None:  # an item of a parameter called: not a model output followed
+            return None
         return OpaqueOut(callee, (), node)
 
     def call_ref(self, node: ast.Call, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -336,9 +339,5 @@ def _switched(klass: Klass, args: list[Any], kwargs: dict[str, Any]) -> LossValu
 
 
 def _where(interp: Any, option: Any) -> str:
-    """Where a loss of a choice is made; a loss class of the user's by its ``class`` line, not its body."""
-    if isinstance(option.node, ast.ClassDef):
-        where = f"{option.path}:{option.node.lineno}" if option.path and option.path != interp.path else \
-            interp.line_label(option.node.lineno)
-        return f"{where}: class {option.node.name}"
+    """Where a loss of a choice is made (a loss class of the user's by its ``class`` line: see ``_source``)."""
     return interp.describe(option)

@@ -27,6 +27,7 @@ from lossmatch.audit._values import (
     Ref,
     Site,
     Tensor,
+    item_of,
 )
 
 
@@ -282,8 +283,8 @@ class Frameworks:
 
     def loss_call(self, node: ast.Call, entry: cat.LossEntry, loss_node: ast.AST | LossValue, args: list[Any],
                   kwargs: dict[str, Any]) -> None:
-        pred = _arg(args, kwargs, *entry.pred_arg)
-        labels = _arg(args, kwargs, *entry.target_arg)
+        pred = item_of(_arg(args, kwargs, *entry.pred_arg), entry.pred_item)
+        labels = item_of(_arg(args, kwargs, *entry.target_arg), entry.target_item)
         if entry.name.startswith("tf.nn.") and not kwargs and isinstance(labels, (Tensor, OpaqueOut)) and not \
                 isinstance(pred, (Tensor, OpaqueOut)):
             pred, labels = labels, pred  # TensorFlow 0.x took (logits, labels) by position
@@ -378,6 +379,12 @@ def _key(node: ast.expr) -> str | None:
 
 
 def _source(node: ast.AST, limit: int = 90) -> str:
+    """The code of a node as evidence quotes it, on one line; a class or a function by its name (a loss class
+    of the user's, a loss function), not its body."""
+    if isinstance(node, ast.ClassDef):
+        return f"class {node.name}"
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name != "<lambda>":
+        return f"def {node.name}"
     try:
         text = ast.unparse(node)
     except Exception:  # unparse of a partial tree; the line number still points at it

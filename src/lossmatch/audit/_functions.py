@@ -33,11 +33,17 @@ from lossmatch.audit._values import (
     Returns,
     Scope,
     Tensor,
+    item_hole,
     join,
     models_in,
 )
 
 MAX_DEPTH = 6
+
+
+# a library loss a function applies to its parameters: (loss, position of the prediction, of the target, the item of
+# each taken, or None for the parameter itself)
+LossUse = tuple[cat.LossEntry, int, int, "int | None", "int | None"]
 
 
 class _Frame:
@@ -295,18 +301,21 @@ class Functions:
                 self.bind((hole[0], hole[1], name), self.handed_on(value), node)
 
     def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
-        """Remember that the current function applies ``entry`` to its own parameters (a loss wrapper)."""
-        if not self._frames or not isinstance(pred, Opaque) or pred.hole is None:
+        """Remember that a function being read applies ``entry`` to its own parameters (a loss wrapper), or to
+        items of them (``seg_in, edge_in = inputs``), here or in a helper it calls (``self.bce2d(edge_in, mask)``)."""
+        if not self._frames or not isinstance(pred, Opaque) or pred.hole is None or not isinstance(labels, Opaque) \
+                or labels.hole is None or pred.hole[:2] != labels.hole[:2]:
             return
-        node = self._frames[-1].function.node
+        frame = next((f for f in reversed(self._frames) if (self.path, f.function.node.lineno) == pred.hole[:2]), None)
+        if frame is None:
+            return
+        node = frame.function.node
         params = [a.arg for a in node.args.posonlyargs + node.args.args]
-        if pred.hole[:2] != (self.path, node.lineno) or pred.hole[2] not in params:
+        (pred_name, pred_item), (target_name, target_item) = (item_hole(hole) or (hole[2], None)
+                                                              for hole in (pred.hole, labels.hole))
+        if pred_name not in params or target_name not in params:
             return
-        if isinstance(labels, Opaque) and labels.hole is not None and labels.hole[2] in params:
-            target = params.index(labels.hole[2])
-        else:
-            return
-        frame = self._frames[-1]
+        target = params.index(target_name)
         arms = tuple(self._arms[frame.arm_base:])
         frame.uses.append(arms)
         kind = (entry.expects, entry.activation, entry.target)  # what the judge reads of a loss
@@ -315,11 +324,11 @@ class Functions:
                 frame.uncertain = True  # `if cfg.multi_label: return bce(...)` / `return ce(...)`: one of two
         frame.uses_by_entry.setdefault(kind, []).append(arms)
         uses = self._loss_uses.setdefault(id(node), [])
-        use = (entry, params.index(pred.hole[2]), target)
+        use = (entry, params.index(pred_name), target, pred_item, target_item)
         if use not in uses:
             uses.append(use)
 
-    def loss_uses(self, function: int) -> list[tuple[cat.LossEntry, int, int]] | None:
+    def loss_uses(self, function: int) -> list[LossUse] | None:
         """The library losses a function of the user's applies to its parameters, when it surely applies them."""
         return None if function in self._uncertain_losses else self._loss_uses.get(function)
 
@@ -400,13 +409,13 @@ def _transformers_model(node: ast.AST, path: str) -> Model:
                  "a transformers model (its outputs' logits are raw scores)", node, path)
 
 
-def _wrapped(uses: list[tuple[cat.LossEntry, int, int]], function: ast.FunctionDef | ast.AsyncFunctionDef,
+def _wrapped(uses: list[LossUse], function: ast.FunctionDef | ast.AsyncFunctionDef,
              path: str, skip: int, node: ast.AST | None = None) -> LossValue | None:
     """The loss a user's function (``skip=0``) or method (``skip=1``: ``self``) is, as a caller sees it: each library
     loss it applies, at the positions of the parameters it applies them to."""
     params = [a.arg for a in function.args.posonlyargs + function.args.args]
-    entries = tuple(entry.at((pred - skip, params[pred]), (target - skip, params[target]))
-                    for entry, pred, target in uses if min(pred, target) >= skip)
+    entries = tuple(entry.at((pred - skip, params[pred]), (target - skip, params[target]), pred_item, target_item)
+                    for entry, pred, target, pred_item, target_item in uses if min(pred, target) >= skip)
     if not entries:
         return None
     return LossValue(entries[0], node or function, path, entries[1:])

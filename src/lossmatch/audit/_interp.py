@@ -25,7 +25,7 @@ from lossmatch.audit._activations import Activations
 from lossmatch.audit._branches import Branches, _surely_given
 from lossmatch.audit._calls import Calls
 from lossmatch.audit._frameworks import Frameworks, _key, _source
-from lossmatch.audit._functions import Functions, _wrapped
+from lossmatch.audit._functions import Functions, LossUse, _wrapped
 from lossmatch.audit._judge import chosen
 from lossmatch.audit._methods import Methods
 from lossmatch.audit._values import (
@@ -114,7 +114,7 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
         self.untrained: set[int] | None = None
         self._super_methods: list[dict[str, Any]] = []  # per class being read: the methods its base class gives
         # function -> [(loss, pred param, target param)]: the library losses it applies to its own parameters
-        self._loss_uses: dict[int, list[tuple[cat.LossEntry, int, int]]] = {}
+        self._loss_uses: dict[int, list[LossUse]] = {}
         self._no_arg_results: dict[int, Any] = {}  # what functions called with no arguments returned
         self._instances: dict[Any, Any] = {}  # (class, a call's constants) -> the model read with them
         self._hf_hooks: set[int] = set()  # the compute_loss methods of HuggingFace Trainer subclasses
@@ -408,6 +408,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             return list(value.items)
         if isinstance(value, OpaqueOut):
             return [value.then("item", i) for i in range(n)]
+        if isinstance(value, Opaque) and value.item(0) is not None:  # seg_in, edge_in = inputs (a parameter)
+            return [value.item(i) for i in range(n)]
         if isinstance(value, Dataset):
             labels = Labels(value.fmt, value.classes, value.evidence)
             if n == 2:  # (x_train, y_train), (x_test, y_test) = mnist.load_data(); X, y = load_iris(...)
@@ -536,6 +538,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             return owner.then("item" if isinstance(index, int) else "key", index)
         if isinstance(owner, OpaqueOut):  # output[idx_train], output[mask], output[:, 0]: rows of the same output
             return owner.then("shape")
+        if isinstance(owner, Opaque) and type(index) is int and owner.item(index) is not None:
+            return owner.item(index)  # inputs[1], a parameter's item
         if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and isinstance(index, str):
             return OpaqueOut(owner, (("key", index),))  # def loss(self, output, batch): output["exist"], a head's
         if isinstance(owner, Opaque) and owner.hole is not None and not owner.classes and not isinstance(key, Const):

@@ -42,6 +42,8 @@ from lossmatch.audit._values import (
     Pack,
     Site,
     Tensor,
+    item_hole,
+    item_of,
     models_in,
 )
 from lossmatch.audit.rules import RULES, Finding, make_finding
@@ -172,6 +174,8 @@ class _Project:
         return [(model, where) for model, where, _ in same or found]
 
     def candidates(self, summary: Summary, source: Opaque, call: Any = None) -> list[tuple[Model, str]]:
+        if item_hole(source.hole) is not None:  # an item of a parameter is no model of the project's
+            return []
         if source.hole is not None and source.hole[2] == SELF:
             return self.subclasses(source)
         found = self.listed(source) or self.bound_models(source, call, exact=False)
@@ -296,8 +300,8 @@ class _Project:
                 continue
             if site.args or site.kwargs:  # a call of the parameter: the loss says where its arguments are
                 kwargs = dict(site.kwargs)
-                pred = _arg(list(site.args), kwargs, *entry.pred_arg)
-                labels = _arg(list(site.args), kwargs, *entry.target_arg)
+                pred = item_of(_arg(list(site.args), kwargs, *entry.pred_arg), entry.pred_item)
+                labels = item_of(_arg(list(site.args), kwargs, *entry.target_arg), entry.target_item)
             else:  # a compile(loss=parameter)
                 pred, labels = site.open_pred or site.pred, site.labels
             made = f"{_Collector(self.summaries[value.path]).describe(value, always_path=True)}, passed at " \

@@ -115,6 +115,15 @@ class Opaque:
     def instance(self) -> Opaque:
         return Opaque(self.origin, self.hole, self.candidates)
 
+    def item(self, index: int) -> Opaque | None:
+        """Item ``index`` of a parameter (``seg_in, edge_in = inputs``, ``inputs[1]`` in a loss class): a parameter
+        of its own, ``inputs[1]``, that no call binds and no model is looked up for; a loss applied to it is
+        applied to that item of what a call passes (see :func:`item_of`)."""
+        if self.hole is None or self.classes or self.candidates or item_hole(self.hole) is not None:
+            return None
+        path, line, name = self.hole
+        return Opaque(f"{self.origin}[{index}]", (path, line, f"{name}[{index}]"))
+
 
 @dataclass(frozen=True)
 class OpaqueOut:
@@ -351,6 +360,28 @@ class Scope:
                 return True, scope.vars[name]
             scope = scope.parent
         return False, None
+
+
+def item_hole(hole: Hole | None) -> tuple[str, int] | None:
+    """(parameter, index) of an item's hole (see :meth:`Opaque.item`); ``None`` for a parameter's own."""
+    if hole is None or not hole[2].endswith("]") or "[" not in hole[2]:
+        return None
+    name, _, index = hole[2][:-1].partition("[")
+    return name, int(index)
+
+
+def item_of(value: Any, index: int | None) -> Any:
+    """Item ``index`` of what a call passes to a loss that applies a library loss to that item of a parameter:
+    of a tuple, of an output not pinned down, of a parameter; anything else (one tensor) is not followed."""
+    if index is None:
+        return value
+    if isinstance(value, Pack):
+        return value.items[index] if -len(value.items) <= index < len(value.items) else None
+    if isinstance(value, OpaqueOut):
+        return value.then("item", index)
+    if isinstance(value, Opaque):
+        return value.item(index)
+    return value if isinstance(value, (Labels, Batches)) else None
 
 
 def models_in(value: Any) -> tuple[Any, ...]:

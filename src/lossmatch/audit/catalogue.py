@@ -80,6 +80,9 @@ class LossEntry:
     target_override: str | None = None
     logits_spec: str | None = None
     accepts_one_hot: bool = False  # torch's CrossEntropyLoss also takes probability (one-hot) targets
+    # a loss of the user's applying this one to an item of its arguments (`seg_in, edge_in = inputs`): which item
+    pred_item: int | None = None
+    target_item: int | None = None
 
     @property
     def expects(self) -> Input:
@@ -109,13 +112,17 @@ class LossEntry:
         return LossEntry(f"{self.name}(from_logits=True)", self.logits_spec, self.pred_arg, self.target_arg,
                          target_override=self.target_override)
 
-    def at(self, pred_arg: tuple[int, str], target_arg: tuple[int, str]) -> LossEntry:
-        """The same loss called through a wrapper whose prediction and target are at other positions."""
-        return dataclasses.replace(self, pred_arg=pred_arg, target_arg=target_arg)
+    def at(self, pred_arg: tuple[int, str], target_arg: tuple[int, str], pred_item: int | None = None,
+           target_item: int | None = None) -> LossEntry:
+        """The same loss called through a wrapper whose prediction and target are at other positions (items of
+        the arguments there, when ``pred_item``/``target_item`` are given)."""
+        return dataclasses.replace(self, pred_arg=pred_arg, target_arg=target_arg, pred_item=pred_item,
+                                   target_item=target_item)
 
     def describe(self) -> str:
         equivalent = f" (lossmatch: {self.spec})" if self.spec else ""
-        return f"{self.name} expects {self.expects.replace('_', '-')}{equivalent}"
+        item = f" on item {self.pred_item} of `{self.pred_arg[1]}`" if self.pred_item is not None else ""
+        return f"{self.name}{item} expects {self.expects.replace('_', '-')}{equivalent}"
 
 
 _TORCH = ((0, "input"), (1, "target"))
