@@ -276,8 +276,19 @@ class Calls:
             return None
         if kind == "dict":  # dict(classes=5, activation="sigmoid"): as the literal {"classes": 5, ...}
             return dict(kwargs) if not args else None
+        if kind == "enumerate":  # for k, model in enumerate(models): (index, item) pairs
+            items = args[0].items if len(args) >= 1 and isinstance(args[0], Pack) else None
+            return Pack(tuple(Pack((None, item)) for item in items), args[0].repeated) if items else None
+        if kind == "zip":  # for model, opt in zip(models, optimizers): the items side by side
+            packs = [a for a in args if isinstance(a, Pack)]  # a list the audit does not follow gives None items
+            if not packs or kwargs:
+                return None
+            rows = [Pack(tuple((a.items[0] if a.repeated else a.items[i] if i < len(a.items) else None)
+                               if isinstance(a, Pack) else None for a in args))
+                    for i in range(max(len(a.items) for a in packs))]
+            return Pack(tuple(rows), all(a.repeated for a in packs))
         if kind == "len":
-            if len(args) == 1 and isinstance(args[0], (Pack, dict)):
+            if len(args) == 1 and isinstance(args[0], (Pack, dict)) and not getattr(args[0], "repeated", False):
                 return Const(len(args[0].items if isinstance(args[0], Pack) else args[0]))
             return None
         if kind == "encoder":

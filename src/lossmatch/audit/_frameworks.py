@@ -7,6 +7,7 @@ A mixin of :class:`lossmatch.audit._interp.Interpreter`; every framework name it
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
@@ -288,6 +289,9 @@ class Frameworks:
         if entry.name.startswith("tf.nn.") and not kwargs and isinstance(labels, (Tensor, OpaqueOut)) and not \
                 isinstance(pred, (Tensor, OpaqueOut)):
             pred, labels = labels, pred  # TensorFlow 0.x took (logits, labels) by position
+        swapped = pred is None and isinstance(labels, (Tensor, OpaqueOut)) and _labels_written(node, entry)
+        if swapped:  # criterion(Tensor(y[b]), y_pred): the output in the target's place, judged as the prediction
+            pred, labels = labels, None
         if isinstance(labels, Batches):
             labels = labels.labels
         if pred is None and labels is None:
@@ -295,7 +299,7 @@ class Frameworks:
         self.note_loss_use(entry, pred, labels)
         known = labels if isinstance(labels, Labels) else None
         self.sites.append(Site(entry, pred if isinstance(pred, Tensor) else None, known, None, node, loss_node,
-                               open_pred=pred if isinstance(pred, OpaqueOut) else None))
+                               open_pred=pred if isinstance(pred, OpaqueOut) else None, swapped=swapped))
         if isinstance(pred, Tensor) and pred.over is not None and entry.expects == "probs":
             # torch.sigmoid(net(x)) into nn.BCELoss with net's class in another file: the project pass replays
             # the activation on each model the call may run (LM005 where the model applies it already)
@@ -307,6 +311,18 @@ class Frameworks:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+_LABEL_WORD = re.compile(r"^(?:y|y_?true|labels?|targets?|gts?|one_?hot)(?:$|_|\d)", re.IGNORECASE)
+
+
+def _labels_written(node: ast.Call, entry: cat.LossEntry) -> bool:
+    """Whether the prediction's place of a positional loss call holds labels by their name (``Tensor(y[b])``,
+    ``labels.float()``, ``y_true``): the arguments swapped."""
+    position = entry.pred_arg[0]
+    if node.keywords or len(node.args) != 2 or position >= 2:
+        return False
+    return any(isinstance(n, ast.Name) and _LABEL_WORD.search(n.id) for n in ast.walk(node.args[position]))
+
+
 def _not_first_axis(node: Any) -> bool:
     """Whether a softmax layer (``nn.Softmax(dim=...)``, ``Softmax(axis=...)``) may run over a class axis: any axis
     but 0 given, or none. Over axis 0 a 1-unit output is softmaxed across the batch or the sequence (attention

@@ -55,7 +55,7 @@ from lossmatch.audit._values import (
 from lossmatch.audit.rules import RULES, Finding, make_finding
 
 # Unimported names the audit reads: builtins and a common star-imported encoder.
-_KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len", "dict"})
+_KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len", "dict", "enumerate", "zip"})
 # fields of a transformers model's output, read as attributes or keys (outputs.logits, outputs["logits"])
 _OUTPUT_FIELDS = frozenset({"logits", "start_logits", "end_logits"})
 _PROBABILITIES = frozenset({"softmax", "sigmoid", "one_minus_sigmoid"})  # what `p + 1e-10` keeps off 0
@@ -509,6 +509,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             return Function(ast.copy_location(function, node), scope)
         if kind is ast.Dict:
             return self.dict_literal(node, scope)
+        if kind is ast.ListComp and len(node.generators) == 1:
+            return self.list_comprehension(node, scope)
         if kind is ast.NamedExpr:
             value = self.expr(node.value, scope)
             self.assign(node.target, value, scope)
@@ -530,6 +532,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             self.facts.single_classes.append(owner.size)
             return Labels("one_hot", owner.size, evidence)
         index = key.value if isinstance(key, Const) else None
+        if isinstance(owner, Pack) and owner.repeated:  # models[k] of [Net() for _ in range(5)]
+            return owner.items[0]
         if isinstance(owner, Pack) and isinstance(index, int) and -len(owner.items) <= index < len(owner.items):
             return owner.items[index]
         if isinstance(owner, Tensor):  # probs[mask], probs[:, 0, :]: the same activation, the class axis unknown
@@ -547,6 +551,18 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
         if isinstance(owner, dict):
             return self.select(owner, key)
         return None
+
+    def list_comprehension(self, node: ast.ListComp, scope: Scope) -> Pack | None:
+        """``[nn.Sequential(..., nn.Softmax(dim=1)) for _ in range(5)]``: shadow models, an ensemble, k folds; a
+        list of the one model (layer, loss) its element builds, each of whose items is that model."""
+        generator = node.generators[0]
+        self.expr(generator.iter, scope)
+        inner = Scope(scope)
+        self.assign(generator.target, None, inner)
+        for test in generator.ifs:
+            self.expr(test, inner)
+        value = self.expr(node.elt, inner)
+        return Pack((value,), repeated=True) if isinstance(value, (Model, Layer, LossValue)) else None
 
     def dict_literal(self, node: ast.Dict, scope: Scope) -> dict[Any, Any] | None:
         """A dict with constant keys (a per-output loss dict, a model registry); anything else is unknown."""

@@ -43,6 +43,9 @@ def judge(interp: Reporter, site: Site) -> None:
     units = pred.units if pred is not None else None
     report = interp.report
     loss_ev = f"loss: {entry.describe()} ({interp.describe(site.loss_node)})"
+    if site.swapped:
+        loss_ev += f"; the output is passed as `{entry.target_arg[1]}` and the labels as `{entry.pred_arg[1]}`: " \
+                   "swapped too"
     size = f", {units} unit{'' if units == 1 else 's'}" if units else ""
     pred_ev = [f"output: {interp.describe(pred)} ({act}{size})"] if pred else []
     label_ev = [f"labels: {labels.evidence}"] if labels is not None else []

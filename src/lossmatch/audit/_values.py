@@ -157,6 +157,7 @@ class Site:
     kwargs: tuple[tuple[str, Any], ...] = ()
     choice: tuple[str, ...] = ()  # the losses the code chooses between, when this site's loss is one of them
     path: str = ""  # the file of a Keras compile (a model compiled in one file may be fitted in another)
+    swapped: bool = False  # the call passes the output in the target's place and labels in the prediction's
 
 
 @dataclass(frozen=True)
@@ -329,9 +330,11 @@ class Eye:
 
 @dataclass(frozen=True)
 class Pack:
-    """A tuple or list literal of values (for unpacking and Sequential layer lists)."""
+    """A tuple or list literal of values (for unpacking and Sequential layer lists); ``repeated``: a list
+    comprehension's, as many of its one item as the code makes."""
 
     items: tuple[Any, ...]
+    repeated: bool = False
 
 
 class Instance:
