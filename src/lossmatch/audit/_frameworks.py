@@ -289,9 +289,10 @@ class Frameworks:
         if entry.name.startswith("tf.nn.") and not kwargs and isinstance(labels, (Tensor, OpaqueOut)) and not \
                 isinstance(pred, (Tensor, OpaqueOut)):
             pred, labels = labels, pred  # TensorFlow 0.x took (logits, labels) by position
-        swapped = pred is None and isinstance(labels, (Tensor, OpaqueOut)) and _labels_written(node, entry)
+        swapped = not isinstance(pred, (Tensor, OpaqueOut)) and isinstance(labels, (Tensor, OpaqueOut)) and \
+            _labels_written(node, entry)
         if swapped:  # criterion(Tensor(y[b]), y_pred): the output in the target's place, judged as the prediction
-            pred, labels = labels, None
+            pred, labels = labels, pred
         if isinstance(labels, Batches):
             labels = labels.labels
         if pred is None and labels is None:
