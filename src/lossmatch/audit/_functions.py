@@ -43,7 +43,8 @@ MAX_DEPTH = 6
 
 # a library loss a function applies to its parameters: (loss, position of the prediction, of the target, the item of
 # each taken, or None for the parameter itself)
-LossUse = tuple[cat.LossEntry, int, int, "int | None", "int | None"]
+LossUse = tuple[cat.LossEntry, int, "int | None", "int | None", "int | None"]
+_NO_ARGUMENT = (1 << 16, "")  # a target made inside the loss: no argument of a call's gives it
 
 
 class _Frame:
@@ -303,19 +304,21 @@ class Functions:
     def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
         """Remember that a function being read applies ``entry`` to its own parameters (a loss wrapper), or to
         items of them (``seg_in, edge_in = inputs``), here or in a helper it calls (``self.bce2d(edge_in, mask)``)."""
-        if not self._frames or not isinstance(pred, Opaque) or pred.hole is None or not isinstance(labels, Opaque) \
-                or labels.hole is None or pred.hole[:2] != labels.hole[:2]:
+        if not self._frames or not isinstance(pred, Opaque) or pred.hole is None:
             return
         frame = next((f for f in reversed(self._frames) if (self.path, f.function.node.lineno) == pred.hole[:2]), None)
         if frame is None:
             return
         node = frame.function.node
         params = [a.arg for a in node.args.posonlyargs + node.args.args]
-        (pred_name, pred_item), (target_name, target_item) = (item_hole(hole) or (hole[2], None)
-                                                              for hole in (pred.hole, labels.hole))
-        if pred_name not in params or target_name not in params:
+        pred_name, pred_item = item_hole(pred.hole) or (pred.hole[2], None)
+        if pred_name not in params:
             return
-        target = params.index(target_name)
+        # the target a parameter (or an item of one) too, or made inside (`targets = [t.to(device) for t in
+        # targets]`): then a call's labels are not followed
+        target_name, target_item = item_hole(labels.hole) or (labels.hole[2], None) if isinstance(labels, Opaque) \
+            and labels.hole is not None and labels.hole[:2] == pred.hole[:2] else ("", None)
+        target = params.index(target_name) if target_name in params else None
         arms = tuple(self._arms[frame.arm_base:])
         frame.uses.append(arms)
         kind = (entry.expects, entry.activation, entry.target)  # what the judge reads of a loss
@@ -414,8 +417,10 @@ def _wrapped(uses: list[LossUse], function: ast.FunctionDef | ast.AsyncFunctionD
     """The loss a user's function (``skip=0``) or method (``skip=1``: ``self``) is, as a caller sees it: each library
     loss it applies, at the positions of the parameters it applies them to."""
     params = [a.arg for a in function.args.posonlyargs + function.args.args]
-    entries = tuple(entry.at((pred - skip, params[pred]), (target - skip, params[target]), pred_item, target_item)
-                    for entry, pred, target, pred_item, target_item in uses if min(pred, target) >= skip)
+    entries = tuple(entry.at((pred - skip, params[pred]), (target - skip, params[target]) if target is not None else
+                             _NO_ARGUMENT, pred_item, target_item)
+                    for entry, pred, target, pred_item, target_item in uses
+                    if pred >= skip and (target is None or target >= skip))
     if not entries:
         return None
     return LossValue(entries[0], node or function, path, entries[1:])

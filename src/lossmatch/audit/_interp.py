@@ -390,7 +390,14 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
                 if _is_pretrained(owner):
                     self.new_head(head.value, owner, value, target, scope)
                     return
-            self.expr(target.value, scope)
+            current = self.expr(target.value, scope)
+            if isinstance(head, ast.Name) and isinstance(current, Tensor) and isinstance(value, Tensor) and \
+                    value.act in ("softmax", "log_softmax") and value.when is None and \
+                    isinstance(target.slice, (ast.Slice, ast.Tuple)):
+                # out[..., 4:] = out[..., 4:].softmax(-1) in a detection head: the class scores, which a loss on
+                # the output reads, are probabilities. (A sigmoid written into a slice is most often the boxes'
+                # and the rest stays raw: not followed.)
+                scope.vars[head.id] = value.reshaped()
 
     def new_head(self, model_node: ast.expr, model: Model, head: Any, node: ast.AST, scope: Scope) -> None:
         """``model.fc = nn.Sequential(nn.Linear(2048, 5), nn.Softmax(dim=1))`` on a pretrained model: its

@@ -131,6 +131,9 @@ class Methods:
                     return self.call_value(value, node, args, kwargs)
             if name in cat.SELF_RETURNING or name == "module":
                 return receiver
+            if receiver.hole is not None and not receiver.classes and not receiver.candidates and \
+                    name in _SHAPE_KEEPING | _SHAPE_CHANGING:
+                return receiver  # out_classes.transpose(1, 2) in a loss helper: the parameter's tensor still
             if name in cat.ACTIVATION_METHODS and receiver.hole is not None:  # logits.softmax(dim=1), a parameter
                 return self.activation(node, cat.ACTIVATION_METHODS[name], None, _arg(args, kwargs, 0, "dim"))
             if name in ("forward", "__call__", "predict"):
