@@ -58,6 +58,8 @@ from lossmatch.audit.rules import RULES, Finding, make_finding
 _KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len", "dict", "enumerate", "zip"})
 # fields of a transformers model's output, read as attributes or keys (outputs.logits, outputs["logits"])
 _OUTPUT_FIELDS = frozenset({"logits", "start_logits", "end_logits"})
+_FRAMEWORK_ROOTS = frozenset({"torch", "tensorflow", "keras", "tf_keras", "numpy", "sklearn", "pytorch_lightning",
+                              "lightning", "transformers", "timm", "segmentation_models_pytorch", "segmentation_models"})
 _PROBABILITIES = frozenset({"softmax", "sigmoid", "one_minus_sigmoid"})  # what `p + 1e-10` keeps off 0
 # Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
 _KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
@@ -178,6 +180,9 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             elif isinstance(value, (Model, LossValue, Labels, Dataset)) or (
                     isinstance(value, Const) and isinstance(value.value, (int, str, bool, float))):
                 out[name] = value
+            elif isinstance(value, Ref) and (value.name.split(".")[0] in _FRAMEWORK_ROOTS or
+                                             cat.classify(value.name)[0] != "other"):
+                out[name] = value  # a helpers module's imports, for `from helpers import *` (a loss, a layer, `nn`)
         return out
 
     def loss_function(self, ref: Ref, node: ast.expr) -> Ref | LossValue:

@@ -200,11 +200,13 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
     finally:
         runner.close()
         _import_names.cache_clear()  # the files may change before the next run
+        _text.cache_clear()
 
     # Project pass: close the sites a file left open, from every file's summary.
     imports = {name: {target for target in deps[name] | set(modules.resolve(name, analysis.imports).values())
                       if target in results and target != name} for name, analysis in results.items()}
     closed = resolve(results, imports, {name: modules.project_root(name) for name in results})
+    _text.cache_clear()
     findings = [f for name in sorted(results)
                 for f in sorted(results[name].findings + tuple(closed.get(name, ())), key=_order)
                 if select is None or f.rule in select]
@@ -259,6 +261,7 @@ class _ModuleIndex:
         self._search: dict[str, list[str]] = {}  # folders an import of the file is looked up from, in order
         self._roots: dict[str, str] = {}
         self._packages: dict[str, bool] = {}
+        self._extra: dict[str, list[str]] = {}  # folders a file adds to sys.path (see _sys_path_folders)
         for file, root in files:
             name = os.fspath(file)
             # folders as absolute paths: `lossmatch audit .` names its files `run.py` and `utils/losses.py`, whose
@@ -295,6 +298,11 @@ class _ModuleIndex:
         """``{module name as imported: audited file}`` for the imports that name an audited module."""
         out: dict[str, str] = {}
         folders = self._search.get(importer, [])
+        extra = self._extra.get(importer)
+        if extra is None:
+            extra = self._extra[importer] = _sys_path_folders(importer)
+        if extra:
+            folders = folders + extra
         by_folder = self._by_folder
         for module in imported:
             dotted = module.lstrip(".")
@@ -321,13 +329,35 @@ _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
 @functools.cache
-def _import_names(name: str) -> frozenset[str]:
+def _text(name: str) -> str:
+    """The file's code as text (a notebook's cells joined), read once per run."""
     try:
         text = Path(name).read_bytes().decode("utf-8", errors="replace")
         if name.endswith(".ipynb"):
             text = "\n".join(notebook_source(text)[0])
     except (OSError, ValueError, AttributeError, TypeError, RecursionError):
-        return frozenset()
+        return ""
+    return text
+
+
+# sys.path.append('../../modules'), sys.path.insert(0, "..") written out: a folder the file's imports are found in
+_SYS_PATH = re.compile(r"sys\.path\.(?:append|insert)\(\s*(?:\d+\s*,\s*)?[rR]?(['\"])([^'\"\n]+)\1\s*\)")
+
+
+def _sys_path_folders(name: str) -> list[str]:
+    """The folders a file adds to ``sys.path`` by a literal path, taken from the file's own folder (where such a
+    script is run from)."""
+    text = _text(name)
+    if "sys.path" not in text:
+        return []
+    base = os.path.dirname(os.path.abspath(name))
+    return [os.path.normpath(os.path.join(base, match.group(2))) for match in _SYS_PATH.finditer(text)
+            if not os.path.isabs(match.group(2))]
+
+
+@functools.cache
+def _import_names(name: str) -> frozenset[str]:
+    text = _text(name)
     if "import" not in text:
         return frozenset()
     out: set[str] = set()
