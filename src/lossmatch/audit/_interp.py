@@ -279,14 +279,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             else:
                 # The rows of a softmax/sigmoid output are outputs of that activation still; the items of a list
                 # (`for r, prob in self.data:` after `self.data.append((r, prob))`), what they have in common.
-                item = iterated if isinstance(iterated, Tensor) else None
-                # a parameter's placeholder, appended when a method was read with no call, is no item of the list
-                items = [i for i in iterated.items if not (isinstance(i, Opaque) and i.hole and not i.candidates)] \
-                    if isinstance(iterated, Pack) else []
-                if 0 < len(items) <= _MAX_UNROLLED:
-                    item = items[0]
-                    for other in items[1:]:
-                        item = join(item, other)
+                item = _common_item(iterated) if isinstance(iterated, Pack) else \
+                    iterated if isinstance(iterated, Tensor) else None
                 self.assign(node.target, item, scope)
                 self.block(node.body, scope)
             self.block(node.orelse, scope)
@@ -548,6 +542,8 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             return owner.items[0]
         if isinstance(owner, Pack) and isinstance(index, int) and -len(owner.items) <= index < len(owner.items):
             return owner.items[index]
+        if isinstance(owner, Pack) and not isinstance(key, (Const, Pack)):  # preds[i] after preds.append(...)
+            return _common_item(owner)
         if isinstance(owner, Tensor):  # probs[mask], probs[:, 0, :]: the same activation, the class axis unknown
             return owner.reshaped()
         if isinstance(owner, OpaqueOut) and isinstance(index, (int, str)):
@@ -594,6 +590,18 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
 
 
 _MAX_UNROLLED = 32  # layers of a list a forward loop applies one by one
+
+
+def _common_item(pack: Pack) -> Any:
+    """What the items of a list have in common (``for r, prob in self.data:``, ``preds[i]``, after
+    ``preds.append(...)``); a parameter's placeholder, appended when a method was read with no call, is none."""
+    items = [i for i in pack.items if not (isinstance(i, Opaque) and i.hole and not i.candidates)]
+    if not 0 < len(items) <= _MAX_UNROLLED:
+        return None
+    item = items[0]
+    for other in items[1:]:
+        item = join(item, other)
+    return item
 
 
 def _is_pretrained(value: Any) -> bool:
