@@ -1,0 +1,32 @@
+# expect: LM002:10
+"""Per-sample masks collected in a list by a loop, then indexed by a variable for a focal loss on logits: the
+decoder's sigmoid reaches binary_cross_entropy_with_logits through the list."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def sigmoid_focal_loss(inputs, targets, gamma=2.0):
+    ce = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p = torch.sigmoid(inputs)
+    p_t = p * targets + (1 - p) * (1 - targets)
+    return (ce * (1 - p_t) ** gamma).mean()
+
+
+class MaskDecoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(64, 1, 1)
+
+    def forward(self, feats):
+        return self.conv(feats).sigmoid(), feats
+
+
+decoder = MaskDecoder()
+pred_masks = []
+for feats in per_sample_features:
+    mask, _ = decoder(feats)
+    pred_masks.append(mask.squeeze(1))
+loss = 0
+for b in range(len(pred_masks)):
+    loss = loss + sigmoid_focal_loss(pred_masks[b], gt_masks[b])
