@@ -14,6 +14,7 @@ from lossmatch.audit import catalogue as cat
 from lossmatch.audit._activations import unsized
 from lossmatch.audit._frameworks import _activation, _arg, _int, _source
 from lossmatch.audit._values import (
+    ANY_CLASS,
     Const,
     Encoder,
     Eye,
@@ -125,6 +126,10 @@ class Calls:
             return self.opaque_call(callee, node, args, kwargs)
         if isinstance(callee, Losses):
             self.loss_choice(callee, node, args, kwargs)
+        if isinstance(callee, Const) and callee.value is None and callee.default_of is not None:
+            # `self.criterion(outputs, gts)` with `criterion=None` the constructor's default: the loss a call of
+            # the class gives, judged by the project pass as for any parameter called
+            self.opaque_call(Opaque(f"parameter `{callee.default_of[2]}`", callee.default_of), node, args, kwargs)
         return None
 
     def user_layer(self, klass: Klass, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Layer | None:
@@ -177,7 +182,12 @@ class Calls:
 
     def opaque_call(self, callee: Opaque, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """Calling a value the file does not pin down: a model's output, or a loss when the hole holds one."""
-        if callee.classes:
+        if callee.classes:  # a class picked at run time (`getattr(mod, args.arch)(criterion=criterion)`)
+            for name, value in kwargs.items():  # the loss its constructor takes (or a parameter handed on that
+                # may hold one), whichever class it is
+                if isinstance(value, (LossValue, Losses)) or isinstance(value, Opaque) and value.hole is not None \
+                        and not value.classes and not value.candidates:
+                    self.bind((ANY_CLASS, 0, name), self.handed_on(value), node)
             return callee.instance()
         if callee.hole is not None and len(args) + len(kwargs) >= 2:  # may be a loss: open on the loss side
             self.sites.append(Site(None, None, None, None, node, node, open_loss=callee, args=tuple(args),

@@ -82,7 +82,7 @@ def _bindable(value: Any) -> bool:
     if isinstance(value, Opaque) and value.hole is not None and not value.candidates and not value.classes \
             and value.default is None:
         return True
-    return isinstance(value, (Model, LossValue, Klass)) or bool(models_in(value))
+    return isinstance(value, (Model, LossValue, Losses, Klass)) or bool(models_in(value))
 
 
 
@@ -263,9 +263,9 @@ class Functions:
         if where is None and (isinstance(value, LossValue) or isinstance(value, Const) and isinstance(
                 value.value, str) and cat.loss_for_keras_name(value.value) is not None):
             return Opaque(f"parameter `{name}` of {function}()", (self.path, node.lineno, name), default=value)
-        if where is None and isinstance(value, Const) and type(value.value) in (int, bool, str):
+        if where is None and isinstance(value, Const) and (type(value.value) in (int, bool, str) or value.value is None):
             # a size (the units calls give are checked), a flag or a mode string (it decides no `if`: a call may
-            # give another)
+            # give another); a None a call may replace (`criterion=None`, called in forward: see call_value)
             return Const(value.value, (self.path, node.lineno, name))
         return value
 

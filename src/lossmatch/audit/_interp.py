@@ -156,7 +156,9 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
                 uses = self.loss_uses(key)
                 loss = _wrapped(uses, value.node, self.path, 0) if uses else None
                 opens = (self.path, value.node.lineno) in open_holes or (self.path, value.node.lineno) in forwarded
-                tensors = isinstance(result, Pack) and any(isinstance(item, Tensor) for item in result.items)
+                # `return criterion, criterion_val` (a loss factory's pair) counts as its losses do
+                tensors = isinstance(result, Pack) and any(isinstance(item, (Tensor, LossValue, Losses))
+                                                           for item in result.items)
                 if isinstance(result, (Model, Tensor, LossValue, Losses, Labels)) or models_in(result) or tensors \
                         or loss or opens:
                     params = tuple(a.arg for a in value.node.args.posonlyargs + value.node.args.args)

@@ -113,7 +113,8 @@ class Methods:
                 return receiver.model.out
             if name in receiver.attrs:
                 value = receiver.attrs[name]
-                if isinstance(value, (Ref, LossValue, Losses, Layer, Model, Opaque, Function, Returns)):
+                if isinstance(value, (Ref, LossValue, Losses, Layer, Model, Opaque, Function, Returns)) or \
+                        isinstance(value, Const) and value.default_of is not None:  # criterion=None given by a call
                     return self.call_value(value, node, args, kwargs)
                 return None
             if name in receiver.methods:

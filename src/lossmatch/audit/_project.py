@@ -28,6 +28,7 @@ from lossmatch.audit import catalogue as cat
 from lossmatch.audit._frameworks import _arg, _source
 from lossmatch.audit._judge import chosen, judge
 from lossmatch.audit._values import (
+    ANY_CLASS,
     SELF,
     UNKNOWN_MODEL,
     Const,
@@ -35,6 +36,7 @@ from lossmatch.audit._values import (
     Hole,
     Klass,
     Labels,
+    Losses,
     LossValue,
     Model,
     Opaque,
@@ -75,6 +77,7 @@ class Summary:
     has_sites: bool
     facts: Any
     cells: Any = None  # a notebook's CellMap
+    inits: frozenset[tuple[str, int]] = frozenset()  # the ``__init__``s of its classes, (path, line of the def)
 
 
 def summarize(interp: Any, open_sites: list[Site], cells: Any) -> Summary:
@@ -91,9 +94,11 @@ def summarize(interp: Any, open_sites: list[Site], cells: Any) -> Summary:
             line = getattr(model.node, "lineno", 0) if isinstance(value, Klass) else value.node.lineno
             models.append(ModelInfo(name, model, f"{interp.path}:{cells.label(line) if cells else line}",
                                     value.bases if isinstance(value, Klass) else ()))
+    inits = frozenset(value.hole for value in interp.module.vars.values()
+                      if isinstance(value, Klass) and value.hole is not None and value.hole[0] == interp.path)
     return Summary(interp.path, tuple(open_sites), tuple(interp.bindings), tuple(models),
                    frozenset(interp.constructed), frozenset(interp.submodules), bool(interp.sites), interp.facts,
-                   cells)
+                   cells, inits)
 
 
 class _Collector:
@@ -132,7 +137,9 @@ class _Project:
                 self.importers[target].add(path)
         self.roots = roots
         self._bound: dict[Hole, list[tuple[Any, Summary, ast.AST]]] = defaultdict(list)
+        self._inits: set[tuple[str, int]] = set()
         for summary in summaries.values():
+            self._inits |= summary.inits
             for hole, value, node in summary.bindings:
                 self._bound[hole].append((value, summary, node))
         self._fallback: dict[str, list[tuple[Model, str]]] = {}
@@ -148,7 +155,10 @@ class _Project:
         if not seen and hole in self._bound_cache:
             return list(self._bound_cache[hole])
         out = []
-        for value, summary, node in self._bound.get(hole, []) if hole else []:
+        given = self._bound.get(hole, []) if hole else []
+        if hole and hole[:2] in self._inits and not given:  # a class's constructor no call names: what a call of a
+            given = self._bound.get((ANY_CLASS, 0, hole[2]), [])  # class picked at run time gives it
+        for value, summary, node in given:
             if isinstance(value, Opaque) and value.hole is not None:
                 if value.hole not in seen and len(seen) < _MAX_NESTING:
                     out.extend((v.under_arms(value.under) if isinstance(v, Opaque) else v, where, call)
@@ -257,9 +267,10 @@ class _Project:
         saying LM002), which the evidence should name over the other options; else 1."""
         findings: dict[str, Finding] = {}
         ranks: dict[str, int] = {}
-        for entry, loss_desc, pred, labels, call in self._losses(site):
+        for entry, loss_desc, pred, labels, call, choice in self._losses(site):
             before = set(findings)
-            self._close_one(summary, site, entry, loss_desc, pred, labels, call, findings)
+            judged = dataclasses.replace(site, choice=choice) if choice else site
+            self._close_one(summary, judged, entry, loss_desc, pred, labels, call, findings)
             for rule in findings.keys() - before:
                 ranks[rule] = 0 if site.choice and _OWN_ACTIVATION.get(rule) == entry.activation else 1
         return [(ranks[rule], finding) for rule, finding in findings.items()]
@@ -284,29 +295,32 @@ class _Project:
         else:
             self._judge_candidates(summary, site, entry, loss_desc, pred, labels, call, findings)
 
-    def _losses(self, site: Site) -> list[tuple[cat.LossEntry, str, Any, Labels | None, Any]]:
-        """(loss, its description, prediction, labels, the call that passed the loss) for each loss the site
-        may apply."""
+    def _losses(self, site: Site) -> list[tuple[cat.LossEntry, str, Any, Labels | None, Any, tuple[str, ...]]]:
+        """(loss, its description, prediction, labels, the call that passed the loss, the losses it is chosen among)
+        for each loss the site may apply."""
         if site.loss is not None:
-            return [(site.loss, site.loss_node, site.open_pred or site.pred, site.labels, None)]
+            return [(site.loss, site.loss_node, site.open_pred or site.pred, site.labels, None, ())]
         out = []
         hole = site.open_loss.hole if site.open_loss is not None else None
         given = self.bound(hole)
         if site.open_loss is not None and site.open_loss.default is not None:
             given.append((site.open_loss.default, f"the default of {site.open_loss.origin}", None))
         for value, where, call in given:
-            entry = _loss_entry(value)
-            if entry is None:
-                continue
-            if site.args or site.kwargs:  # a call of the parameter: the loss says where its arguments are
-                kwargs = dict(site.kwargs)
-                pred = item_of(_arg(list(site.args), kwargs, *entry.pred_arg), entry.pred_item)
-                labels = item_of(_arg(list(site.args), kwargs, *entry.target_arg), entry.target_item)
-            else:  # a compile(loss=parameter)
-                pred, labels = site.open_pred or site.pred, site.labels
             made = f"{_Collector(self.summaries[value.path]).describe(value, always_path=True)}, passed at " \
                 if isinstance(value, LossValue) and value.path in self.summaries else ""
-            out.append((entry, f"{made}{where}", pred, labels if isinstance(labels, Labels) else None, call))
+            # each library loss a loss class of the user's applies (`F.cross_entropy(seg_in, ...) +
+            # F.binary_cross_entropy_with_logits(edge_in, ...)`), on what this call gives it
+            choice = tuple(_option_name(option) for option in (*value.options, *value.others)) \
+                if isinstance(value, Losses) else ()
+            for entry in _loss_entries(value):
+                if site.args or site.kwargs:  # a call of the parameter: the loss says where its arguments are
+                    kwargs = dict(site.kwargs)
+                    pred = item_of(_arg(list(site.args), kwargs, *entry.pred_arg), entry.pred_item)
+                    labels = item_of(_arg(list(site.args), kwargs, *entry.target_arg), entry.target_item)
+                else:  # a compile(loss=parameter)
+                    pred, labels = site.open_pred or site.pred, site.labels
+                out.append((entry, f"{made}{where}", pred, labels if isinstance(labels, Labels) else None, call,
+                            choice))
         return out
 
     def replay(self, out: Any, steps: tuple[tuple[Any, ...], ...], depth: int = 0) -> Tensor | None:
@@ -439,12 +453,24 @@ def _finding(summary: Summary, rule: str, node: Any, detail: str, evidence: list
     return summary.cells.place(finding) if summary.cells else finding
 
 
-def _loss_entry(value: Any) -> cat.LossEntry | None:
+def _option_name(option: Any) -> str:
+    """A loss of a choice as the evidence names it: a loss class of the user's by its name."""
+    if isinstance(option, LossValue):
+        return f"{option.node.name}()" if isinstance(option.node, ast.ClassDef) else option.entry.name
+    return option.name
+
+
+def _loss_entries(value: Any) -> tuple[cat.LossEntry, ...]:
+    """The library losses a value passed as a loss applies: a loss object's one, each of a loss class of the
+    user's, a Keras loss named by a string."""
     if isinstance(value, LossValue):
-        return value.entry
+        return value.entries
+    if isinstance(value, Losses):  # one of several the code picks by branches: each, as a warning naming them
+        return tuple(entry for option in value.options for entry in option.entries)
     if isinstance(value, Const) and isinstance(value.value, str):
-        return cat.loss_for_keras_name(value.value)
-    return None
+        entry = cat.loss_for_keras_name(value.value)
+        return (entry,) if entry is not None else ()
+    return ()
 
 
 def resolve(analyses: Mapping[str, Any], imports: Mapping[str, Iterable[str]] | None = None,

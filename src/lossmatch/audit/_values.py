@@ -76,6 +76,8 @@ class Layer:
 
 Hole = tuple[str, int, str]
 """A parameter of a function defined in the audited code: (path, line of the ``def``, parameter name)."""
+ANY_CLASS = "<any class>"
+"""The path of a hole that stands for a constructor parameter of whichever class a call picks at run time."""
 
 
 @dataclass(frozen=True)
