@@ -283,6 +283,14 @@ class Calls:
         if kind == "getattr":
             if len(args) >= 2 and not isinstance(args[1], Const):
                 return Opaque(f"getattr(..., {_source(node.args[1])})", classes=True)
+            if len(args) == 2 and isinstance(args[0], Ref) and isinstance(args[1].value, str):
+                return self.ref(f"{args[0].name}.{args[1].value}")  # getattr(module, "Net"): module.Net
+            return None
+        if kind == "import_module":  # importlib.import_module("models.unet"): as `import models.unet`
+            given = args[0] if len(args) == 1 and not kwargs else None
+            if isinstance(given, Const) and isinstance(given.value, str) and given.value[:1] not in ("", "."):
+                self.imported_modules.add(given.value)
+                return self.ref(given.value)
             return None
         if kind == "dict":  # dict(classes=5, activation="sigmoid"): as the literal {"classes": 5, ...}
             return dict(kwargs) if not args else None

@@ -538,7 +538,8 @@ def classify(name: str) -> tuple[str, Any]:
         return "layer", layer[1]
     tail = name.rsplit(".", 1)[-1]
     simple = {"collections.OrderedDict": "ordered_dict", "getattr": "getattr", "len": "len", "dict": "dict",
-              "sklearn.model_selection.train_test_split": "split", "enumerate": "enumerate", "zip": "zip"}
+              "sklearn.model_selection.train_test_split": "split", "enumerate": "enumerate", "zip": "zip",
+              "importlib.import_module": "import_module"}
     if name in simple:
         return simple[name], None
     for kind, table in (("functional_layer", FUNCTIONAL_LAYERS), ("activation", ACTIVATION_FUNCTIONS),

@@ -326,6 +326,7 @@ class _ModuleIndex:
 _FROM = re.compile(r"^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.MULTILINE)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_IMPORT_MODULE = re.compile(r"import_module\(\s*[rR]?['\"]([A-Za-z_][\w.]*)['\"]\s*\)")  # importlib's, a name written out
 
 
 @functools.cache
@@ -367,4 +368,5 @@ def _import_names(name: str) -> frozenset[str]:
         out.update(f"{module}.{word}" if module.strip(".") else word for word in _WORD.findall(match.group(2)))
     for match in _IMPORT.finditer(text):
         out.update(part.split(" as ")[0].strip() for part in match.group(1).split(","))
+    out.update(match.group(1) for match in _IMPORT_MODULE.finditer(text))
     return frozenset(out)
