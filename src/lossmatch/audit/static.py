@@ -153,10 +153,15 @@ def _run(tree: ast.Module, path: str, resolver: Mapping[str, Mapping[str, Any]] 
     open_sites = []
     for site in interp.sites:
         if site.open_pred is None and site.open_loss is None:
-            if site.pred is not None and site.pred.units is not None and site.pred.units_from is not None:
+            if site.pred is not None and site.pred.units_from is not None:
                 given = interp.sizes(site.pred.units_from)  # the size a parameter's default gave, or the calls'
                 if given and given != {site.pred.units}:
                     site.pred = replace(site.pred, units=given.pop() if len(given) == 1 else None)
+                elif not given and site.pred.units is None:
+                    # sized by a parameter no call here gives (`Net(input_size, hidden, num_classes)` in another
+                    # file): judged once, by the project pass, with the sizes the project's calls give
+                    open_sites.append(site)
+                    continue
             interp.judging = site
             judge(interp, site)
             interp.judging = None
