@@ -109,6 +109,8 @@ def test_audited_code_is_never_executed(tmp_path):
         subprocess.run(["touch", {str(shell_marker)!r}])
         __import__("os").remove(__file__)
         exec("open({str(marker)!r}, 'w')")
+        exec(open("payload.py").read())
+        importlib.import_module("payload")
         import keras
         model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
         model.compile(loss="binary_crossentropy")
@@ -116,11 +118,13 @@ def test_audited_code_is_never_executed(tmp_path):
             pass
     """
     write(tmp_path / "evil.py", evil)
-    (tmp_path / "evil.ipynb").write_text(notebook([("code", evil)]))
+    # a script the others run (exec(open(...).read()), %run, importlib): read for its names, never run
+    write(tmp_path / "payload.py", f"open({str(marker)!r}, 'w').write('ran')\n")
+    (tmp_path / "evil.ipynb").write_text(notebook([("code", "%run payload.py\n" + textwrap.dedent(evil))]))
     result = audit_paths(tmp_path)
     assert not marker.exists() and not shell_marker.exists()
     assert (tmp_path / "evil.py").exists()
-    assert result.files_scanned == 2
+    assert result.files_scanned == 3
     assert sorted((Path(f.path).name, f.rule) for f in result.findings) == [
         ("evil.ipynb", "LM010"), ("evil.py", "LM010")]
 

@@ -16,6 +16,7 @@ semantics in :mod:`lossmatch.audit._frameworks`, activations (and those written 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -255,7 +256,12 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
             for target in node.targets:
                 self.assign(target, value, scope)
         elif kind is ast.Expr:
-            self.expr(node.value, scope)
+            ran = _exec_file(node.value)
+            if ran is not None:  # exec(open("model.py").read()): the script's names are this file's after it
+                self.imported_modules.add(ran)
+                scope.vars.update(self.resolver.get(ran, {}))
+            else:
+                self.expr(node.value, scope)
         elif kind is ast.AnnAssign:
             value = self.expr(node.value, scope) if node.value is not None else None
             self.assign(node.target, value, scope)
@@ -592,6 +598,21 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches):
 
 
 _MAX_UNROLLED = 32  # layers of a list a forward loop applies one by one
+
+
+def _exec_file(node: ast.expr) -> str | None:
+    """The module ``exec(open("utils/model.py").read())`` runs (``utils.model``), or None."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "exec" and
+            len(node.args) == 1 and isinstance(read := node.args[0], ast.Call) and isinstance(read.func, ast.Attribute)
+            and read.func.attr == "read" and isinstance(opened := read.func.value, ast.Call) and
+            isinstance(opened.func, ast.Name) and opened.func.id == "open" and opened.args and
+            isinstance(opened.args[0], ast.Constant) and isinstance(opened.args[0].value, str)):
+        return None
+    match = _SCRIPT_PATH.match(opened.args[0].value)
+    return match.group(1).replace("/", ".") if match else None
+
+
+_SCRIPT_PATH = re.compile(r"^(?:\./)?((?:[A-Za-z_]\w*/)*[A-Za-z_]\w*)\.py$")
 
 
 def _common_item(pack: Pack) -> Any:

@@ -326,6 +326,7 @@ class _ModuleIndex:
 _FROM = re.compile(r"^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.MULTILINE)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_EXEC_FILE = re.compile(r"exec\(\s*open\(\s*['\"](?:\./)?((?:[A-Za-z_]\w*/)*[A-Za-z_]\w*)\.py['\"]")  # a script run here
 _IMPORT_MODULE = re.compile(r"import_module\(\s*[rR]?['\"]([A-Za-z_][\w.]*)['\"]\s*\)")  # importlib's, a name written out
 
 
@@ -369,4 +370,5 @@ def _import_names(name: str) -> frozenset[str]:
     for match in _IMPORT.finditer(text):
         out.update(part.split(" as ")[0].strip() for part in match.group(1).split(","))
     out.update(match.group(1) for match in _IMPORT_MODULE.finditer(text))
+    out.update(match.group(1).replace("/", ".") for match in _EXEC_FILE.finditer(text))
     return frozenset(out)

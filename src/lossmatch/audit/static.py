@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import bisect
 import json
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -221,6 +222,10 @@ def _parses(source: str) -> bool:
     return True
 
 
+# `%run model.py`, `%run -i utils/train_helpers.py`: a script of the project run in the notebook's namespace
+_RUN_MAGIC = re.compile(r"^%run(?:\s+-[a-z])*\s+((?:[A-Za-z_]\w*/)*[A-Za-z_]\w*)\.py\s*$")
+
+
 def _replace_magics(source: str, *, keep_blocks: bool) -> str:
     out, depth, continued, shell = [], 0, False, False
     for line in source.split("\n"):
@@ -232,6 +237,10 @@ def _replace_magics(source: str, *, keep_blocks: bool) -> str:
         magic = stripped.startswith(("%", "!", "?")) or stripped.endswith("?") and not stripped.startswith("#")
         if magic and depth == 0 and not continued:
             indent = line[:len(line) - len(line.lstrip())]
+            ran = _RUN_MAGIC.match(stripped)
+            if ran and (indent == "" or keep_blocks):  # %run model.py: its names are the notebook's after it
+                out.append(f"{indent}from {ran.group(1).replace('/', '.')} import *")
+                continue
             out.append(f"{indent}pass" if keep_blocks and indent else "")
             shell = stripped.endswith("\\")
             continue
