@@ -157,7 +157,15 @@ class Calls:
             before = len(self.sites)
             entry = self.from_logits(option.entry, kwargs)  # a Keras loss function called with from_logits=
             if entry is not None:
-                self.loss_call(node, entry, option, args, kwargs)
+                # a function applying one of several losses to its parameters (`if args.criterion == 'bce':
+                # loss = BCELoss()` / `if ... == 'crossentropy': loss = CrossEntropyLoss()`, then `loss(pred, y)`)
+                # applies none of them for sure: no use of its parameters is noted, so its callers are not judged
+                # against each as if it were that one
+                self.choosing += 1
+                try:
+                    self.loss_call(node, entry, option, args, kwargs)
+                finally:
+                    self.choosing -= 1
             for site in self.sites[before:]:
                 site.choice = names
 

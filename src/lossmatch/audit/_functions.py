@@ -90,6 +90,7 @@ class Functions:
     """Classes and functions defined in the audited code, and bindings (mixed into the interpreter)."""
 
     path: str
+    choosing: int  # see Calls.loss_choice
 
     # ------------------------------------------------------------------------------------ classes
     def class_def(self, node: ast.ClassDef, scope: Scope, init: tuple[list[Any], dict[str, Any]] = ([], {})
@@ -304,7 +305,7 @@ class Functions:
     def note_loss_use(self, entry: cat.LossEntry, pred: Any, labels: Any) -> None:
         """Remember that a function being read applies ``entry`` to its own parameters (a loss wrapper), or to
         items of them (``seg_in, edge_in = inputs``), here or in a helper it calls (``self.bce2d(edge_in, mask)``)."""
-        if not self._frames or not isinstance(pred, Opaque) or pred.hole is None:
+        if not self._frames or not isinstance(pred, Opaque) or pred.hole is None or self.choosing:
             return
         frame = next((f for f in reversed(self._frames) if (self.path, f.function.node.lineno) == pred.hole[:2]), None)
         if frame is None:

@@ -97,6 +97,7 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches, 
         self.tree: ast.AST = ast.Module(body=[], type_ignores=[])
         self.sampling_logs: set[int] | None = None
         self.entropy_logs: set[int] | None = None
+        self.choosing = 0  # inside a call of a loss the code picks by branches (see Calls.loss_choice)
         self.compile_sites: dict[str, list[Site]] = {}
         self._refitted: set[int] = set()  # compiles of other files judged at a fit here
         self.facts = FileFacts()
