@@ -73,7 +73,7 @@ class Activations:
         # a guard (`log(p + 1e-10)`, `log(clip(p, 1e-7, 1))`) keeps the log finite, not its gradient: below the
         # guard a confident mistake gets none, where log_softmax/logsigmoid give the full one. Times the same
         # probabilities (an entropy, `p * log(p + 1e-8)`) it is finite and right.
-        if value.guard and value.act in ("softmax", "sigmoid", "one_minus_sigmoid"):
+        if value.guard and value.act in GUARDABLE:
             if self.entropy_logs is None:
                 self.entropy_logs = entropy_logs(self.tree)
             if id(node) in self.entropy_logs:
@@ -101,7 +101,7 @@ class Activations:
         if bound is not None and not (isinstance(bound, Const) and type(bound.value) is float and
                                       0 < bound.value <= 1e-2):
             return None  # p + 0.5 is not probabilities any more
-        if isinstance(value, Tensor) and value.act in ("softmax", "sigmoid", "one_minus_sigmoid"):
+        if isinstance(value, Tensor) and value.act in GUARDABLE:
             return dataclasses.replace(value, guard=self.describe(node))
         return value if isinstance(value, (Tensor, OpaqueOut)) and bound is None else None
 
@@ -155,6 +155,8 @@ class Activations:
         return None
 
 
+# Probabilities a guard keeps off 0 (`p + 1e-10`, `clip(p, 1e-7, 1)`, `(1 - p).clamp(min=eps)`).
+GUARDABLE = frozenset({"softmax", "sigmoid", "one_minus_sigmoid"})
 _LABEL_NAME = re.compile(r"(?:^|_)(?:y|labels?|one_?hot|targets?)(?:$|_)", re.IGNORECASE)
 
 

@@ -149,7 +149,7 @@ class Calls:
 
     def loss_choice(self, losses: Losses, node: ast.Call, args: list[Any], kwargs: dict[str, Any]) -> None:
         """A loss the code picks by branches: a site per option, each naming the others."""
-        names = tuple(f"{option.entry.name if isinstance(option, LossValue) else option.name} ({_where(self, option)})"
+        names = tuple(f"{option.entry.name if isinstance(option, LossValue) else option.name} ({self.describe(option)})"
                       for option in (*losses.options, *losses.others))
         pred = args[0] if args else None
         act = pred.act if isinstance(pred, Tensor) else None  # the option made for this activation speaks first
@@ -375,6 +375,3 @@ def _switched(klass: Klass, args: list[Any], kwargs: dict[str, Any]) -> LossValu
     return LossValue(kept[0], loss.node, loss.path, kept[1:])
 
 
-def _where(interp: Any, option: Any) -> str:
-    """Where a loss of a choice is made (a loss class of the user's by its ``class`` line: see ``_source``)."""
-    return interp.describe(option)

@@ -317,8 +317,9 @@ class Functions:
             return
         # the target a parameter (or an item of one) too, or made inside (`targets = [t.to(device) for t in
         # targets]`): then a call's labels are not followed
-        target_name, target_item = item_hole(labels.hole) or (labels.hole[2], None) if isinstance(labels, Opaque) \
-            and labels.hole is not None and labels.hole[:2] == pred.hole[:2] else ("", None)
+        target_name, target_item = "", None
+        if isinstance(labels, Opaque) and labels.hole is not None and labels.hole[:2] == pred.hole[:2]:
+            target_name, target_item = item_hole(labels.hole) or (labels.hole[2], None)
         target = params.index(target_name) if target_name in params else None
         arms = tuple(self._arms[frame.arm_base:])
         frame.uses.append(arms)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lossmatch.audit import catalogue as cat
-from lossmatch.audit._activations import Activations
+from lossmatch.audit._activations import GUARDABLE, Activations
 from lossmatch.audit._branches import Branches, _surely_given
 from lossmatch.audit._calls import Calls
 from lossmatch.audit._containers import _MAX_UNROLLED, Containers, _common_item
@@ -61,7 +61,6 @@ _KNOWN_BARE_NAMES = frozenset({"to_categorical", "getattr", "len", "dict", "enum
 _OUTPUT_FIELDS = frozenset({"logits", "start_logits", "end_logits"})
 _FRAMEWORK_ROOTS = frozenset({"torch", "tensorflow", "keras", "tf_keras", "numpy", "sklearn", "pytorch_lightning",
                               "lightning", "transformers", "timm", "segmentation_models_pytorch", "segmentation_models"})
-_PROBABILITIES = frozenset({"softmax", "sigmoid", "one_minus_sigmoid"})  # what `p + 1e-10` keeps off 0
 # Modules that exist only in Keras 3 (``keras.ops``, ``keras.config``, ...): standalone Keras <= 2.3 has none of them.
 _KERAS3_MODULES = frozenset({"keras.ops", "keras.config", "keras.random", "keras.tree", "keras.src", "keras_core"})
 
@@ -159,10 +158,10 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches, 
                 loss = _wrapped(uses, value.node, self.path, 0) if uses else None
                 opens = (self.path, value.node.lineno) in open_holes or (self.path, value.node.lineno) in forwarded
                 # `return criterion, criterion_val` (a loss factory's pair) counts as its losses do
-                tensors = isinstance(result, Pack) and any(isinstance(item, (Tensor, LossValue, Losses))
-                                                           for item in result.items)
-                if isinstance(result, (Model, Tensor, LossValue, Losses, Labels)) or models_in(result) or tensors \
-                        or loss or opens:
+                outputs_or_losses = isinstance(result, Pack) and any(isinstance(item, (Tensor, LossValue, Losses))
+                                                                     for item in result.items)
+                if isinstance(result, (Model, Tensor, LossValue, Losses, Labels)) or models_in(result) or \
+                        outputs_or_losses or loss or opens:
                     params = tuple(a.arg for a in value.node.args.posonlyargs + value.node.args.args)
                     out[name] = Returns(result if not isinstance(result, (Opaque, OpaqueOut)) or models_in(result)
                                         else None, params, (self.path, value.node.lineno), loss,
@@ -481,7 +480,7 @@ class Interpreter(Functions, Calls, Methods, Frameworks, Activations, Branches, 
             if isinstance(node.op, ast.Mult):
                 return self.masked(left, right)
             if isinstance(node.op, ast.Add) and isinstance(left, Tensor) and isinstance(right, Const) and \
-                    left.act in _PROBABILITIES:  # p + 1e-10
+                    left.act in GUARDABLE:  # p + 1e-10
                 return self.guarded(node, left, right)
             return self.hand_activation(node, left, right) if isinstance(node.op, (ast.Add, ast.Div)) else None
         if kind is ast.IfExp:

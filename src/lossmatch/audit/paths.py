@@ -197,16 +197,15 @@ def audit_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
             level[target] >= level[name] and results[target].exports
             for target in modules.resolve(name, results[name].imports).values() if target in results)]
         analyse(late)
+        imports = {name: {target for target in deps[name] | set(modules.resolve(name, analysis.imports).values())
+                          if target in results and target != name} for name, analysis in results.items()}
     finally:
         runner.close()
         _import_names.cache_clear()  # the files may change before the next run
         _text.cache_clear()
 
     # Project pass: close the sites a file left open, from every file's summary.
-    imports = {name: {target for target in deps[name] | set(modules.resolve(name, analysis.imports).values())
-                      if target in results and target != name} for name, analysis in results.items()}
     closed = resolve(results, imports, {name: modules.project_root(name) for name in results})
-    _text.cache_clear()
     findings = [f for name in sorted(results)
                 for f in sorted(results[name].findings + tuple(closed.get(name, ())), key=_order)
                 if select is None or f.rule in select]
