@@ -51,13 +51,17 @@ DEFAULT_ALIASES = {"tf": "tensorflow", "nn": "torch.nn", "F": "torch.nn.function
 
 @functools.lru_cache(maxsize=4096)
 def canonical(dotted: str) -> str:
-    """``tensorflow.keras.layers.Dense`` -> ``keras.layers.Dense``; ``tensorflow.compat.v1.nn.x`` -> ``tensorflow.nn.x``."""
+    """``tensorflow.keras.layers.Dense`` -> ``keras.layers.Dense``; ``tensorflow.compat.v1.nn.x`` -> ``tensorflow.nn.x``;
+    TF1 ``tensorflow.layers.Dense`` (a class, not the ``dense`` function) -> ``keras.layers.Dense``."""
     name = dotted + "."
     for old, new in _ROOT_REWRITES:
         if name.startswith(old):
             name = new + name[len(old):]
     if name == "tensorflow.keras.":
         name = "keras."
+    rest = name[len("tensorflow.layers."):]
+    if name.startswith("tensorflow.layers.") and rest[:1].isupper():
+        name = "keras.layers." + rest  # TF1's layer classes are Keras layers
     return name[:-1]
 
 
